@@ -1,0 +1,21 @@
+package dev.registry.api.config;
+
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Lets {@code %2F} in a path reach the application so a repository name carrying one is refused
+ * with the OCI error {@code NAME_INVALID} instead of Tomcat's bare HTML 400.
+ */
+@Configuration(proxyBeanMethods = false)
+class TomcatConfiguration {
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashesReachTheApplication() {
+        return factory -> factory.addConnectorCustomizers(connector ->
+                connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.registry.api.distribution;
+
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.BlobService;
+import dev.registry.core.artifact.Reference;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.storage.Digest;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Blobs: {@code HEAD}/{@code GET} (with {@code Range} → 206) and {@code DELETE}
+ * (distribution spec end-2, end-10). Filesystem bytes go out through Tomcat's sendfile (zero
+ * copy); a store that offers presigned URLs answers 307.
+ */
+@RestController
+class BlobController {
+
+    private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
+    private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
+    private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+    private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
+    private static final Duration REDIRECT_LIFETIME = Duration.ofMinutes(20);
+
+    private final BlobService blobs;
+
+    BlobController(BlobService blobs) {
+        this.blobs = blobs;
+    }
+
+    @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/blobs/{digest}", method = RequestMethod.HEAD)
+    void head(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
+              HttpServletResponse response) {
+        Digest d = Reference.parseDigest(digest);
+        long size = blobs.requireLinked(name, d);
+        contentHeaders(response, d);
+        response.setContentLengthLong(size);
+    }
+
+    @GetMapping(RepositoryPathFilter.INTERNAL + "/blobs/{digest}")
+    void get(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
+             @RequestHeader(name = "Range", required = false) String rangeHeader,
+             HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Digest d = Reference.parseDigest(digest);
+        long size = blobs.requireLinked(name, d);
+        Optional<java.net.URI> redirect = blobs.redirectUrl(d, REDIRECT_LIFETIME);
+        if (redirect.isPresent()) {
+            response.setStatus(HttpStatus.TEMPORARY_REDIRECT.value());
+            response.setHeader("Location", redirect.get().toString());
+            response.setHeader("Docker-Content-Digest", d.toString());
+            return;
+        }
+        ByteRange range;
+        try {
+            range = ByteRange.ofRequest(rangeHeader, size);
+        } catch (RegistryException e) {
+            response.setHeader("Content-Range", "bytes */" + size);
+            throw e;
+        }
+        long start = range == null ? 0 : range.start();
+        long length = range == null ? size : range.length();
+        contentHeaders(response, d);
+        if (range != null) {
+            response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+            response.setHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + size);
+        }
+        response.setContentLengthLong(length);
+        Optional<Path> file = blobs.localFile(d);
+        if (file.isPresent() && length > 0 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
+            request.setAttribute(SENDFILE_FILE, file.get().toRealPath().toString());
+            request.setAttribute(SENDFILE_START, start);
+            request.setAttribute(SENDFILE_END, start + length);
+            return;
+        }
+        try (InputStream in = blobs.open(d, start); OutputStream out = response.getOutputStream()) {
+            copy(in, out, length);
+        }
+    }
+
+    @DeleteMapping(RepositoryPathFilter.INTERNAL + "/blobs/{digest}")
+    void delete(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
+                HttpServletResponse response) {
+        blobs.unlink(name, Reference.parseDigest(digest));
+        response.setStatus(HttpStatus.ACCEPTED.value());
+        response.setContentLength(0);
+    }
+
+    private static void contentHeaders(HttpServletResponse response, Digest digest) {
+        response.setContentType("application/octet-stream");
+        response.setHeader("Docker-Content-Digest", digest.toString());
+        response.setHeader("ETag", "\"" + digest + "\"");
+        response.setHeader("Accept-Ranges", "bytes");
+        response.setHeader("Cache-Control", "max-age=31536000");
+    }
+
+    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new IOException("blob ended " + left + " bytes early");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.registry.api.distribution;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.storage.StorageException;
+import java.io.IOException;
+import org.apache.catalina.connector.ClientAbortException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Every failure under {@code /v2} leaves as the OCI error envelope (status from {@link OciErrors}). */
+@RestControllerAdvice(basePackageClasses = OciExceptionHandler.class)
+class OciExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OciExceptionHandler.class);
+
+    @ExceptionHandler(RegistryException.class)
+    ResponseEntity<OciErrors.Body> refused(RegistryException e) {
+        return ResponseEntity.status(OciErrors.status(e.code())).contentType(MediaType.APPLICATION_JSON)
+                .body(OciErrors.body(e));
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<OciErrors.Body> method(HttpRequestMethodNotSupportedException e) {
+        return refused(new RegistryException(ErrorCode.METHOD_UNKNOWN, "method " + e.getMethod() + " is not supported here"));
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<OciErrors.Body> noEndpoint(NoResourceFoundException e) {
+        return refused(new RegistryException(ErrorCode.ENDPOINT_UNKNOWN, "no such endpoint: " + e.getResourcePath()));
+    }
+
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, StorageException.class})
+    ResponseEntity<OciErrors.Body> unavailable(RuntimeException e) {
+        log.warn("backend unavailable", e);
+        return refused(new RegistryException(ErrorCode.UNAVAILABLE, "the registry's storage is unavailable; retry later"));
+    }
+
+    /** The client went away mid-request: nobody to answer. */
+    @ExceptionHandler(ClientAbortException.class)
+    void clientGone(ClientAbortException e) {
+        log.debug("client aborted", e);
+    }
+
+    @ExceptionHandler(IOException.class)
+    ResponseEntity<OciErrors.Body> io(IOException e) {
+        log.warn("I/O failure", e);
+        return refused(new RegistryException(ErrorCode.UNAVAILABLE, "I/O failure: " + e.getMessage()));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<OciErrors.Body> unexpected(Exception e) {
+        log.error("unexpected failure", e);
+        return refused(new RegistryException(ErrorCode.UNKNOWN, "internal error"));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.registry.api.distribution;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.RepositoryName;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Splits {@code /v2/<name>/<resource>/...} where {@code <name>} has any number of path
+ * components (which Spring's path patterns cannot express), validates the name against the
+ * spec's grammar, and hands the request on under an internal path ({@code /v2/-/<resource>/...})
+ * with the {@link RepositoryName} as the request attribute {@link #REPOSITORY}.
+ *
+ * <p>It matches the raw request URI, before the container decodes or normalises it, so a name
+ * with {@code ..} or {@code %2F} is refused as {@code NAME_INVALID} instead of silently naming
+ * another repository. Every {@code /v2} response carries {@code Docker-Distribution-API-Version}.
+ */
+public class RepositoryPathFilter extends OncePerRequestFilter {
+
+    public static final String REPOSITORY = "dev.registry.api.repository";
+    /** Prefix of the internal paths controllers map; unreachable from outside ('-' is no valid name). */
+    public static final String INTERNAL = "/v2/-";
+
+    private record Route(Pattern pattern, String internal) {
+    }
+
+    // order matters: "blobs/uploads" before "blobs/<digest>"
+    private static final List<Route> ROUTES = List.of(
+            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/?$"), "/uploads"),
+            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/([^/]+)$"), "/uploads/"),
+            new Route(Pattern.compile("^/v2/(.+)/blobs/([^/]+)$"), "/blobs/"),
+            new Route(Pattern.compile("^/v2/(.+)/manifests/([^/]+)$"), "/manifests/"),
+            new Route(Pattern.compile("^/v2/(.+)/tags/list$"), "/tags/list"),
+            new Route(Pattern.compile("^/v2/(.+)/referrers/([^/]+)$"), "/referrers/"));
+
+    private final OciErrors errors;
+
+    public RepositoryPathFilter(OciErrors errors) {
+        this.errors = errors;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        String uri = request.getRequestURI();
+        if (uri.equals("/v2") || uri.equals("/v2/") || uri.equals("/v2/_catalog")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        for (Route route : ROUTES) {
+            Matcher m = route.pattern().matcher(uri);
+            if (m.matches()) {
+                RepositoryName name;
+                try {
+                    name = parseName(m.group(1));
+                } catch (RegistryException e) {
+                    errors.write(response, e);
+                    return;
+                }
+                String internal = INTERNAL + route.internal() + (m.groupCount() > 1 ? m.group(2) : "");
+                request.setAttribute(REPOSITORY, name);
+                chain.doFilter(new InternalPath(request, internal), response);
+                return;
+            }
+        }
+        errors.write(response, new RegistryException(ErrorCode.ENDPOINT_UNKNOWN,
+                "no OCI distribution endpoint at " + uri));
+    }
+
+    private static RepositoryName parseName(String raw) {
+        if (raw.indexOf('%') >= 0) {
+            throw new RegistryException(ErrorCode.NAME_INVALID,
+                    "repository name '" + raw + "' contains an escaped character; use plain '/' between components");
+        }
+        return new RepositoryName(raw);
+    }
+
+    /** The request as the dispatcher sees it: the internal path instead of the client's. */
+    private static final class InternalPath extends HttpServletRequestWrapper {
+        private final String path;
+
+        InternalPath(HttpServletRequest request, String path) {
+            super(request);
+            this.path = path;
+        }
+
+        @Override
+        public String getRequestURI() {
+            return path;
+        }
+
+        @Override
+        public String getServletPath() {
+            return path;
+        }
+
+        @Override
+        public String getPathInfo() {
+            return null;
+        }
+    }
+}

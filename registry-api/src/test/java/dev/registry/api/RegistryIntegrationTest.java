@@ -1,0 +1,23 @@
+package dev.registry.api;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * A full registry on a random port over an in-memory H2 database and a filesystem blob store
+ * under {@code target/}. Every class with this annotation shares one Spring context (same
+ * configuration, so the context cache hands the same one out), so tests must use their own
+ * repository names and never assume an empty registry.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+        "registry.storage.filesystem.root=target/test-data/blobs",
+        "logging.level.root=warn"
+})
+public @interface RegistryIntegrationTest {
+}

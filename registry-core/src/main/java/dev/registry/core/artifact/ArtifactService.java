@@ -1,0 +1,193 @@
+package dev.registry.core.artifact;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.internal.ManifestEntity;
+import dev.registry.core.artifact.internal.ManifestEntityRepository;
+import dev.registry.core.artifact.internal.ManifestParser;
+import dev.registry.core.artifact.internal.Repositories;
+import dev.registry.core.artifact.internal.RepositoryEntityRepository;
+import dev.registry.core.artifact.internal.Retry;
+import dev.registry.core.artifact.internal.TagEntityRepository;
+import dev.registry.core.artifact.internal.BlobEntityRepository;
+import dev.registry.storage.Digest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Manifests, tags, referrers and the catalog: the public face of the artifact feature.
+ *
+ * <p>A manifest push is one short transaction: it becomes visible (by digest and, if given, by
+ * tag) only when every blob it references is linked in the repository and every child manifest is
+ * present; otherwise nothing of it is stored. Tag moves are read-your-writes: reads by tag go to
+ * the database, never to a cache.
+ */
+@Service
+public class ArtifactService {
+
+    /** Manifests larger than this are refused (the limit CNCF Distribution and most clients use). */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+    private final ManifestParser parser;
+    private final Repositories repositories;
+    private final RepositoryEntityRepository repositoryEntities;
+    private final ManifestEntityRepository manifests;
+    private final TagEntityRepository tags;
+    private final BlobEntityRepository blobs;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate readTx;
+
+    public ArtifactService(ManifestParser parser, Repositories repositories, RepositoryEntityRepository repositoryEntities,
+                           ManifestEntityRepository manifests, TagEntityRepository tags, BlobEntityRepository blobs,
+                           TransactionTemplate tx) {
+        this.parser = parser;
+        this.repositories = repositories;
+        this.repositoryEntities = repositoryEntities;
+        this.manifests = manifests;
+        this.tags = tags;
+        this.blobs = blobs;
+        this.tx = tx;
+        this.readTx = new TransactionTemplate(tx.getTransactionManager());
+        this.readTx.setReadOnly(true);
+    }
+
+    /**
+     * Stores a manifest under its digest and, when {@code reference} is a tag, points the tag at it.
+     *
+     * @param contentType the request's media type without parameters, or null
+     */
+    public PushedManifest putManifest(RepositoryName name, Reference reference, byte[] content, String contentType) {
+        if (content.length > MAX_MANIFEST_BYTES) {
+            throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE,
+                    "manifest is larger than the limit of " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        ParsedManifest parsed = parser.parse(content, contentType);
+        Digest digest = Digest.of(reference.isTag() ? "sha256" : reference.digest().algorithm(), content);
+        if (!reference.isTag() && !digest.equals(reference.digest())) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID,
+                    "manifest pushed as " + reference.digest() + " but its content hashes to " + digest);
+        }
+        Retry.onConflict(() -> tx.execute(status -> {
+            store(name, reference, content, parsed, digest);
+            return null;
+        }));
+        return new PushedManifest(digest, parsed.subject() == null ? null : parsed.subject().digest());
+    }
+
+    private void store(RepositoryName name, Reference reference, byte[] content, ParsedManifest parsed, Digest digest) {
+        long repositoryId = repositories.ensure(name);
+        requireReferencedContent(repositoryId, parsed);
+        Instant now = Instant.now();
+        manifests.insertIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), parsed.artifactType(),
+                content.length, content, parsed.subject() == null ? null : parsed.subject().digest().toString(),
+                parsed.annotations(), now);
+        long manifestId = manifests.findId(repositoryId, digest.toString()).orElseThrow();
+        for (Descriptor blob : parsed.blobs()) {
+            manifests.addReference(manifestId, "blob", blob.digest().toString());
+        }
+        for (Descriptor child : parsed.children()) {
+            manifests.addReference(manifestId, "manifest", child.digest().toString());
+        }
+        if (reference.isTag() && tags.point(repositoryId, reference.tag(), manifestId, now) == 0
+                && tags.insertIfAbsent(repositoryId, reference.tag(), manifestId, now) == 0) {
+            tags.point(repositoryId, reference.tag(), manifestId, now);
+        }
+    }
+
+    private void requireReferencedContent(long repositoryId, ParsedManifest parsed) {
+        Set<String> wantedBlobs = parsed.blobs().stream().filter(d -> !d.foreign())
+                .map(d -> d.digest().toString()).collect(Collectors.toCollection(HashSet::new));
+        if (!wantedBlobs.isEmpty()) {
+            wantedBlobs.removeAll(blobs.linkedAmong(repositoryId, wantedBlobs));
+            if (!wantedBlobs.isEmpty()) {
+                throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                        "manifest references blobs that are not in this repository: " + String.join(", ", wantedBlobs),
+                        Map.of("missing", List.copyOf(wantedBlobs)));
+            }
+        }
+        Set<String> wantedChildren = parsed.children().stream().map(d -> d.digest().toString())
+                .collect(Collectors.toCollection(HashSet::new));
+        if (!wantedChildren.isEmpty()) {
+            wantedChildren.removeAll(manifests.presentAmong(repositoryId, wantedChildren));
+            if (!wantedChildren.isEmpty()) {
+                throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                        "index references manifests that are not in this repository: " + String.join(", ", wantedChildren),
+                        Map.of("missing", List.copyOf(wantedChildren)));
+            }
+        }
+    }
+
+    /** The manifest a tag or digest names, or {@code MANIFEST_UNKNOWN}. */
+    public ManifestContent getManifest(RepositoryName name, Reference reference) {
+        Optional<ManifestEntity> found = readTx.execute(status -> reference.isTag()
+                ? manifests.findByTag(name.value(), reference.tag())
+                : manifests.findByDigest(name.value(), reference.digest().toString()));
+        ManifestEntity m = found.orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
+                "manifest " + reference + " is not in repository " + name));
+        return new ManifestContent(Digest.parse(m.getDigest()), m.getMediaType(), m.getContent());
+    }
+
+    /**
+     * Deletes a tag (the manifest stays), or a manifest by digest together with the tags that
+     * point at it.
+     */
+    public void deleteManifest(RepositoryName name, Reference reference) {
+        tx.executeWithoutResult(status -> {
+            long repositoryId = repositories.require(name);
+            if (reference.isTag()) {
+                if (tags.deleteByName(repositoryId, reference.tag()) == 0) {
+                    throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name);
+                }
+                return;
+            }
+            long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
+                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
+            tags.deleteByManifest(manifestId);
+            manifests.deleteById(manifestId);
+        });
+    }
+
+    /** Tags in lexical order after {@code last}; {@code NAME_UNKNOWN} for an unknown repository. */
+    public Page tags(RepositoryName name, int limit, String last) {
+        return readTx.execute(status -> {
+            long repositoryId = repositories.require(name);
+            return page(tags.page(repositoryId, last == null ? "" : last, limit + 1), limit);
+        });
+    }
+
+    /** Repositories holding at least one manifest, in lexical order after {@code last}. */
+    public Page catalog(int limit, String last) {
+        return readTx.execute(status -> page(repositoryEntities.catalogPage(last == null ? "" : last, limit + 1), limit));
+    }
+
+    private static Page page(List<String> fetched, int limit) {
+        boolean more = fetched.size() > limit;
+        return new Page(more ? List.copyOf(fetched.subList(0, limit)) : fetched, more);
+    }
+
+    /** Manifests in the repository whose subject is {@code subject}, optionally of one artifact type. */
+    public List<Referrer> referrers(RepositoryName name, Digest subject, String artifactType) {
+        return readTx.execute(status -> {
+            Optional<Long> repositoryId = repositories.find(name);
+            if (repositoryId.isEmpty()) {
+                return List.of();
+            }
+            List<Referrer> result = new ArrayList<>();
+            for (ManifestEntity m : manifests.findReferrers(repositoryId.get(), subject.toString())) {
+                if (artifactType == null || artifactType.equals(m.getArtifactType())) {
+                    result.add(new Referrer(m.getMediaType(), Digest.parse(m.getDigest()), m.getSize(),
+                            m.getArtifactType(), m.getAnnotations()));
+                }
+            }
+            return result;
+        });
+    }
+}

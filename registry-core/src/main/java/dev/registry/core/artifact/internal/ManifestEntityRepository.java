@@ -1,0 +1,43 @@
+package dev.registry.core.artifact.internal;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+
+public interface ManifestEntityRepository extends JpaRepository<ManifestEntity, Long> {
+
+    /** Stores a manifest unless the repository has it already (same digest means same bytes). */
+    @Modifying
+    @Query(value = "INSERT INTO manifest (repository_id, digest, media_type, artifact_type, size, content,"
+            + " subject_digest, annotations, pushed_at) VALUES (:repositoryId, :digest, :mediaType, :artifactType,"
+            + " :size, :content, :subjectDigest, :annotations, :now) ON CONFLICT DO NOTHING", nativeQuery = true)
+    int insertIfAbsent(long repositoryId, String digest, String mediaType, String artifactType, long size,
+                       byte[] content, String subjectDigest, String annotations, Instant now);
+
+    @Query("select m.id from ManifestEntity m where m.repositoryId = :repositoryId and m.digest = :digest")
+    Optional<Long> findId(long repositoryId, String digest);
+
+    @Modifying
+    @Query(value = "INSERT INTO manifest_reference (manifest_id, kind, digest) VALUES (:manifestId, :kind, :digest)"
+            + " ON CONFLICT DO NOTHING", nativeQuery = true)
+    int addReference(long manifestId, String kind, String digest);
+
+    @Query("select m from ManifestEntity m, RepositoryEntity r where m.repositoryId = r.id"
+            + " and r.name = :repository and m.digest = :digest")
+    Optional<ManifestEntity> findByDigest(String repository, String digest);
+
+    @Query("select m from ManifestEntity m, RepositoryEntity r, TagEntity t where m.repositoryId = r.id"
+            + " and t.repositoryId = r.id and t.manifestId = m.id and r.name = :repository and t.name = :tag")
+    Optional<ManifestEntity> findByTag(String repository, String tag);
+
+    @Query("select m.digest from ManifestEntity m where m.repositoryId = :repositoryId and m.digest in :digests")
+    List<String> presentAmong(long repositoryId, Collection<String> digests);
+
+    @Query("select m from ManifestEntity m where m.repositoryId = :repositoryId and m.subjectDigest = :subject"
+            + " order by m.pushedAt, m.id")
+    List<ManifestEntity> findReferrers(long repositoryId, String subject);
+}

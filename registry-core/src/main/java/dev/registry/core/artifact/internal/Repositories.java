@@ -1,0 +1,35 @@
+package dev.registry.core.artifact.internal;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.RepositoryName;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** Repository ids by name; repositories come into being on first push. Call inside a transaction. */
+@Component
+public class Repositories {
+
+    private final RepositoryEntityRepository repositories;
+
+    public Repositories(RepositoryEntityRepository repositories) {
+        this.repositories = repositories;
+    }
+
+    public Optional<Long> find(RepositoryName name) {
+        return repositories.findIdByName(name.value());
+    }
+
+    public long require(RepositoryName name) {
+        return find(name).orElseThrow(() ->
+                new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known to this registry"));
+    }
+
+    public long ensure(RepositoryName name) {
+        return find(name).orElseGet(() -> {
+            repositories.insertIfAbsent(name.value(), Instant.now());
+            return repositories.findIdByName(name.value()).orElseThrow();
+        });
+    }
+}

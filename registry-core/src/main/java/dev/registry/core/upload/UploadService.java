@@ -1,0 +1,204 @@
+package dev.registry.core.upload;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.BlobService;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.artifact.internal.Repositories;
+import dev.registry.core.upload.internal.UploadSessionEntity;
+import dev.registry.core.upload.internal.UploadSessionRepository;
+import dev.registry.storage.BlobInfo;
+import dev.registry.storage.BlobStore;
+import dev.registry.storage.BlobUpload;
+import dev.registry.storage.Digest;
+import dev.registry.storage.DigestMismatchException;
+import dev.registry.storage.SizeMismatchException;
+import dev.registry.storage.UploadBusyException;
+import dev.registry.storage.UploadNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Blob uploads (OCI distribution spec, "Pushing blobs"): monolithic, chunked and streamed.
+ *
+ * <p>No database transaction is open while bytes stream: a short transaction finds the session,
+ * the bytes go to the {@link BlobStore}, and another short transaction records the outcome. A
+ * blob becomes visible in a repository only after the store verified its digest and the link row
+ * committed; on any failure nothing partial is visible. Sessions live in the database, so any
+ * replica can continue any upload; idle sessions expire ({@link #expireIdle}).
+ */
+@Service
+public class UploadService {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+
+    private final BlobStore store;
+    private final BlobService blobs;
+    private final Repositories repositories;
+    private final UploadSessionRepository sessions;
+    private final TransactionTemplate tx;
+
+    public UploadService(BlobStore store, BlobService blobs, Repositories repositories,
+                         UploadSessionRepository sessions, TransactionTemplate tx) {
+        this.store = store;
+        this.blobs = blobs;
+        this.repositories = repositories;
+        this.sessions = sessions;
+        this.tx = tx;
+    }
+
+    /** Opens a session for a chunked or streamed upload. */
+    public UploadStatus start(RepositoryName name) throws IOException {
+        BlobUpload upload = store.startUpload();
+        String id = UUID.randomUUID().toString();
+        tx.executeWithoutResult(status -> sessions.save(
+                new UploadSessionEntity(id, repositories.ensure(name), upload.id(), Instant.now())));
+        return new UploadStatus(id, 0, store.minimumChunkSize());
+    }
+
+    /** A whole blob in one request ({@code POST ?digest=}); nothing is kept unless it verifies. */
+    public BlobInfo uploadMonolithic(RepositoryName name, Digest digest, InputStream body, long length)
+            throws IOException {
+        BlobUpload upload = store.startUpload();
+        try {
+            upload.append(body, length);
+            BlobInfo blob = upload.commit(digest);
+            blobs.link(name, blob);
+            return blob;
+        } catch (RuntimeException e) {
+            upload.cancel();
+            throw translate(e);
+        } catch (IOException e) {
+            upload.cancel();
+            throw e;
+        }
+    }
+
+    /**
+     * Appends a chunk.
+     *
+     * @param rangeStart the first offset of {@code Content-Range}, or null for a streamed chunk
+     * @param length     the announced length, or -1
+     */
+    public UploadStatus append(RepositoryName name, String id, Long rangeStart, long length, InputStream body)
+            throws IOException {
+        UploadSessionEntity session = find(name, id);
+        BlobUpload upload = resume(session);
+        if (rangeStart != null && rangeStart != upload.size()) {
+            throw new RegistryException(ErrorCode.RANGE_INVALID, "chunk starts at " + rangeStart
+                    + " but the upload has " + upload.size() + " bytes; send the chunk starting there");
+        }
+        try {
+            upload.append(body, length);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+        tx.executeWithoutResult(status -> sessions.touch(id, Instant.now()));
+        return new UploadStatus(id, upload.size(), store.minimumChunkSize());
+    }
+
+    public UploadStatus status(RepositoryName name, String id) {
+        UploadSessionEntity session = find(name, id);
+        return new UploadStatus(id, resume(session).size(), store.minimumChunkSize());
+    }
+
+    /**
+     * Appends the optional last chunk, verifies the digest and links the blob. On a digest
+     * mismatch the upload is discarded and the session closed.
+     */
+    public BlobInfo complete(RepositoryName name, String id, Digest digest, InputStream lastChunk, long length)
+            throws IOException {
+        UploadSessionEntity session = find(name, id);
+        BlobUpload upload = resume(session);
+        BlobInfo blob;
+        try {
+            if (lastChunk != null) {
+                upload.append(lastChunk, length);
+            }
+            blob = upload.commit(digest);
+        } catch (DigestMismatchException e) {
+            closeSession(id);
+            throw translate(e);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+        blobs.link(name, blob);
+        closeSession(id);
+        return blob;
+    }
+
+    public void cancel(RepositoryName name, String id) {
+        UploadSessionEntity session = find(name, id);
+        try {
+            store.resumeUpload(session.getStorageUploadId()).cancel();
+        } catch (UploadNotFoundException | IOException gone) {
+            // bytes already gone: closing the session is all that is left
+        }
+        closeSession(id);
+    }
+
+    /** Cancels sessions idle for longer than {@code timeout}, and upload bytes no session owns. */
+    public int expireIdle(Duration timeout) throws IOException {
+        Instant cutoff = Instant.now().minus(timeout);
+        int expired = 0;
+        for (UploadSessionEntity session : sessions.findIdleSince(cutoff)) {
+            try {
+                store.resumeUpload(session.getStorageUploadId()).cancel();
+            } catch (UploadNotFoundException gone) {
+                // nothing to remove
+            }
+            closeSession(session.getId());
+            expired++;
+        }
+        store.purgeUploadsOlderThan(cutoff);
+        if (expired > 0) {
+            log.info("expired {} upload sessions idle since {}", expired, cutoff);
+        }
+        return expired;
+    }
+
+    private void closeSession(String id) {
+        tx.executeWithoutResult(status -> sessions.deleteById(id));
+    }
+
+    private UploadSessionEntity find(RepositoryName name, String id) {
+        return sessions.findInRepository(id, name.value()).orElseThrow(() -> unknown(id, name));
+    }
+
+    private BlobUpload resume(UploadSessionEntity session) {
+        try {
+            return store.resumeUpload(session.getStorageUploadId());
+        } catch (UploadNotFoundException | IOException e) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + session.getId() + " has expired");
+        }
+    }
+
+    private static RegistryException unknown(String id, RepositoryName name) {
+        return new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
+                "upload " + id + " is unknown in repository " + name + " (never started, finished, cancelled or expired)");
+    }
+
+    /** Storage refusals in the registry's vocabulary; other failures pass through unchanged. */
+    private static RuntimeException translate(RuntimeException e) {
+        if (e instanceof DigestMismatchException d) {
+            return new RegistryException(ErrorCode.DIGEST_INVALID, d.getMessage());
+        }
+        if (e instanceof SizeMismatchException s) {
+            return new RegistryException(ErrorCode.SIZE_INVALID, s.getMessage());
+        }
+        if (e instanceof UploadBusyException b) {
+            return new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, b.getMessage() + "; retry when it has finished");
+        }
+        if (e instanceof UploadNotFoundException n) {
+            return new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, n.getMessage());
+        }
+        return e;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.registry.core.upload.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+
+public interface UploadSessionRepository extends JpaRepository<UploadSessionEntity, String> {
+
+    @Query("select s from UploadSessionEntity s, dev.registry.core.artifact.internal.RepositoryEntity r"
+            + " where s.repositoryId = r.id and s.id = :id and r.name = :repository")
+    Optional<UploadSessionEntity> findInRepository(String id, String repository);
+
+    @Modifying
+    @Query("update UploadSessionEntity s set s.updatedAt = :now where s.id = :id")
+    int touch(String id, Instant now);
+
+    @Query("select s from UploadSessionEntity s where s.updatedAt < :cutoff")
+    List<UploadSessionEntity> findIdleSince(Instant cutoff);
+}
