@@ -11,10 +11,8 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every failure under {@code /v2} leaves as the OCI error envelope (status from {@link OciErrors}). */
 @RestControllerAdvice(basePackageClasses = OciExceptionHandler.class)
@@ -23,19 +21,9 @@ class OciExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(OciExceptionHandler.class);
 
     @ExceptionHandler(RegistryException.class)
-    ResponseEntity<OciErrors.Body> refused(RegistryException e) {
+    static ResponseEntity<OciErrors.Body> refused(RegistryException e) {
         return ResponseEntity.status(OciErrors.status(e.code())).contentType(MediaType.APPLICATION_JSON)
                 .body(OciErrors.body(e));
-    }
-
-    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<OciErrors.Body> method(HttpRequestMethodNotSupportedException e) {
-        return refused(new RegistryException(ErrorCode.METHOD_UNKNOWN, "method " + e.getMethod() + " is not supported here"));
-    }
-
-    @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<OciErrors.Body> noEndpoint(NoResourceFoundException e) {
-        return refused(new RegistryException(ErrorCode.ENDPOINT_UNKNOWN, "no such endpoint: " + e.getResourcePath()));
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, StorageException.class})
