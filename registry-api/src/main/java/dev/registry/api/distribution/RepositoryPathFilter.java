@@ -9,10 +9,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Splits {@code /v2/<name>/<resource>/...} where {@code <name>} has any number of path
@@ -85,13 +92,49 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
         return new RepositoryName(raw);
     }
 
-    /** The request as the dispatcher sees it: the internal path instead of the client's. */
+    /**
+     * The request as the dispatcher sees it: the internal path instead of the client's, and
+     * parameters from the query string only. (A blob pushed with a form content type must not
+     * have its bytes parsed as form fields: every OCI parameter is in the query string.)
+     */
     private static final class InternalPath extends HttpServletRequestWrapper {
         private final String path;
+        private Map<String, String[]> parameters;
 
         InternalPath(HttpServletRequest request, String path) {
             super(request);
             this.path = path;
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            if (parameters == null) {
+                Map<String, String[]> parsed = new LinkedHashMap<>();
+                UriComponentsBuilder.newInstance().query(getQueryString()).build().getQueryParams().forEach((name, values) ->
+                        parsed.put(decode(name), values.stream().map(v -> v == null ? "" : decode(v)).toArray(String[]::new)));
+                parameters = Collections.unmodifiableMap(parsed);
+            }
+            return parameters;
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String[] values = getParameterMap().get(name);
+            return values == null || values.length == 0 ? null : values[0];
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(getParameterMap().keySet());
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return getParameterMap().get(name);
+        }
+
+        private static String decode(String value) {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
         }
 
         @Override

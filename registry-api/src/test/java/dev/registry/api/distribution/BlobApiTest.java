@@ -106,4 +106,15 @@ class BlobApiTest extends ApiTestBase {
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(get.body()).isEmpty();
     }
+
+    @Test
+    void aBlobSentWithAFormContentTypeIsStoredAsBytesNotParsedAsFormFields() {
+        String repo = uniqueRepo("form");
+        byte[] content = "a=1&b=2".getBytes();
+        String digest = RegistryClient.digest(content);
+        HttpResponse<String> post = client.send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + digest, content,
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
+        assertThat(client.sendForBytes("GET", "/v2/" + repo + "/blobs/" + digest, Map.of()).body()).isEqualTo(content);
+    }
 }
