@@ -318,6 +318,51 @@ final class ImageLayout {
         return files;
     }
 
+    static byte[] gunzip(byte[] data) {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The regular files of a tar (ustar or GNU; name → content), names without a leading
+     * {@code ./} or {@code /}. Enough to read what a client wrote; no long-name extensions.
+     */
+    static SortedMap<String, byte[]> untar(byte[] tar) {
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        int offset = 0;
+        while (offset + 512 <= tar.length) {
+            byte[] header = java.util.Arrays.copyOfRange(tar, offset, offset + 512);
+            if (java.util.Arrays.equals(header, new byte[512])) {
+                break;
+            }
+            String name = field(header, 0, 100);
+            String prefix = field(header, 345, 155);
+            if (!prefix.isEmpty()) {
+                name = prefix + "/" + name;
+            }
+            long size = Long.parseLong(field(header, 124, 12).trim(), 8);
+            char type = (char) header[156];
+            offset += 512;
+            if (type == '0' || type == 0) {
+                files.put(name.replaceFirst("^\\./", "").replaceFirst("^/", ""),
+                        java.util.Arrays.copyOfRange(tar, offset, offset + (int) size));
+            }
+            offset += (int) ((size + 511) / 512 * 512);
+        }
+        return files;
+    }
+
+    private static String field(byte[] header, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && header[end] != 0) {
+            end++;
+        }
+        return new String(header, offset, end - offset, StandardCharsets.UTF_8);
+    }
+
     static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // java.util.zip writes a fixed header (mtime 0, no file name), so equal input gives equal output
