@@ -24,6 +24,7 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -219,7 +220,7 @@ abstract class DatabaseScenarios {
     }
 
     protected boolean onPostgres() {
-        return Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) ->
+        return Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) c ->
                 c.getMetaData().getDatabaseProductName().equals("PostgreSQL")));
     }
 

@@ -8,8 +8,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  *   <li>otherwise the local server at {@value #LOCAL_URL} (user {@code postgres}, no password; other
  *       values with {@code -Dregistry.test.postgres.url=... -Dregistry.test.postgres.user=...
  *       -Dregistry.test.postgres.password=...}) when it accepts a connection;</li>
- *   <li>otherwise none: test classes using it are skipped (JUnit assumption) with the reason.</li>
+ *   <li>otherwise none: test classes using it are skipped (disabled by this execution condition)
+ *       with the reason.</li>
  * </ol>
  * Every run gets its own new schema {@code registry_<random>}; the datasource's {@code currentSchema}
  * and Flyway's {@code default-schema}/{@code schemas} point at it, so runs never see each other's
@@ -36,7 +38,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * the context initializer that hands the connection properties to Spring.
  */
 public final class PostgresForTests
-        implements BeforeAllCallback, ApplicationContextInitializer<ConfigurableApplicationContext> {
+        implements ExecutionCondition, BeforeAllCallback, ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
@@ -47,16 +49,23 @@ public final class PostgresForTests
     static synchronized Database database() {
         if (database == null) {
             database = resolve();
-            log.info("PostgreSQL for tests: {}", database.description());
+            log.info(database.description());
         }
         return database;
+    }
+
+    /** Skips the whole class, before any Spring context is loaded, when there is no PostgreSQL. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        Database db = database();
+        return db.available() ? ConditionEvaluationResult.enabled(db.description())
+                : ConditionEvaluationResult.disabled(db.description());
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         Database db = database();
         context.publishReportEntry("postgresql", db.description());
-        Assumptions.assumeTrue(db.available(), db.description());
         // closed (schema dropped, container stopped) when the whole test run ends
         context.getRoot().getStore(ExtensionContext.Namespace.create(PostgresForTests.class))
                 .computeIfAbsent(Database.class, key -> db, Database.class);
@@ -93,7 +102,7 @@ public final class PostgresForTests
         try (Connection c = connect(url, user, password)) {
             String version = c.getMetaData().getDatabaseProductVersion();
             createSchema(c, schema);
-            return new Database(true, "local PostgreSQL " + version + " at " + url + " (" + noDocker + "), schema " + schema,
+            return new Database(true, "PostgreSQL for tests: local PostgreSQL " + version + " at " + url + " (" + noDocker + "), schema " + schema,
                     withSchema(url, schema), user, password, schema, () -> {
                         try (Connection d = connect(url, user, password); Statement s = d.createStatement()) {
                             s.execute("SET lock_timeout = '10s'"); // never hang the end of the run
@@ -114,7 +123,7 @@ public final class PostgresForTests
         try (Connection c = connect(container.getJdbcUrl(), container.getUsername(), container.getPassword())) {
             String version = c.getMetaData().getDatabaseProductVersion();
             createSchema(c, schema);
-            return new Database(true, "Testcontainers PostgreSQL " + version + " (" + container.getDockerImageName()
+            return new Database(true, "PostgreSQL for tests: Testcontainers PostgreSQL " + version + " (" + container.getDockerImageName()
                     + "), schema " + schema, withSchema(container.getJdbcUrl(), schema), container.getUsername(),
                     container.getPassword(), schema, container::stop);
         } catch (SQLException e) {

@@ -12,6 +12,7 @@ import dev.registry.storage.BlobInfo;
 import dev.registry.storage.UploadNotFoundException;
 import dev.registry.storage.filesystem.FilesystemBlobStore;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ abstract class UploadScenarios extends DatabaseScenarios {
         // given bytes announced under the digest of other bytes
         RepositoryName repo = newRepository("monolithic-mismatch");
         Blob announced = blob("what the client said");
-        byte[] sent = "what the client sent".getBytes();
+        byte[] sent = "what the client sent".getBytes(StandardCharsets.UTF_8);
 
         // when they are uploaded
         assertThatThrownBy(() -> uploads.uploadMonolithic(repo, announced.digest(), new ByteArrayInputStream(sent), sent.length))
