@@ -58,17 +58,18 @@ public final class PostgresForTests
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Database db = database();
-        return db.available() ? ConditionEvaluationResult.enabled(db.description())
-                : ConditionEvaluationResult.disabled(db.description());
+        if (!db.available()) {
+            return ConditionEvaluationResult.disabled(db.description());
+        }
+        // closed (schema dropped, container stopped) when the whole test run ends
+        context.getRoot().getStore(ExtensionContext.Namespace.create(PostgresForTests.class))
+                .computeIfAbsent(Database.class, key -> db, Database.class);
+        return ConditionEvaluationResult.enabled(db.description());
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        Database db = database();
-        context.publishReportEntry("postgresql", db.description());
-        // closed (schema dropped, container stopped) when the whole test run ends
-        context.getRoot().getStore(ExtensionContext.Namespace.create(PostgresForTests.class))
-                .computeIfAbsent(Database.class, key -> db, Database.class);
+        context.publishReportEntry("postgresql", database().description());
     }
 
     @Override
