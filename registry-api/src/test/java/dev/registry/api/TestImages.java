@@ -1,14 +1,16 @@
 package dev.registry.api;
 
+import dev.registry.core.artifact.MediaTypes;
+
 /** Manifest JSON for tests, built from digests and sizes of blobs the test pushed. */
 public final class TestImages {
 
-    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_MANIFEST = MediaTypes.OCI_MANIFEST;
+    public static final String OCI_INDEX = MediaTypes.OCI_INDEX;
     public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String DOCKER_MANIFEST = MediaTypes.DOCKER_MANIFEST;
+    public static final String DOCKER_LIST = MediaTypes.DOCKER_MANIFEST_LIST;
 
     private TestImages() {
     }
