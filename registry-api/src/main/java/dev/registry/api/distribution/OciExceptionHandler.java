@@ -2,6 +2,7 @@ package dev.registry.api.distribution;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.storage.BlobNotFoundException;
 import dev.registry.storage.StorageException;
 import java.io.IOException;
 import org.apache.catalina.connector.ClientAbortException;
@@ -24,6 +25,13 @@ class OciExceptionHandler {
     static ResponseEntity<OciErrors.Body> refused(RegistryException e) {
         return ResponseEntity.status(OciErrors.status(e.code())).contentType(MediaType.APPLICATION_JSON)
                 .body(OciErrors.body(e));
+    }
+
+    /** The metadata links a blob whose bytes are gone from the store: the client sees it as unknown. */
+    @ExceptionHandler(BlobNotFoundException.class)
+    ResponseEntity<OciErrors.Body> bytesGone(BlobNotFoundException e) {
+        log.warn("blob linked in metadata but missing in storage: {}", e.getMessage());
+        return refused(new RegistryException(ErrorCode.BLOB_UNKNOWN, e.getMessage()));
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, StorageException.class})
