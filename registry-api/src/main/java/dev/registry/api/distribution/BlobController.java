@@ -74,21 +74,23 @@ class BlobController {
         }
         long start = range == null ? 0 : range.start();
         long length = range == null ? size : range.length();
-        contentHeaders(response, d);
-        if (range != null) {
-            response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
-            response.setHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + size);
-        }
-        response.setContentLengthLong(length);
-        Optional<Path> file = blobs.localFile(d);
-        if (file.isPresent() && length > 0 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
-            request.setAttribute(SENDFILE_FILE, file.get().toRealPath().toString());
-            request.setAttribute(SENDFILE_START, start);
-            request.setAttribute(SENDFILE_END, start + length);
-            return;
-        }
-        try (InputStream in = blobs.open(d, start); OutputStream out = response.getOutputStream()) {
-            copy(in, out, length);
+        // find the bytes before writing any header, so a failure still gets a clean error response
+        Optional<Path> file = Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT)) && length > 0
+                ? blobs.localFile(d) : Optional.empty();
+        try (InputStream in = file.isPresent() ? null : blobs.open(d, start)) {
+            contentHeaders(response, d);
+            if (range != null) {
+                response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+                response.setHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + size);
+            }
+            response.setContentLengthLong(length);
+            if (file.isPresent()) {
+                request.setAttribute(SENDFILE_FILE, file.get().toRealPath().toString());
+                request.setAttribute(SENDFILE_START, start);
+                request.setAttribute(SENDFILE_END, start + length);
+                return;
+            }
+            copy(in, response.getOutputStream(), length);
         }
     }
 

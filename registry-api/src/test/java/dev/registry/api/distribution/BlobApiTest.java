@@ -117,4 +117,14 @@ class BlobApiTest extends ApiTestBase {
         assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
         assertThat(client.sendForBytes("GET", "/v2/" + repo + "/blobs/" + digest, Map.of()).body()).isEqualTo(content);
     }
+
+    @Test
+    void aLinkedBlobWhoseBytesAreGoneFromStorageIsBlobUnknownNotAServerError() throws Exception {
+        String repo = uniqueRepo("gone");
+        byte[] content = ("bytes that vanish " + System.nanoTime()).getBytes();
+        String digest = client.pushBlob(repo, content);
+        String hex = digest.substring("sha256:".length());
+        java.nio.file.Files.delete(java.nio.file.Path.of("target/test-data/blobs/blobs/sha256", hex.substring(0, 2), hex));
+        assertOciError(client.send("GET", "/v2/" + repo + "/blobs/" + digest), 404, "BLOB_UNKNOWN");
+    }
 }
