@@ -12,8 +12,12 @@
 #   BENCH_LAYER_MIB [8 / 2]        MiB of incompressible data per layer
 #   BENCH_BIG_MIB [256 / 32]       MiB of the single-layer image's layer
 #   BENCH_RUNS [5 / 2]             timed push and pull repetitions per server (after one warm-up)
+#   BENCH_WARM_RUNS [2 / 1]        untimed push and pull runs per server before the timed ones
+#                                  (the first is reported as "first push after start-up")
 #   BENCH_GET_RUNS [5 / 2]         timed big-blob GETs per server (after one warm-up)
 #   BENCH_DURATION [15s / 4s]      wrk duration for manifest GETs
+#   BENCH_WARMUP [10s / 2s]        wrk warm-up per server before the manifest rounds (the JIT needs
+#                                  it; blob HEAD gets a fifth of BENCH_HEAD_REQUESTS as warm-up)
 #   BENCH_LOAD_ROUNDS [2 / 1]      wrk and ab rounds per server, servers taking turns (median)
 #   BENCH_CONNECTIONS [64]         concurrent connections for wrk and ab
 #   BENCH_HEAD_REQUESTS [100000 / 10000]  ab requests for blob HEADs
@@ -39,8 +43,10 @@ layers=${BENCH_LAYERS:-5}
 layer_mib=${BENCH_LAYER_MIB:-$(q 8 2)}
 big_mib=${BENCH_BIG_MIB:-$(q 256 32)}
 runs=${BENCH_RUNS:-$(q 5 2)}
+warm_runs=${BENCH_WARM_RUNS:-$(q 2 1)}
 get_runs=${BENCH_GET_RUNS:-$(q 5 2)}
 duration=${BENCH_DURATION:-$(q 15s 4s)}
+warmup=${BENCH_WARMUP:-$(q 10s 2s)}
 load_rounds=${BENCH_LOAD_ROUNDS:-$(q 2 1)}
 conns=${BENCH_CONNECTIONS:-64}
 head_requests=${BENCH_HEAD_REQUESTS:-$(q 100000 10000)}
@@ -186,6 +192,9 @@ log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${our
 port_of() { if [[ $1 == ours ]]; then echo "$ours_port"; else echo "$dist_port"; fi; }
 pid_of() { if [[ $1 == ours ]]; then echo "$ours_pid"; else echo "$dist_pid"; fi; }
 kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+clk_tck=$(getconf CLK_TCK)
+# user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)
+cpu_ms() { awk -v hz="$clk_tck" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
 
 declare -A rss_idle
 for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
@@ -224,25 +233,39 @@ timed() { # prints seconds the command took; fails if it fails
 order() { if (($1 % 2)); then echo dist ours; else echo ours dist; fi; }
 
 push() { # METRIC IMAGE_DIR REPO
-    local i s t
-    for ((i = 0; i <= runs; i++)); do
+    local i s t c
+    for ((i = 1 - warm_runs; i <= runs; i++)); do
         for s in $(order $i); do
+            c=$(cpu_ms "$(pid_of $s)")
             t=$(timed skopeo_fresh "$work/skopeo/$s-$1-$i" copy -q --dest-tls-verify=false \
                 "oci:$2:v1" "docker://127.0.0.1:$(port_of $s)/bench/$3-$i:v1")
+            c=$(($(cpu_ms "$(pid_of $s)") - c))
             rm -rf "$work/skopeo/$s-$1-$i"
-            if ((i == 0)); then log "$1 $s warm-up: ${t} s"; else log "$1 $s run $i: ${t} s"; record "$1" "$s" "$i" "$t"; fi
+            if ((i <= 0)); then
+                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
+                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
+            else
+                log "$1 $s run $i: ${t} s (server CPU $c ms)"; record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
+            fi
         done
     done
 }
 pull() { # METRIC REPO
-    local i s t dir
-    for ((i = 0; i <= runs; i++)); do
+    local i s t c dir
+    for ((i = 1 - warm_runs; i <= runs; i++)); do
         for s in $(order $i); do
             dir="$work/skopeo/$s-$1-$i"
+            c=$(cpu_ms "$(pid_of $s)")
             t=$(timed skopeo_fresh "$dir" copy -q --src-tls-verify=false \
                 "docker://127.0.0.1:$(port_of $s)/bench/$2:v1" "oci:$dir/image:v1")
+            c=$(($(cpu_ms "$(pid_of $s)") - c))
             rm -rf "$dir"
-            if ((i == 0)); then log "$1 $s warm-up: ${t} s"; else log "$1 $s run $i: ${t} s"; record "$1" "$s" "$i" "$t"; fi
+            if ((i <= 0)); then
+                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
+                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
+            else
+                log "$1 $s run $i: ${t} s (server CPU $c ms)"; record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
+            fi
         done
     done
 }
@@ -260,11 +283,14 @@ pull pull_big big-1
 log "blob GET: ${big_mib} MiB layer, ${get_runs} runs + 1 warm-up per server"
 for ((i = 0; i <= get_runs; i++)); do
     for s in $(order $i); do
+        c=$(cpu_ms "$(pid_of $s)")
         read -r code size speed < <(curl -s -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
             "http://127.0.0.1:$(port_of $s)/v2/bench/big-1/blobs/$big_layer")
         [[ $code == 200 && $size == "$big_bytes" ]] || die "blob GET from $s: HTTP $code, $size bytes"
+        c=$(($(cpu_ms "$(pid_of $s)") - c))
         mbs=$(awk -v v="$speed" 'BEGIN {printf "%.1f", v / 1e6}')
-        if ((i == 0)); then log "blob_get $s warm-up: $mbs MB/s"; else log "blob_get $s run $i: $mbs MB/s"; record blob_get "$s" "$i" "$mbs"; fi
+        if ((i == 0)); then log "blob_get $s warm-up: $mbs MB/s"; else
+            log "blob_get $s run $i: $mbs MB/s (server CPU $c ms)"; record blob_get "$s" "$i" "$mbs"; record cpu_blob_get "$s" "$i" "$c"; fi
     done
 done
 
@@ -322,7 +348,7 @@ peak_rss() { # KEY FILE: keeps the highest sample seen for KEY
 
 log "manifest GET by tag: wrk -t2 -c$conns -d$duration, $load_rounds round(s) per server (after a short warm-up)"
 for s in ours dist; do
-    wrk -t2 -c"$conns" -d"$(q 5s 2s)" -H "Accept: $manifest_accept" \
+    wrk -t2 -c"$conns" -d"$warmup" -H "Accept: $manifest_accept" \
         "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1" >/dev/null
 done
 for ((round = 1; round <= load_rounds; round++)); do
@@ -331,7 +357,9 @@ for ((round = 1; round <= load_rounds; round++)); do
         out="$results/wrk-manifest-$s-$round.txt"
         start_sampler "$(pid_of $s)" "$work/rss-manifest-$s"
         [[ $s == ours && $round == 1 ]] && profile_start manifest
+        c=$(cpu_ms "$(pid_of $s)")
         wrk -t2 -c"$conns" -d"$duration" --latency -H "Accept: $manifest_accept" "$url" >"$out"
+        c=$(($(cpu_ms "$(pid_of $s)") - c))
         [[ $s == ours && $round == 1 ]] && profile_stop manifest
         stop_sampler
         peak_rss "manifest_$s" "$work/rss-manifest-$s"
@@ -342,6 +370,8 @@ for ((round = 1; round <= load_rounds; round++)); do
         p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
         record manifest_rps "$s" "$round" "$rps"; record manifest_p99 "$s" "$round" "$p99"
         record manifest_p50 "$s" "$round" "$p50"
+        n=$(awk '/ requests in / {print $1}' "$out")
+        record cpu_manifest "$s" "$round" "$(awk -v c="$c" -v n="$n" 'BEGIN {printf "%.1f", c * 1000 / n}')"
         log "manifest GET $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, peak RSS $(($(cat "$work/rss-manifest-$s") / 1024)) MiB"
     done
 done
@@ -357,7 +387,9 @@ for ((round = 1; round <= load_rounds; round++)); do
         out="$results/ab-head-$s-$round.txt"
         start_sampler "$(pid_of $s)" "$work/rss-head-$s"
         [[ $s == ours && $round == 1 ]] && profile_start head
+        c=$(cpu_ms "$(pid_of $s)")
         ab -q -i -k -c "$conns" -n "$head_requests" "$url" >"$out" 2>&1
+        c=$(($(cpu_ms "$(pid_of $s)") - c))
         [[ $s == ours && $round == 1 ]] && profile_stop head
         stop_sampler
         peak_rss "head_$s" "$work/rss-head-$s"
@@ -370,6 +402,7 @@ for ((round = 1; round <= load_rounds; round++)); do
         p50=$(awk '$1 == "50%" {print $2}' "$out")
         record head_rps "$s" "$round" "$rps"; record head_p99 "$s" "$round" "$p99"; record head_p50 "$s" "$round" "$p50"
         record head_keepalive "$s" "$round" "$keepalive"
+        record cpu_head "$s" "$round" "$(awk -v c="$c" -v n="$head_requests" 'BEGIN {printf "%.1f", c * 1000 / n}')"
         log "blob HEAD $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, keep-alive $keepalive/$head_requests, peak RSS $(($(cat "$work/rss-head-$s") / 1024)) MiB"
     done
 done
@@ -401,10 +434,14 @@ time_row() { # METRIC LABEL
     o=$(stat_of "$1" ours median) d=$(stat_of "$1" dist median)
     row "$2 (median of $runs; ours $(spread "$1" ours), dist $(spread "$1" dist))" s lower "$o" "$d" '≤ 1.10' 'r <= 1.10'
 }
+first_row() { # METRIC LABEL
+    row "$2" s lower "$(stat_of "first_$1" ours median)" "$(stat_of "first_$1" dist median)"
+}
 time_row push_multi "push ${layers}×${layer_mib} MiB image"
 time_row push_big "push 1×${big_mib} MiB image"
 time_row pull_multi "pull ${layers}×${layer_mib} MiB image"
 time_row pull_big "pull 1×${big_mib} MiB image"
+first_row push_multi "first push of the ${layers}×${layer_mib} MiB image after start-up (untimed warm-up run)"
 row "blob GET ${big_mib} MiB, MB/s (median of $get_runs; ours $(spread blob_get ours), dist $(spread blob_get dist))" MB/s higher \
     "$(stat_of blob_get ours median)" "$(stat_of blob_get dist median)" '≥ 1.00' 'r >= 1.0'
 row "manifest GET by tag, req/s (wrk, $conns conns, $duration; median of $load_rounds)" req/s higher \
@@ -425,6 +462,20 @@ row "peak RSS during blob HEAD load" MiB lower "$(mib "${rss_load[head_ours]}")"
 row "VmHWM over the whole run (pushes included)" MiB lower "$(mib "${rss_hwm[ours]}")" "$(mib "${rss_hwm[dist]}")" \
     'ours ≤ 512 MiB' 'o <= 512'
 
+cpu_rows=()
+cpu_row() { # METRIC LABEL UNIT
+    local o d
+    o=$(stat_of "$1" ours median) d=$(stat_of "$1" dist median)
+    cpu_rows+=("| $2 | $(fmt "$o") $3 | $(fmt "$d") $3 | $(ratio "$o" "$d") |")
+}
+cpu_row cpu_push_multi "push ${layers}×${layer_mib} MiB image" ms
+cpu_row cpu_push_big "push 1×${big_mib} MiB image" ms
+cpu_row cpu_pull_multi "pull ${layers}×${layer_mib} MiB image" ms
+cpu_row cpu_pull_big "pull 1×${big_mib} MiB image" ms
+cpu_row cpu_blob_get "blob GET ${big_mib} MiB" ms
+cpu_row cpu_manifest "1000 manifest GETs by tag" ms
+cpu_row cpu_head "1000 blob HEADs" ms
+
 {
     echo "## Registry vs CNCF Distribution 2.8 — $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
@@ -439,6 +490,13 @@ row "VmHWM over the whole run (pushes included)" MiB lower "$(mib "${rss_hwm[our
     echo "| measurement | ours | Distribution | ours/Dist | better | target | |"
     echo "|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
+    echo
+    echo "Server CPU time (user + system of the server process, median; less disturbed by other load on"
+    echo "the machine than the wall-clock figures above, lower is better):"
+    echo
+    echo "| server CPU per | ours | Distribution | ours/Dist |"
+    echo "|---|---|---|---|"
+    printf '%s\n' "${cpu_rows[@]}"
     echo
     echo "Machine load (top, 3 s sample) before the servers started and after the last load phase:"
     echo
