@@ -82,11 +82,12 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")
 mkdir -p "$results"
-ours_pid='' dist_pid='' sampler_pid=''
+ours_pid='' dist_pid='' sampler_pid='' watcher_pid=''
 
 cleanup() {
     local rc=$?
     [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null || true
+    [[ -n $watcher_pid ]] && kill "$watcher_pid" 2>/dev/null || true
     for pid in $ours_pid $dist_pid; do
         kill "$pid" 2>/dev/null || true
     done
@@ -121,6 +122,14 @@ $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -
 load_before=$(load_report)
 log "machine: $machine"
 log "$load_before"
+# every 20 s: load average and the busiest processes (servers and clients included), for the record
+(
+    while :; do
+        top -b -n 2 -d 1 -o %CPU -w 200 | awk '/^top -/ {n++} n == 2' | sed -n '1p;8,12p'
+        sleep 19
+    done
+) >"$results/load-during-run.txt" 2>&1 &
+watcher_pid=$!
 
 # ---------------------------------------------------------------- test data
 mkdir -p "$data"
@@ -498,6 +507,7 @@ cpu_row cpu_head "1000 blob HEADs" ms
     echo "- machine: $machine"
     echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
     echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
+    echo "- highest 1-minute load average seen during the run (sampled every 20 s): $(awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$results/load-during-run.txt"); samples in load-during-run.txt"
     echo "- ratio is always ours ÷ Distribution; the \"better\" column says which direction is good"
     echo
     echo "| measurement | ours | Distribution | ours/Dist | better | target | |"
