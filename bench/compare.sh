@@ -60,6 +60,10 @@ java_opts=${BENCH_JAVA_OPTS:-}
 dist_cache=${BENCH_DIST_CACHE:-inmemory}
 profile=${BENCH_PROFILE:-0}
 stamp=$(date -u +%Y%m%d-%H%M%S)
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+revision=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$root" status --porcelain -- bench registry-api registry-core registry-storage 2>/dev/null) ]] \
+    && revision="$revision (with uncommitted changes)"
 results=${BENCH_RESULTS:-$root/bench/results/$stamp}
 data=${BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/registry-bench}
 keep=${BENCH_KEEP:-0}
@@ -499,9 +503,9 @@ cpu_row cpu_manifest "1000 manifest GETs by tag" ms
 cpu_row cpu_head "1000 blob HEADs" ms
 
 {
-    echo "## Registry vs CNCF Distribution 2.8 — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "## Registry vs CNCF Distribution 2.8 — started $started"
     echo
-    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/compare.sh\`"
+    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/compare.sh\` at commit $revision"
     echo "- ours: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options: \`${java_opts:-(none)}\`, H2 file database, filesystem blobs; ready ${ours_ready_s} s after launch"
     echo "- Distribution: $(docker-registry --version | awk '{print $NF}'), filesystem storage, blobdescriptor cache: $dist_cache, no auth"
     echo "- machine: $machine"
