@@ -1,0 +1,539 @@
+#!/usr/bin/env bash
+# Benchmarks this registry against CNCF Distribution 2.8 (`docker-registry`) on the same machine:
+# both run side by side on 127.0.0.1 with fresh data folders, unauthenticated, and get the same
+# work. See docs/benchmarks.md for what is measured and how to read the table.
+#
+#   ./mvnw -q -DskipTests package        # builds registry-api/target/registry.jar
+#   bench/compare.sh                     # full run (256 MiB layer, 15 s load phases)
+#   BENCH_QUICK=1 bench/compare.sh       # small sizes, short phases: checks the script works
+#
+# Every knob is an environment variable (defaults in brackets, quick-mode defaults after "/"):
+#   BENCH_LAYERS [5]               layers of the multi-layer image
+#   BENCH_LAYER_MIB [8 / 2]        MiB of incompressible data per layer
+#   BENCH_BIG_MIB [256 / 32]       MiB of the single-layer image's layer
+#   BENCH_RUNS [5 / 2]             timed push and pull repetitions per server (after one warm-up)
+#   BENCH_WARM_RUNS [5 / 1]        untimed push and pull runs per server before the timed ones
+#                                  (the first is reported as "first push after start-up")
+#   BENCH_GET_RUNS [5 / 2]         timed big-blob GETs per server (after one warm-up)
+#   BENCH_DURATION [15s / 4s]      wrk duration for manifest GETs
+#   BENCH_WARMUP [30 / 2]          seconds of extra load per server before the measured rounds: the
+#                                  manifest phase first runs one recorded "cold" round (reported
+#                                  apart), then BENCH_WARMUP s more; blob HEAD gets BENCH_WARMUP/2 s.
+#                                  The JVM's C2 compiler keeps a core busy for ~40 s of load.
+#   BENCH_LOAD_ROUNDS [2 / 1]      wrk and ab rounds per server, servers taking turns (median)
+#   BENCH_CONNECTIONS [64]         concurrent connections for wrk and ab
+#   BENCH_HEAD_REQUESTS [100000 / 10000]  ab requests for blob HEADs
+#   BENCH_OURS_PORT [15080] BENCH_DIST_PORT [15081]
+#   BENCH_JAR [registry-api/target/registry.jar]
+#   BENCH_JAVA [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]
+#   BENCH_JAVA_OPTS []             extra JVM options for our registry (e.g. -Xmx256m)
+#   BENCH_DIST_CACHE [inmemory]    Distribution's blobdescriptor cache: inmemory (its shipped
+#                                  config) or none
+#   BENCH_PROFILE [0]              1: record a JFR profile, GC log and thread dumps of our
+#                                  registry during the load phases (into the results folder)
+#   BENCH_RESULTS [bench/results/<timestamp>]  where result.md, samples.tsv, logs go
+#   BENCH_DATA [$XDG_CACHE_HOME/registry-bench]  generated test images (reused when present)
+#   BENCH_KEEP [0]                 1: keep the temporary server folders
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+quick=${BENCH_QUICK:-0}
+q() { if [[ $quick == 1 ]]; then echo "$2"; else echo "$1"; fi; }
+layers=${BENCH_LAYERS:-5}
+layer_mib=${BENCH_LAYER_MIB:-$(q 8 2)}
+big_mib=${BENCH_BIG_MIB:-$(q 256 32)}
+runs=${BENCH_RUNS:-$(q 5 2)}
+warm_runs=${BENCH_WARM_RUNS:-$(q 5 1)}
+get_runs=${BENCH_GET_RUNS:-$(q 5 2)}
+duration=${BENCH_DURATION:-$(q 15s 4s)}
+warmup=${BENCH_WARMUP:-$(q 30 2)}
+load_rounds=${BENCH_LOAD_ROUNDS:-$(q 2 1)}
+conns=${BENCH_CONNECTIONS:-64}
+head_requests=${BENCH_HEAD_REQUESTS:-$(q 100000 10000)}
+ours_port=${BENCH_OURS_PORT:-15080}
+dist_port=${BENCH_DIST_PORT:-15081}
+jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
+java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+java_opts=${BENCH_JAVA_OPTS:-}
+dist_cache=${BENCH_DIST_CACHE:-inmemory}
+profile=${BENCH_PROFILE:-0}
+stamp=$(date -u +%Y%m%d-%H%M%S)
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+revision=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$root" status --porcelain -- bench registry-api registry-core registry-storage 2>/dev/null) ]] \
+    && revision="$revision (with uncommitted changes)"
+results=${BENCH_RESULTS:-$root/bench/results/$stamp}
+data=${BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/registry-bench}
+keep=${BENCH_KEEP:-0}
+
+manifest_accept='application/vnd.oci.image.manifest.v1+json'
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in skopeo wrk ab curl openssl jq docker-registry; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+[[ -x $java ]] || die "no java at $java (set BENCH_JAVA)"
+[[ -f $jar ]] || die "no $jar: build it with ./mvnw -q -DskipTests package"
+for port in "$ours_port" "$dist_port"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        die "port $port on 127.0.0.1 is taken (set BENCH_OURS_PORT / BENCH_DIST_PORT)"
+    fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")
+mkdir -p "$results"
+ours_pid='' dist_pid='' sampler_pid='' watcher_pid=''
+
+cleanup() {
+    local rc=$?
+    [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null || true
+    [[ -n $watcher_pid ]] && kill "$watcher_pid" 2>/dev/null || true
+    for pid in $ours_pid $dist_pid; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in $ours_pid $dist_pid; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    [[ -f $work/ours/server.log ]] && cp "$work/ours/server.log" "$results/ours-server.log" 2>/dev/null
+    [[ -f $work/dist/server.log ]] && cp "$work/dist/server.log" "$results/dist-server.log" 2>/dev/null
+    if [[ $keep == 1 ]]; then
+        log "kept $work"
+    else
+        rm -rf "$work"
+    fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- load situation
+load_report() { # CPU use over 3 s (top's second sample) and the five busiest processes then
+    top -b -n 2 -d 3 -o %CPU -w 200 | awk -v cores="$(nproc)" '
+        /^top -/ { n++ }
+        n == 2 && /^top -/ { sub(/.*load average: /, ""); load = $0 }
+        n == 2 && /^%Cpu/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^id/) idle = $i }
+        n == 2 && /^ *PID/ { head = 1; next }
+        n == 2 && head && shown < 5 { procs = procs sprintf("\n    %5.1f%% %s (pid %s)", $9, $12, $1); shown++ }
+        END { printf "loadavg %s; CPU %.0f%% busy of %d cores over 3 s; busiest then:%s\n", load, 100 - idle, cores, procs }'
+}
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
+$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
+load_before=$(load_report)
+log "machine: $machine"
+log "$load_before"
+# every 20 s: load average and the busiest processes (servers and clients included), for the record
+(
+    while :; do
+        top -b -n 2 -d 1 -o %CPU -w 200 | awk '/^top -/ {n++} n == 2' | sed -n '1p;8,12p'
+        sleep 19
+    done
+) >"$results/load-during-run.txt" 2>&1 &
+watcher_pid=$!
+
+# ---------------------------------------------------------------- test data
+mkdir -p "$data"
+multi="$data/multi-${layers}x${layer_mib}"
+big="$data/big-${big_mib}"
+make_image() { # DIR LAYERS MIB
+    if [[ ! -f $1/index.json ]]; then
+        log "writing test image $1 ($2 layer(s) of $3 MiB)"
+        rm -rf "$1.tmp"
+        "$here/make-image.sh" "$1.tmp" v1 "$2" "$3" >/dev/null
+        mv "$1.tmp" "$1"
+    fi
+}
+make_image "$multi" "$layers" "$layer_mib"
+make_image "$big" 1 "$big_mib"
+manifest_of() { jq -r '.manifests[0].digest' "$1/index.json"; }
+layers_of() { jq -r '.layers[].digest' "$1/blobs/sha256/$(manifest_of "$1" | cut -d: -f2)"; }
+big_layer=$(layers_of "$big")
+small_layer=$(layers_of "$multi" | head -1)
+big_bytes=$(stat -c %s "$big/blobs/sha256/${big_layer#sha256:}")
+
+# ---------------------------------------------------------------- servers
+mkdir -p "$work/ours" "$work/dist"
+extra_java=()
+if [[ $profile == 1 ]]; then
+    extra_java+=("-Xlog:gc*,safepoint:file=$results/ours-gc.log:time,uptime,level,tags")
+fi
+# shellcheck disable=SC2086
+"$java" $java_opts "${extra_java[@]}" -jar "$jar" \
+    --server.address=127.0.0.1 --server.port="$ours_port" \
+    --registry.storage.filesystem.root="$work/ours/blobs" \
+    --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
+    >"$work/ours/server.log" 2>&1 &
+ours_pid=$!
+
+cache_yaml=''
+[[ $dist_cache == inmemory ]] && cache_yaml=$'  cache:\n    blobdescriptor: inmemory'
+cat >"$work/dist/config.yml" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $work/dist/data
+$cache_yaml
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$dist_port
+EOF
+docker-registry serve "$work/dist/config.yml" >"$work/dist/server.log" 2>&1 &
+dist_pid=$!
+
+wait_ready() { # NAME PID URL
+    local deadline=$((SECONDS + 180))
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' "$3" || true) == 200 ]]; do
+        kill -0 "$2" 2>/dev/null || die "$1 exited during start-up; see its log in $results"
+        ((SECONDS < deadline)) || die "$1 not ready after 180 s"
+        sleep 0.2
+    done
+}
+t0=$(date +%s.%N)
+wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
+ours_ready_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+wait_ready distribution "$dist_pid" "http://127.0.0.1:$dist_port/v2/"
+curl -sf -o /dev/null "http://127.0.0.1:$ours_port/v2/" || die "our registry does not answer /v2/"
+log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${ours_ready_s} s; distribution: pid $dist_pid, port $dist_port)"
+
+port_of() { if [[ $1 == ours ]]; then echo "$ours_port"; else echo "$dist_port"; fi; }
+pid_of() { if [[ $1 == ours ]]; then echo "$ours_pid"; else echo "$dist_pid"; fi; }
+kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+clk_tck=$(getconf CLK_TCK)
+# user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)
+cpu_ms() { awk -v hz="$clk_tck" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
+
+declare -A rss_idle
+for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
+
+# ---------------------------------------------------------------- samples
+samples="$results/samples.tsv"
+printf 'metric\tserver\trun\tvalue\n' >"$samples"
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$samples"; }
+# median (min-max) of a metric's samples for a server
+stat_of() { # METRIC SERVER FIELD(median|min|max)
+    awk -F'\t' -v m="$1" -v s="$2" -v f="$3" '$1 == m && $2 == s {print $4}' "$samples" | sort -g | awk -v f="$3" '
+        {v[NR] = $1} END {
+            if (NR == 0) { print "nan"; exit }
+            if (f == "min") print v[1]; else if (f == "max") print v[NR];
+            else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# skopeo with its own blob-info cache: a shared cache lets skopeo mount blobs from a repository
+# it pushed before instead of uploading them. _CONTAINERS_ROOTLESS_UID must be non-zero: with 0
+# (or unset, as root) containers/image ignores XDG_DATA_HOME and uses /var/lib/containers/cache.
+skopeo_fresh() { # RUN_DIR ARGS...
+    local dir=$1; shift
+    mkdir -p "$dir/xdg"
+    echo '{}' >"$dir/auth.json"
+    XDG_DATA_HOME="$dir/xdg" _CONTAINERS_ROOTLESS_UID=1000 REGISTRY_AUTH_FILE="$dir/auth.json" \
+        skopeo "$@"
+}
+timed() { # prints seconds the command took; fails if it fails
+    local a b
+    a=$(date +%s.%N)
+    "$@" >/dev/null || return 1
+    b=$(date +%s.%N)
+    awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", b - a}'
+}
+# alternate which server goes first, so a load change on the machine hits both alike
+order() { if (($1 % 2)); then echo dist ours; else echo ours dist; fi; }
+
+push() { # METRIC IMAGE_DIR REPO
+    local i s t c
+    for ((i = 1 - warm_runs; i <= runs; i++)); do
+        for s in $(order $i); do
+            c=$(cpu_ms "$(pid_of $s)")
+            t=$(timed skopeo_fresh "$work/skopeo/$s-$1-$i" copy -q --dest-tls-verify=false \
+                "oci:$2:v1" "docker://127.0.0.1:$(port_of $s)/bench/$3-$i:v1")
+            c=$(($(cpu_ms "$(pid_of $s)") - c))
+            rm -rf "$work/skopeo/$s-$1-$i"
+            if ((i <= 0)); then
+                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
+                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
+            else
+                log "$1 $s run $i: ${t} s (server CPU $c ms)"; record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
+            fi
+        done
+    done
+}
+pull() { # METRIC REPO
+    local i s t c dir
+    for ((i = 1 - warm_runs; i <= runs; i++)); do
+        for s in $(order $i); do
+            dir="$work/skopeo/$s-$1-$i"
+            c=$(cpu_ms "$(pid_of $s)")
+            t=$(timed skopeo_fresh "$dir" copy -q --src-tls-verify=false \
+                "docker://127.0.0.1:$(port_of $s)/bench/$2:v1" "oci:$dir/image:v1")
+            c=$(($(cpu_ms "$(pid_of $s)") - c))
+            rm -rf "$dir"
+            if ((i <= 0)); then
+                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
+                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
+            else
+                log "$1 $s run $i: ${t} s (server CPU $c ms)"; record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
+            fi
+        done
+    done
+}
+
+log "push: ${layers} x ${layer_mib} MiB image, ${runs} runs + 1 warm-up per server"
+push push_multi "$multi" multi
+log "push: 1 x ${big_mib} MiB image"
+push push_big "$big" big
+log "pull: ${layers} x ${layer_mib} MiB image"
+pull pull_multi multi-1
+log "pull: 1 x ${big_mib} MiB image"
+pull pull_big big-1
+
+# ---------------------------------------------------------------- big blob GET
+log "blob GET: ${big_mib} MiB layer, ${get_runs} runs + 1 warm-up per server"
+for ((i = 0; i <= get_runs; i++)); do
+    for s in $(order $i); do
+        c=$(cpu_ms "$(pid_of $s)")
+        read -r code size speed < <(curl -s -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
+            "http://127.0.0.1:$(port_of $s)/v2/bench/big-1/blobs/$big_layer")
+        [[ $code == 200 && $size == "$big_bytes" ]] || die "blob GET from $s: HTTP $code, $size bytes"
+        c=$(($(cpu_ms "$(pid_of $s)") - c))
+        mbs=$(awk -v v="$speed" 'BEGIN {printf "%.1f", v / 1e6}')
+        if ((i == 0)); then log "blob_get $s warm-up: $mbs MB/s"; else
+            log "blob_get $s run $i: $mbs MB/s (server CPU $c ms)"; record blob_get "$s" "$i" "$mbs"; record cpu_blob_get "$s" "$i" "$c"; fi
+    done
+done
+
+# ---------------------------------------------------------------- load phases
+# RSS sampler: highest VmRSS of PID every 0.2 s until killed, written on exit
+start_sampler() { # PID OUT
+    (
+        max=0
+        trap 'echo $max >"$2"; exit 0' TERM
+        while :; do
+            v=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+            ((v > max)) && max=$v
+            echo "$max" >"$2"
+            sleep 0.2
+        done
+    ) &
+    sampler_pid=$!
+}
+stop_sampler() {
+    kill "$sampler_pid" 2>/dev/null || true
+    wait "$sampler_pid" 2>/dev/null || true
+    sampler_pid=''
+}
+to_ms() { # 1.23ms / 456.00us / 1.20s -> ms
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0;
+        else if (v ~ /m$/) printf "%.3f", v * 60000; else printf "%.3f", v * 1000 }'
+}
+profile_start() { # PHASE
+    [[ $profile == 1 ]] || return 0
+    jcmd "$ours_pid" JFR.start name="$1" settings=profile filename="$results/ours-$1.jfr" >/dev/null
+    ( sleep 3; for n in 1 2 3; do jcmd "$ours_pid" Thread.print >"$results/ours-$1-threads-$n.txt" 2>&1; sleep 2; done ) &
+}
+profile_stop() { # PHASE
+    [[ $profile == 1 ]] || return 0
+    jcmd "$ours_pid" JFR.stop name="$1" >/dev/null
+}
+jcmd() { "$(dirname "$java")/jcmd" "$@"; }
+
+for s in ours dist; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Accept: $manifest_accept" \
+        "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1")
+    [[ $code == 200 ]] || die "manifest GET from $s: HTTP $code"
+    code=$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/blobs/$small_layer")
+    [[ $code == 200 ]] || die "blob HEAD from $s: HTTP $code"
+done
+
+declare -A rss_load=([manifest_ours]=0 [manifest_dist]=0 [head_ours]=0 [head_dist]=0)
+peak_rss() { # KEY FILE: keeps the highest sample seen for KEY
+    local v
+    v=$(cat "$2")
+    ((v > rss_load[$1])) && rss_load[$1]=$v
+    return 0
+}
+
+log "manifest GET by tag: wrk -t2 -c$conns -d$duration: one cold round and ${warmup} s warm-up per server, then $load_rounds round(s)"
+for s in ours dist; do
+    url="http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1"
+    out="$results/wrk-manifest-$s-cold.txt"
+    wrk -t2 -c"$conns" -d"$duration" --latency -H "Accept: $manifest_accept" "$url" >"$out"
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+    record manifest_cold_rps "$s" 0 "$rps"; record manifest_cold_p99 "$s" 0 "$p99"
+    log "manifest GET $s cold round: $rps req/s, p99 $p99 ms"
+    wrk -t2 -c"$conns" -d"${warmup}s" -H "Accept: $manifest_accept" "$url" >/dev/null
+done
+for ((round = 1; round <= load_rounds; round++)); do
+    for s in $(order $round); do
+        url="http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1"
+        out="$results/wrk-manifest-$s-$round.txt"
+        start_sampler "$(pid_of $s)" "$work/rss-manifest-$s"
+        [[ $s == ours && $round == 1 ]] && profile_start manifest
+        c=$(cpu_ms "$(pid_of $s)")
+        wrk -t2 -c"$conns" -d"$duration" --latency -H "Accept: $manifest_accept" "$url" >"$out"
+        c=$(($(cpu_ms "$(pid_of $s)") - c))
+        [[ $s == ours && $round == 1 ]] && profile_stop manifest
+        stop_sampler
+        peak_rss "manifest_$s" "$work/rss-manifest-$s"
+        grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s: $(grep Non-2xx "$out")"
+        grep -q 'Socket errors' "$out" && log "wrk $s: $(grep 'Socket errors' "$out")"
+        rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+        p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+        p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
+        record manifest_rps "$s" "$round" "$rps"; record manifest_p99 "$s" "$round" "$p99"
+        record manifest_p50 "$s" "$round" "$p50"
+        n=$(awk '/ requests in / {print $1}' "$out")
+        record cpu_manifest "$s" "$round" "$(awk -v c="$c" -v n="$n" 'BEGIN {printf "%.1f", c * 1000 / n}')"
+        log "manifest GET $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, peak RSS $(($(cat "$work/rss-manifest-$s") / 1024)) MiB"
+    done
+done
+
+log "blob HEAD: ab -i -k -c$conns -n$head_requests, $load_rounds round(s) per server (after $((warmup / 2)) s warm-up)"
+for s in ours dist; do
+    ab -q -i -k -c "$conns" -t $((warmup / 2 > 0 ? warmup / 2 : 1)) -n 1000000 \
+        "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/blobs/$small_layer" >"$work/ab-warmup.txt" 2>&1 \
+        || die "ab warm-up against $s failed: $(tail -1 "$work/ab-warmup.txt")"
+done
+for ((round = 1; round <= load_rounds; round++)); do
+    for s in $(order $round); do
+        url="http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/blobs/$small_layer"
+        out="$results/ab-head-$s-$round.txt"
+        start_sampler "$(pid_of $s)" "$work/rss-head-$s"
+        [[ $s == ours && $round == 1 ]] && profile_start head
+        c=$(cpu_ms "$(pid_of $s)")
+        ab -q -i -k -c "$conns" -n "$head_requests" "$url" >"$out" 2>&1
+        c=$(($(cpu_ms "$(pid_of $s)") - c))
+        [[ $s == ours && $round == 1 ]] && profile_stop head
+        stop_sampler
+        peak_rss "head_$s" "$work/rss-head-$s"
+        failed=$(awk '/^Failed requests:/ {print $3}' "$out")
+        non2xx=$(awk '/^Non-2xx responses:/ {print $3}' "$out")
+        keepalive=$(awk '/^Keep-Alive requests:/ {print $3}' "$out")
+        [[ ${failed:-0} == 0 && -z $non2xx ]] || die "ab against $s: $failed failed, ${non2xx:-0} non-2xx (see $out)"
+        rps=$(awk '/^Requests per second:/ {print $4}' "$out")
+        p99=$(awk '$1 == "99%" {print $2}' "$out")
+        p50=$(awk '$1 == "50%" {print $2}' "$out")
+        record head_rps "$s" "$round" "$rps"; record head_p99 "$s" "$round" "$p99"; record head_p50 "$s" "$round" "$p50"
+        record head_keepalive "$s" "$round" "$keepalive"
+        record cpu_head "$s" "$round" "$(awk -v c="$c" -v n="$head_requests" 'BEGIN {printf "%.1f", c * 1000 / n}')"
+        log "blob HEAD $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, keep-alive $keepalive/$head_requests, peak RSS $(($(cat "$work/rss-head-$s") / 1024)) MiB"
+    done
+done
+
+declare -A rss_hwm
+for s in ours dist; do rss_hwm[$s]=$(kib "$(pid_of $s)" VmHWM); done
+load_after=$(load_report)
+log "$load_after"
+
+# ---------------------------------------------------------------- table
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+fmt() { awk -v v="$1" 'BEGIN {if (v == int(v) || v >= 1000) printf "%.0f", v; else if (v >= 100) printf "%.1f", v; else printf "%.3g", v}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else printf "%.2f", a / b}'; }
+rows=()
+# ROW LABEL UNIT BETTER(lower|higher) OURS DIST [TARGET_TEXT TARGET_CHECK(awk on r=ratio, o=ours)]
+row() {
+    local label=$1 unit=$2 better=$3 o=$4 d=$5 target=${6:-} check=${7:-} r met=''
+    r=$(ratio "$o" "$d")
+    if [[ -n $check ]]; then
+        met=$(awk -v r="$r" -v o="$o" "BEGIN {print (($check) ? \"met\" : \"NOT met\")}")
+    fi
+    rows+=("| $label | $(fmt "$o") $unit | $(fmt "$d") $unit | $r | $better | $target | $met |")
+}
+spread() { # METRIC SERVER -> " (min–max)"
+    echo "$(fmt "$(stat_of "$1" "$2" min)")–$(fmt "$(stat_of "$1" "$2" max)")"
+}
+time_row() { # METRIC LABEL
+    local o d
+    o=$(stat_of "$1" ours median) d=$(stat_of "$1" dist median)
+    row "$2 (median of $runs; ours $(spread "$1" ours), dist $(spread "$1" dist))" s lower "$o" "$d" '≤ 1.10' 'r <= 1.10'
+}
+first_row() { # METRIC LABEL
+    row "$2" s lower "$(stat_of "first_$1" ours median)" "$(stat_of "first_$1" dist median)"
+}
+time_row push_multi "push ${layers}×${layer_mib} MiB image"
+time_row push_big "push 1×${big_mib} MiB image"
+time_row pull_multi "pull ${layers}×${layer_mib} MiB image"
+time_row pull_big "pull 1×${big_mib} MiB image"
+first_row push_multi "first push of the ${layers}×${layer_mib} MiB image after start-up (untimed warm-up run)"
+row "blob GET ${big_mib} MiB, MB/s (median of $get_runs; ours $(spread blob_get ours), dist $(spread blob_get dist))" MB/s higher \
+    "$(stat_of blob_get ours median)" "$(stat_of blob_get dist median)" '≥ 1.00' 'r >= 1.0'
+row "manifest GET by tag, req/s (wrk, $conns conns, $duration; median of $load_rounds)" req/s higher \
+    "$(stat_of manifest_rps ours median)" "$(stat_of manifest_rps dist median)" '≥ 1.50' 'r >= 1.5'
+row "manifest GET by tag, p99 latency" ms lower \
+    "$(stat_of manifest_p99 ours median)" "$(stat_of manifest_p99 dist median)" '≤ 1.00' 'r <= 1.0'
+row "manifest GET by tag, p50 latency" ms lower \
+    "$(stat_of manifest_p50 ours median)" "$(stat_of manifest_p50 dist median)"
+row "manifest GET by tag, cold round (first $duration of manifest load), req/s" req/s higher \
+    "$(stat_of manifest_cold_rps ours median)" "$(stat_of manifest_cold_rps dist median)"
+row "manifest GET by tag, cold round, p99 latency" ms lower \
+    "$(stat_of manifest_cold_p99 ours median)" "$(stat_of manifest_cold_p99 dist median)"
+row "blob HEAD, req/s (ab -k, $conns conns, $head_requests requests; median of $load_rounds)" req/s higher \
+    "$(stat_of head_rps ours median)" "$(stat_of head_rps dist median)"
+row "blob HEAD, p99 latency" ms lower \
+    "$(stat_of head_p99 ours median)" "$(stat_of head_p99 dist median)"
+row "RSS idle after start-up" MiB lower "$(mib "${rss_idle[ours]}")" "$(mib "${rss_idle[dist]}")"
+row "peak RSS during manifest GET load" MiB lower "$(mib "${rss_load[manifest_ours]}")" "$(mib "${rss_load[manifest_dist]}")" \
+    'ours ≤ 512 MiB' 'o <= 512'
+row "peak RSS during blob HEAD load" MiB lower "$(mib "${rss_load[head_ours]}")" "$(mib "${rss_load[head_dist]}")" \
+    'ours ≤ 512 MiB' 'o <= 512'
+row "VmHWM over the whole run (pushes included)" MiB lower "$(mib "${rss_hwm[ours]}")" "$(mib "${rss_hwm[dist]}")" \
+    'ours ≤ 512 MiB' 'o <= 512'
+
+cpu_rows=()
+cpu_row() { # METRIC LABEL UNIT
+    local o d
+    o=$(stat_of "$1" ours median) d=$(stat_of "$1" dist median)
+    cpu_rows+=("| $2 | $(fmt "$o") $3 | $(fmt "$d") $3 | $(ratio "$o" "$d") |")
+}
+cpu_row cpu_push_multi "push ${layers}×${layer_mib} MiB image" ms
+cpu_row cpu_push_big "push 1×${big_mib} MiB image" ms
+cpu_row cpu_pull_multi "pull ${layers}×${layer_mib} MiB image" ms
+cpu_row cpu_pull_big "pull 1×${big_mib} MiB image" ms
+cpu_row cpu_blob_get "blob GET ${big_mib} MiB" ms
+cpu_row cpu_manifest "1000 manifest GETs by tag" ms
+cpu_row cpu_head "1000 blob HEADs" ms
+
+{
+    echo "## Registry vs CNCF Distribution 2.8 — started $started"
+    echo
+    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/compare.sh\` at commit $revision"
+    echo "- ours: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options: \`${java_opts:-(none)}\`, H2 file database, filesystem blobs; ready ${ours_ready_s} s after launch"
+    echo "- Distribution: $(docker-registry --version | awk '{print $NF}'), filesystem storage, blobdescriptor cache: $dist_cache, no auth"
+    echo "- machine: $machine"
+    echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
+    echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
+    echo "- highest 1-minute load average seen during the run (sampled every 20 s): $(awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$results/load-during-run.txt"); samples in load-during-run.txt"
+    echo "- ratio is always ours ÷ Distribution; the \"better\" column says which direction is good"
+    echo
+    echo "| measurement | ours | Distribution | ours/Dist | better | target | |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Server CPU time (user + system of the server process, median; less disturbed by other load on"
+    echo "the machine than the wall-clock figures above, lower is better):"
+    echo
+    echo "| server CPU per | ours | Distribution | ours/Dist |"
+    echo "|---|---|---|---|"
+    printf '%s\n' "${cpu_rows[@]}"
+    echo
+    echo "Machine load (top, 3 s sample) before the servers started and after the last load phase:"
+    echo
+    echo '```'
+    echo "before: $load_before"
+    echo "after:  $load_after"
+    echo '```'
+} >"$results/result.md"
+
+echo
+cat "$results/result.md"
+echo
+log "results in $results (result.md, samples.tsv, wrk/ab outputs, server logs)"
