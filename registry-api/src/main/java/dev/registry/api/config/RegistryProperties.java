@@ -11,7 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Documented in README.md, "Configuration".
  */
 @ConfigurationProperties("registry")
-public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Uploads uploads) {
+public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Uploads uploads, @DefaultValue Http http) {
+
+    /**
+     * @param sendfile serve filesystem blobs with the kernel's zero-copy sendfile instead of a
+     *                 copy loop through a 256 KiB buffer (see docs/benchmarks.md for when each wins)
+     */
+    public record Http(@DefaultValue("true") boolean sendfile) {
+    }
 
     public enum StorageType { FILESYSTEM }
 

@@ -1,5 +1,6 @@
 package dev.registry.api.distribution;
 
+import dev.registry.api.config.RegistryProperties;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.Reference;
@@ -38,9 +39,11 @@ class BlobController {
     private static final Duration REDIRECT_LIFETIME = Duration.ofMinutes(20);
 
     private final BlobService blobs;
+    private final boolean sendfile;
 
-    BlobController(BlobService blobs) {
+    BlobController(BlobService blobs, RegistryProperties properties) {
         this.blobs = blobs;
+        this.sendfile = properties.http().sendfile();
     }
 
     @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/blobs/{digest}", method = RequestMethod.HEAD)
@@ -75,7 +78,7 @@ class BlobController {
         long start = range == null ? 0 : range.start();
         long length = range == null ? size : range.length();
         // find the bytes before writing any header, so a failure still gets a clean error response
-        Optional<Path> file = Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT)) && length > 0
+        Optional<Path> file = sendfile && length > 0 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))
                 ? blobs.localFile(d) : Optional.empty();
         try (InputStream in = file.isPresent() ? null : blobs.open(d, start)) {
             contentHeaders(response, d);
@@ -111,7 +114,7 @@ class BlobController {
     }
 
     private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[256 * 1024];
         long left = length;
         while (left > 0) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));

@@ -165,7 +165,7 @@ public class UploadService {
     }
 
     private void closeSession(String id) {
-        tx.executeWithoutResult(status -> sessions.deleteById(id));
+        tx.executeWithoutResult(status -> sessions.close(id));
     }
 
     private UploadSessionEntity find(RepositoryName name, String id) {
