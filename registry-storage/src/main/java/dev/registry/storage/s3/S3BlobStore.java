@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,6 +38,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
 
     private final S3Settings settings;
+    private final AwsCredentialsProvider credentials;
     private final S3Client s3;
     private final S3Presigner presigner;
     private final S3Layout layout;
@@ -45,13 +47,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     /** A store with its own SDK clients, built from {@code settings}; {@link #close()} releases them. */
     public static S3BlobStore create(S3Settings settings) {
-        return new S3BlobStore(settings, S3Clients.client(settings), S3Clients.presigner(settings), MAX_SINGLE_COPY);
+        return new S3BlobStore(settings, MAX_SINGLE_COPY);
     }
 
-    S3BlobStore(S3Settings settings, S3Client s3, S3Presigner presigner, long maxSingleCopy) {
+    S3BlobStore(S3Settings settings, long maxSingleCopy) {
         this.settings = settings;
-        this.s3 = s3;
-        this.presigner = presigner;
+        this.credentials = S3Clients.credentials(settings);
+        this.s3 = S3Clients.client(settings, credentials);
+        this.presigner = S3Clients.presigner(settings, credentials);
         this.layout = new S3Layout(settings.prefix());
         this.objects = new S3Objects(s3, settings, maxSingleCopy);
         this.uploads = new UploadArea(layout, objects, settings.partSize());
@@ -144,6 +147,13 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public void close() {
         presigner.close();
         s3.close();
+        if (credentials instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new StorageException("cannot close the S3 credentials provider", e);
+            }
+        }
     }
 
     /** Aborts the HTTP connection when closed early, instead of draining the rest of a large blob. */

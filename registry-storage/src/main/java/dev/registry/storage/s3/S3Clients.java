@@ -36,10 +36,10 @@ final class S3Clients {
     private S3Clients() {
     }
 
-    static S3Client client(S3Settings settings) {
+    static S3Client client(S3Settings settings, AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -61,10 +61,10 @@ final class S3Clients {
     }
 
     /** Presigns blob GETs with the same endpoint, addressing style and credentials as the client. */
-    static S3Presigner presigner(S3Settings settings) {
+    static S3Presigner presigner(S3Settings settings, AwsCredentialsProvider credentials) {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(credentials)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
@@ -72,7 +72,8 @@ final class S3Clients {
         return builder.build();
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
+    /** Static keys when configured, else the SDK's default chain (environment, profile, web identity, roles). */
+    static AwsCredentialsProvider credentials(S3Settings settings) {
         if (settings.accessKey() != null) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
         }

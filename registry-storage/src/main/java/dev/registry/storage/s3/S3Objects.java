@@ -182,7 +182,7 @@ final class S3Objects {
             return request.get();
         } catch (S3Exception e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            if (e.statusCode() == 404) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
                 throw new Missing("S3 " + what + ": not found", e);
             }
             if (e.statusCode() == 412 || "InvalidPart".equals(code)) {

@@ -48,8 +48,7 @@ abstract class S3TestBase {
     }
 
     static S3BlobStore open(S3Settings settings, long maxSingleCopy) {
-        S3BlobStore store = new S3BlobStore(settings, S3Clients.client(settings), S3Clients.presigner(settings),
-                maxSingleCopy);
+        S3BlobStore store = new S3BlobStore(settings, maxSingleCopy);
         OPENED.add(store);
         return store;
     }
