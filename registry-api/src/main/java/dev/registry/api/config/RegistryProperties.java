@@ -1,9 +1,11 @@
 package dev.registry.api.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * User-facing settings under {@code registry.*}; each is also an environment variable the Spring
@@ -20,14 +22,45 @@ public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Up
     public record Http(@DefaultValue("true") boolean sendfile) {
     }
 
-    public enum StorageType { FILESYSTEM }
+    public enum StorageType { FILESYSTEM, S3 }
 
     /** @param type which {@code BlobStore} holds blob bytes */
-    public record Storage(@DefaultValue("filesystem") StorageType type, @DefaultValue Filesystem filesystem) {
+    public record Storage(@DefaultValue("filesystem") StorageType type, @DefaultValue Filesystem filesystem,
+                          @DefaultValue S3 s3) {
     }
 
     /** @param root folder of blob bytes and open uploads */
     public record Filesystem(@DefaultValue("./data/blobs") Path root) {
+    }
+
+    /**
+     * The S3 store ({@code type: s3}); see {@code S3Settings} for what each setting does.
+     *
+     * @param bucket           the bucket (must exist)
+     * @param prefix           key prefix inside the bucket; empty for the bucket root
+     * @param region           signing region
+     * @param endpoint         endpoint of an S3-compatible store (MinIO, Ceph, …); unset for AWS
+     * @param pathStyle        path-style addressing ({@code host/bucket/key}), as most S3-compatible stores need
+     * @param accessKey        static access key; unset to use the AWS SDK's default credentials chain
+     * @param secretKey        static secret key, with {@code accessKey}
+     * @param redirect         blob GETs answer 307 to a presigned S3 URL, so bytes bypass the registry
+     * @param redirectLifetime how long a presigned URL stays valid (at most 7 days)
+     * @param sse              server-side encryption of every object written: {@code AES256} or {@code aws:kms}
+     * @param kmsKeyId         KMS key for {@code aws:kms}; unset for the account's default key
+     * @param storageClass     storage class of verified blobs (e.g. {@code STANDARD_IA}); unset for the default
+     * @param partSize         multipart part size (at least 5MB): the most memory one upload request holds;
+     *                         10,000 parts bound the largest blob
+     */
+    public record S3(String bucket, @DefaultValue("") String prefix, @DefaultValue("us-east-1") String region,
+                     URI endpoint, @DefaultValue("false") boolean pathStyle, String accessKey, String secretKey,
+                     @DefaultValue("false") boolean redirect, @DefaultValue("20m") Duration redirectLifetime,
+                     String sse, String kmsKeyId, String storageClass, @DefaultValue("8MB") DataSize partSize) {
+
+        public S3 {
+            if (redirectLifetime.isNegative() || redirectLifetime.isZero() || redirectLifetime.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("registry.storage.s3.redirect-lifetime must be between 1s and 7d (a presigned URL's limit)");
+            }
+        }
     }
 
     /**

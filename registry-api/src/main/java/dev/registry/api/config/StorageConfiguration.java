@@ -2,6 +2,8 @@ package dev.registry.api.config;
 
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.filesystem.FilesystemBlobStore;
+import dev.registry.storage.s3.S3BlobStore;
+import dev.registry.storage.s3.S3Settings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,10 +11,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
 
+    /** An S3 store is closed (its HTTP connections released) with the context. */
     @Bean
     BlobStore blobStore(RegistryProperties properties) {
-        return switch (properties.storage().type()) {
-            case FILESYSTEM -> new FilesystemBlobStore(properties.storage().filesystem().root());
+        RegistryProperties.Storage storage = properties.storage();
+        return switch (storage.type()) {
+            case FILESYSTEM -> new FilesystemBlobStore(storage.filesystem().root());
+            case S3 -> S3BlobStore.create(s3Settings(storage.s3()));
         };
+    }
+
+    static S3Settings s3Settings(RegistryProperties.S3 s3) {
+        return new S3Settings(s3.bucket(), s3.prefix(), s3.region(), s3.endpoint(), s3.pathStyle(), s3.accessKey(),
+                s3.secretKey(), s3.redirect(), s3.sse(), s3.kmsKeyId(), s3.storageClass(), s3.partSize().toBytes());
     }
 }

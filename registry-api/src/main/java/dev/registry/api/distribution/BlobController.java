@@ -27,7 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Blobs: {@code HEAD}/{@code GET} (with {@code Range} → 206) and {@code DELETE}
  * (distribution spec end-2, end-10). Filesystem bytes go out through Tomcat's sendfile (zero
- * copy); a store that offers presigned URLs answers 307.
+ * copy); a store that offers presigned URLs answers 307 to a URL valid for
+ * {@code registry.storage.s3.redirect-lifetime}.
  */
 @RestController
 class BlobController {
@@ -36,14 +37,14 @@ class BlobController {
     private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
     private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
     private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
-    private static final Duration REDIRECT_LIFETIME = Duration.ofMinutes(20);
-
     private final BlobService blobs;
     private final boolean sendfile;
+    private final Duration redirectLifetime;
 
     BlobController(BlobService blobs, RegistryProperties properties) {
         this.blobs = blobs;
         this.sendfile = properties.http().sendfile();
+        this.redirectLifetime = properties.storage().s3().redirectLifetime();
     }
 
     @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/blobs/{digest}", method = RequestMethod.HEAD)
@@ -61,7 +62,7 @@ class BlobController {
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Digest d = Reference.parseDigest(digest);
         long size = blobs.requireLinked(name, d);
-        Optional<java.net.URI> redirect = blobs.redirectUrl(d, REDIRECT_LIFETIME);
+        Optional<java.net.URI> redirect = blobs.redirectUrl(d, redirectLifetime);
         if (redirect.isPresent()) {
             response.setStatus(HttpStatus.TEMPORARY_REDIRECT.value());
             response.setHeader("Location", redirect.get().toString());

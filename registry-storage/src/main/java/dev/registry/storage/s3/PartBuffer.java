@@ -1,0 +1,100 @@
+package dev.registry.storage.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * The one buffer an append holds: at most one part ({@link S3Settings#partSize()}) of bytes, so the
+ * memory a request needs is bounded whatever the blob's size. It grows from a small start, so small
+ * chunks cost little. The previous tail is loaded first (not hashed again), then client bytes
+ * (hashed as they are read, exactly once whatever the SDK retries later).
+ */
+final class PartBuffer {
+
+    private static final int INITIAL = 256 * 1024;
+
+    private final int capacity;
+    private byte[] bytes;
+    private int length;
+    private boolean ended;
+
+    /** @param expected bytes this append will probably hold (tail + announced length), or -1 */
+    PartBuffer(long partSize, long expected) {
+        this.capacity = (int) partSize;
+        long start = expected < 0 ? INITIAL : Math.max(expected, 1);
+        this.bytes = new byte[(int) Math.min(capacity, start)];
+    }
+
+    /** Loads {@code size} bytes of an earlier tail; they were hashed when they were appended. */
+    void load(InputStream tail, int size) throws IOException {
+        ensure(size);
+        int n = tail.readNBytes(bytes, 0, size);
+        if (n != size) {
+            throw new IOException("upload tail ended after " + n + " of " + size + " bytes");
+        }
+        length = size;
+    }
+
+    /**
+     * Reads from {@code in} until the buffer holds a whole part or the stream ends, hashing every
+     * byte read.
+     *
+     * @return bytes read from {@code in}
+     */
+    long fill(InputStream in, UploadHashes.Running hash) throws IOException {
+        long read = 0;
+        while (length < capacity) {
+            if (length == bytes.length) {
+                // a buffer sized to the announced length: grow only if more bytes really come
+                int b = in.read();
+                if (b < 0) {
+                    ended = true;
+                    break;
+                }
+                ensure(length + 1);
+                bytes[length] = (byte) b;
+                hash.update(bytes, length, 1);
+                length++;
+                read++;
+                continue;
+            }
+            int n = in.read(bytes, length, bytes.length - length);
+            if (n < 0) {
+                ended = true;
+                break;
+            }
+            hash.update(bytes, length, n);
+            length += n;
+            read += n;
+        }
+        return read;
+    }
+
+    boolean full() {
+        return length == capacity;
+    }
+
+    /** The client's stream has ended. */
+    boolean ended() {
+        return ended;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int length() {
+        return length;
+    }
+
+    void clear() {
+        length = 0;
+    }
+
+    private void ensure(int needed) {
+        if (needed > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(capacity, Math.max(needed, 2L * bytes.length)));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.registry.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registry.storage.BlobInfo;
+import dev.registry.storage.BlobUpload;
+import dev.registry.storage.Digest;
+import dev.registry.storage.DigestMismatchException;
+import dev.registry.storage.UploadBusyException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What only the S3 store has to get right: parts of at least 5 MiB built from chunks of any size,
+ * both ways of verifying an upload continued elsewhere, and cleaning up after cancel and a wrong
+ * digest.
+ */
+class S3UploadsTest extends S3TestBase {
+
+    /** Like UploadService: start, then every chunk through resumeUpload, on whichever store is given. */
+    static String startSession(S3BlobStore store) {
+        return store.startUpload().id();
+    }
+
+    static void appendChunk(S3BlobStore store, String id, byte[] content, int from, int to) throws IOException {
+        store.resumeUpload(id).append(new ByteArrayInputStream(content, from, to - from), to - from);
+    }
+
+    @Test
+    void sevenChunksOfOneMebibytePlusThreeBytesAreGatheredIntoPartsAndRoundTrip() throws IOException {
+        assertThat(store.minimumChunkSize()).isEqualTo(5L * MIB);
+        int chunk = MIB + 3;
+        byte[] content = bytes(7 * chunk, 1);
+        String id = startSession(store);
+        for (int i = 0; i < 7; i++) {
+            appendChunk(store, id, content, i * chunk, (i + 1) * chunk);
+        }
+        UploadState state = bucket.state(id).orElseThrow();
+        assertThat(state.parts()).extracting(UploadState.Part::size).containsExactly(5L * MIB);
+        assertThat(state.tail().size()).isEqualTo(content.length - 5L * MIB);
+
+        BlobInfo blob = store.resumeUpload(id).commit(Digest.sha256(content));
+        assertThat(blob.size()).isEqualTo(content.length);
+        assertThat(read(store, blob.digest())).isEqualTo(content);
+    }
+
+    @Test
+    void aTwelveMebibyteChunkOfUnannouncedLengthFollowedByOneByteRoundTrips() throws IOException {
+        byte[] content = bytes(12 * MIB + 1, 2);
+        String id = startSession(store);
+        store.resumeUpload(id).append(new ByteArrayInputStream(content, 0, 12 * MIB), -1);
+        appendChunk(store, id, content, 12 * MIB, content.length);
+        assertThat(bucket.state(id).orElseThrow().parts()).hasSize(2);
+
+        BlobInfo blob = store.resumeUpload(id).commit(Digest.sha256(content));
+        assertThat(read(store, blob.digest())).isEqualTo(content);
+    }
+
+    @Test
+    void aSessionContinuedOnOtherInstancesIsVerifiedWithTheSavedResumableHash() throws IOException {
+        byte[] content = bytes(9 * MIB + 5, 3);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, 3 * MIB + 1);
+        appendChunk(open(), id, content, 3 * MIB + 1, 7 * MIB);
+        appendChunk(open(), id, content, 7 * MIB, content.length);
+
+        S3BlobUpload elsewhere = (S3BlobUpload) open().resumeUpload(id);
+        assertThat(elsewhere.resumableHash()).isTrue();
+        assertThat(elsewhere.commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
+    }
+
+    @Test
+    void aMonolithicUploadContinuedElsewhereIsVerifiedByReadingTheBytesBack() throws IOException {
+        byte[] content = bytes(6 * MIB + 9, 4);
+        BlobUpload monolithic = store.startUpload();
+        monolithic.append(new ByteArrayInputStream(content, 0, 6 * MIB), -1);
+        assertThat(((S3BlobUpload) monolithic).resumableHash()).as("the fast in-memory hash was used").isFalse();
+        S3BlobStore other = open();
+        appendChunk(other, monolithic.id(), content, 6 * MIB, content.length);
+
+        assertThat(other.resumeUpload(monolithic.id()).commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(read(other, Digest.sha256(content))).isEqualTo(content);
+
+        BlobUpload wrong = store.startUpload();
+        wrong.append(new ByteArrayInputStream(content, 0, 100), -1);
+        appendChunk(other, wrong.id(), content, 100, 200);
+        assertThatThrownBy(() -> other.resumeUpload(wrong.id()).commit(Digest.sha256(content)))
+                .isInstanceOf(DigestMismatchException.class);
+    }
+
+    @Test
+    void cancelLeavesNoMultipartUploadAndNoStagingObject() throws IOException {
+        byte[] content = bytes(5 * MIB + 100, 5);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, content.length);
+        assertThat(bucket.multipartUploads()).hasSize(1);
+
+        open().resumeUpload(id).cancel();
+
+        assertThat(bucket.multipartUploads()).isEmpty();
+        assertThat(bucket.uploadKeys()).isEmpty();
+    }
+
+    @Test
+    void aWrongDigestLeavesNothingUnderBlobsNoMultipartUploadAndNoStagingObject() throws IOException {
+        byte[] content = bytes(5 * MIB + 100, 6);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, content.length);
+
+        assertThatThrownBy(() -> store.resumeUpload(id).commit(Digest.sha256("other".getBytes())))
+                .isInstanceOf(DigestMismatchException.class);
+
+        assertThat(bucket.blobKeys()).isEmpty();
+        assertThat(bucket.multipartUploads()).isEmpty();
+        assertThat(bucket.uploadKeys()).isEmpty();
+    }
+
+    @Test
+    void aBlobAboveTheSingleCopyLimitIsPublishedByAMultipartCopy() throws IOException {
+        S3BlobStore smallCopies = open(s3.settings(BUCKET).withPrefix(PREFIX), 5L * MIB);
+        byte[] content = bytes(12 * MIB + 7, 7);
+        BlobUpload upload = smallCopies.startUpload();
+        upload.append(new ByteArrayInputStream(content), content.length);
+
+        assertThat(upload.commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(read(smallCopies, Digest.sha256(content))).isEqualTo(content);
+        assertThat(bucket.multipartUploads()).isEmpty();
+    }
+
+    @Test
+    void aSecondAppendToAnUploadIsRefusedWhileTheFirstIsStillStreaming() throws Exception {
+        String id = startSession(store);
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        InputStream slowClient = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                reading.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return -1;
+            }
+        };
+        Thread first = Thread.ofVirtual().start(() -> {
+            try {
+                store.resumeUpload(id).append(slowClient, -1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        reading.await();
+        assertThatThrownBy(() -> store.resumeUpload(id).append(new ByteArrayInputStream(new byte[10]), 10))
+                .isInstanceOf(UploadBusyException.class);
+        release.countDown();
+        first.join();
+        store.resumeUpload(id).cancel();
+    }
+}
