@@ -26,7 +26,8 @@
 #   BENCH_OURS_PORT [15080] BENCH_DIST_PORT [15081]
 #   BENCH_JAR [registry-api/target/registry.jar]
 #   BENCH_JAVA [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]
-#   BENCH_JAVA_OPTS []             extra JVM options for our registry (e.g. -Xmx256m)
+#   BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC]  JVM options for our registry: README's
+#                                  recommended settings (our server also gets MALLOC_ARENA_MAX=2)
 #   BENCH_DIST_CACHE [inmemory]    Distribution's blobdescriptor cache: inmemory (its shipped
 #                                  config) or none
 #   BENCH_PROFILE [0]              1: record a JFR profile, GC log and thread dumps of our
@@ -56,7 +57,7 @@ ours_port=${BENCH_OURS_PORT:-15080}
 dist_port=${BENCH_DIST_PORT:-15081}
 jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
 java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-java_opts=${BENCH_JAVA_OPTS:-}
+java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
 dist_cache=${BENCH_DIST_CACHE:-inmemory}
 profile=${BENCH_PROFILE:-0}
 stamp=$(date -u +%Y%m%d-%H%M%S)
@@ -162,7 +163,7 @@ if [[ $profile == 1 ]]; then
     extra_java+=("-Xlog:gc*,safepoint:file=$results/ours-gc.log:time,uptime,level,tags")
 fi
 # shellcheck disable=SC2086
-"$java" $java_opts "${extra_java[@]}" -jar "$jar" \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts "${extra_java[@]}" -jar "$jar" \
     --server.address=127.0.0.1 --server.port="$ours_port" \
     --registry.storage.filesystem.root="$work/ours/blobs" \
     --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \

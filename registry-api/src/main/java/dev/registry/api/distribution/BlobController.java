@@ -26,8 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Blobs: {@code HEAD}/{@code GET} (with {@code Range} → 206) and {@code DELETE}
- * (distribution spec end-2, end-10). Filesystem bytes go out through Tomcat's sendfile (zero
- * copy); a store that offers presigned URLs answers 307 to a URL valid for
+ * (distribution spec end-2, end-10). Bytes stream through a 256 KiB buffer, or through Tomcat's
+ * zero-copy sendfile when {@code registry.http.sendfile} is on and the store keeps local files;
+ * a store that offers presigned URLs answers 307 to a URL valid for
  * {@code registry.storage.s3.redirect-lifetime}.
  */
 @RestController
