@@ -40,10 +40,6 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest(value.substring(0, colon), value.substring(colon + 1));
     }
 
-    public static boolean isDigest(String value) {
-        return value != null && value.indexOf(':') > 0;
-    }
-
     /** Digest of bytes held in memory (manifests; never used for blob streams). */
     public static Digest of(String algorithm, byte[] content) {
         MessageDigest md = newMessageDigest(algorithm);

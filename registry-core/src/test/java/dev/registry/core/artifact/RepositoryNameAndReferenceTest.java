@@ -1,0 +1,51 @@
+package dev.registry.core.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Distribution spec "Pulling manifests": the grammar of {@code <name>} and of a tag {@code <reference>}. */
+class RepositoryNameAndReferenceTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"library", "project/team/app", "a.b/c_d/e__f/g-h/i--j", "0/1/2"})
+    void namesInTheGrammarAreAccepted(String name) {
+        assertThat(new RepositoryName(name).value()).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Upper", "a/../b", "a//b", "/a", "a/", "-a", "a-", "a___b", "a..b", "a/%2F", "a b"})
+    void namesOutsideTheGrammarAreNameInvalid(String name) {
+        assertThatThrownBy(() -> new RepositoryName(name)).isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_INVALID));
+    }
+
+    @Test
+    void theLimitIs255Characters() {
+        assertThat(new RepositoryName("a".repeat(255)).value()).hasSize(255);
+        assertThatThrownBy(() -> new RepositoryName("a".repeat(256))).isInstanceOf(RegistryException.class);
+    }
+
+    @Test
+    void theFirstComponentIsTheProject() {
+        assertThat(new RepositoryName("project/team/app").project()).isEqualTo("project");
+        assertThat(new RepositoryName("alpine").project()).isEqualTo("alpine");
+    }
+
+    @Test
+    void aReferenceIsATagOfAtMost128CharactersOrADigest() {
+        assertThat(Reference.parse("v1.0_rc-1").isTag()).isTrue();
+        assertThat(Reference.parse("t".repeat(128)).tag()).hasSize(128);
+        assertThat(Reference.parse("sha256:" + "a".repeat(64)).isTag()).isFalse();
+        assertThatThrownBy(() -> Reference.parse("t".repeat(129))).isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_INVALID));
+        assertThatThrownBy(() -> Reference.parse(".hidden")).isInstanceOf(RegistryException.class);
+        assertThatThrownBy(() -> Reference.parse("sha256:short")).isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.DIGEST_INVALID));
+    }
+}
