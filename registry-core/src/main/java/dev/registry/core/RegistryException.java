@@ -1,6 +1,10 @@
 package dev.registry.core;
 
-/** A refusal with a code from {@link ErrorCode} and a message meant for the person at the client. */
+/**
+ * A refusal with a code from {@link ErrorCode} and a message meant for the person at the client.
+ * It is an answer, not a failure: it carries no stack trace, which keeps frequent refusals (a
+ * client's HEAD of a blob it has not pushed yet) cheap.
+ */
 public class RegistryException extends RuntimeException {
 
     private final ErrorCode code;
@@ -11,7 +15,7 @@ public class RegistryException extends RuntimeException {
     }
 
     public RegistryException(ErrorCode code, String message, Object detail) {
-        super(message);
+        super(message, null, false, false);
         this.code = code;
         this.detail = detail;
     }
