@@ -52,11 +52,20 @@ public class BlobService {
 
     /** Records a verified blob and links it into the repository. Idempotent. */
     public void link(RepositoryName name, BlobInfo blob) {
+        link(name, blob, () -> { });
+    }
+
+    /**
+     * Records a verified blob, links it into the repository and runs {@code alsoInTransaction}
+     * (closing the upload session that produced it) in the same short transaction. Idempotent.
+     */
+    public void link(RepositoryName name, BlobInfo blob, Runnable alsoInTransaction) {
         Retry.onConflict(() -> tx.execute(status -> {
             Instant now = Instant.now();
             long repositoryId = repositories.ensure(name);
             blobs.insertIfAbsent(blob.digest().toString(), blob.size(), now);
             blobs.linkIfAbsent(repositoryId, blob.digest().toString(), now);
+            alsoInTransaction.run();
             return null;
         }));
     }

@@ -129,8 +129,7 @@ public class UploadService {
         } catch (RuntimeException e) {
             throw translate(e);
         }
-        blobs.link(name, blob);
-        closeSession(id);
+        blobs.link(name, blob, () -> sessions.close(id));
         return blob;
     }
 
