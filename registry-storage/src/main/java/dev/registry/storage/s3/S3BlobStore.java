@@ -118,13 +118,18 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         String id = UploadArea.newId();
         UploadState state = UploadState.empty(UploadArea.newToken());
         uploads.save(id, state);
-        return new S3BlobUpload(id, uploads, state, true);
+        return new S3BlobUpload(id, uploads, state);
     }
 
     @Override
     public BlobUpload resumeUpload(String uploadId) {
         UploadState state = uploads.find(uploadId).orElseThrow(() -> new UploadNotFoundException(uploadId));
-        return new S3BlobUpload(uploadId, uploads, state, false);
+        return new S3BlobUpload(uploadId, uploads, state);
+    }
+
+    /** How many commits of this instance verified by reading the assembled bytes back (for tests). */
+    long readBacks() {
+        return uploads.readBacks.get();
     }
 
     @Override

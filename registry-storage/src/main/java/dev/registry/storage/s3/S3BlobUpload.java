@@ -40,14 +40,12 @@ final class S3BlobUpload implements BlobUpload {
 
     private final String id;
     private final UploadArea area;
-    private final boolean startedHere;
     private UploadState state;
 
-    S3BlobUpload(String id, UploadArea area, UploadState state, boolean startedHere) {
+    S3BlobUpload(String id, UploadArea area, UploadState state) {
         this.id = id;
         this.area = area;
         this.state = state;
-        this.startedHere = startedHere;
     }
 
     @Override
@@ -61,9 +59,9 @@ final class S3BlobUpload implements BlobUpload {
         return state.size();
     }
 
-    /** Whether the saved state carries a hash any process can continue (for tests). */
-    boolean resumableHash() {
-        return state.hash() != null;
+    /** Whether this process's in-memory digest covers the state this handle last saw (for tests). */
+    boolean digestKnownHere() {
+        return area.hashes.sha256(id, state).isPresent();
     }
 
     @Override
@@ -71,10 +69,10 @@ final class S3BlobUpload implements BlobUpload {
         try (UploadArea.Claim ignored = area.claim(id)) {
             UploadState before = area.load(id);
             state = before;
-            UploadHashes.Running hash = area.hashes.forAppend(id, before, startedHere);
+            UploadHashes.Running hash = area.hashes.forAppend(id, before);
             UploadState after = new Append(before, hash).run(in, expectedLength);
             if (after != before) {
-                area.hashes.appended(id, after.token(), hash);
+                area.hashes.appended(id, after, hash);
                 state = after;
                 if (before.tail() != null) {
                     area.deleteQuietly(area.layout.tail(id, before.tail().token()));
@@ -157,8 +155,7 @@ final class S3BlobUpload implements BlobUpload {
                     String etag = area.objects.put(newTail, buffer.bytes(), buffer.length(), false);
                     newTailState = new UploadState.Tail(token, etag, buffer.length());
                 }
-                UploadState after = new UploadState(before.size() + received, token, multipart, parts, newTailState,
-                        hash.resumable());
+                UploadState after = new UploadState(before.size() + received, token, multipart, parts, newTailState);
                 saving = true;
                 area.save(id, after);
                 return after;

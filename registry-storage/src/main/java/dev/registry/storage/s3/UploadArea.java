@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ final class UploadArea {
     final S3Objects objects;
     final UploadHashes hashes = new UploadHashes();
     final long partSize;
+    /** Commits that verified by reading the bytes back; observable so tests can tell the fast path. */
+    final AtomicLong readBacks = new AtomicLong();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
 
     UploadArea(S3Layout layout, S3Objects objects, long partSize) {

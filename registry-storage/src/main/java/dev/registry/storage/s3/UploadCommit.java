@@ -97,6 +97,7 @@ final class UploadCommit {
 
     /** Reads the assembled bytes back (only when no hash of them was kept). */
     private Digest hash(Source source, String algorithm) throws IOException {
+        area.readBacks.incrementAndGet();
         MessageDigest md = Digest.newMessageDigest(algorithm);
         if (source.key() != null) {
             try (InputStream in = area.objects.get(source.key(), 0, source.etag())) {

@@ -7,6 +7,7 @@ import dev.registry.storage.BlobInfo;
 import dev.registry.storage.BlobUpload;
 import dev.registry.storage.Digest;
 import dev.registry.storage.DigestMismatchException;
+import dev.registry.storage.SizeMismatchException;
 import dev.registry.storage.UploadBusyException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What only the S3 store has to get right: parts of at least 5 MiB built from chunks of any size,
- * both ways of verifying an upload continued elsewhere, and cleaning up after cancel and a wrong
- * digest.
+ * both ways of verifying an upload (the in-memory digest on the instance that hashed every byte,
+ * reading the bytes back anywhere else), and cleaning up after cancel and a wrong digest.
  */
 class S3UploadsTest extends S3TestBase {
 
@@ -45,6 +46,7 @@ class S3UploadsTest extends S3TestBase {
         BlobInfo blob = store.resumeUpload(id).commit(Digest.sha256(content));
         assertThat(blob.size()).isEqualTo(content.length);
         assertThat(read(store, blob.digest())).isEqualTo(content);
+        assertThat(store.readBacks()).as("hashed while streaming, on one instance").isZero();
     }
 
     @Test
@@ -60,16 +62,18 @@ class S3UploadsTest extends S3TestBase {
     }
 
     @Test
-    void aSessionContinuedOnOtherInstancesIsVerifiedWithTheSavedResumableHash() throws IOException {
+    void aSessionContinuedOnOtherInstancesIsVerifiedByReadingTheBytesBack() throws IOException {
         byte[] content = bytes(9 * MIB + 5, 3);
         String id = startSession(store);
         appendChunk(store, id, content, 0, 3 * MIB + 1);
         appendChunk(open(), id, content, 3 * MIB + 1, 7 * MIB);
         appendChunk(open(), id, content, 7 * MIB, content.length);
 
-        S3BlobUpload elsewhere = (S3BlobUpload) open().resumeUpload(id);
-        assertThat(elsewhere.resumableHash()).isTrue();
+        S3BlobStore committer = open();
+        S3BlobUpload elsewhere = (S3BlobUpload) committer.resumeUpload(id);
+        assertThat(elsewhere.digestKnownHere()).isFalse();
         assertThat(elsewhere.commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(committer.readBacks()).isEqualTo(1);
         assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
     }
 
@@ -78,7 +82,7 @@ class S3UploadsTest extends S3TestBase {
         byte[] content = bytes(6 * MIB + 9, 4);
         BlobUpload monolithic = store.startUpload();
         monolithic.append(new ByteArrayInputStream(content, 0, 6 * MIB), -1);
-        assertThat(((S3BlobUpload) monolithic).resumableHash()).as("the fast in-memory hash was used").isFalse();
+        assertThat(((S3BlobUpload) monolithic).digestKnownHere()).as("the fast in-memory hash was used").isTrue();
         S3BlobStore other = open();
         appendChunk(other, monolithic.id(), content, 6 * MIB, content.length);
 
@@ -90,6 +94,72 @@ class S3UploadsTest extends S3TestBase {
         appendChunk(other, wrong.id(), content, 100, 200);
         assertThatThrownBy(() -> other.resumeUpload(wrong.id()).commit(Digest.sha256(content)))
                 .isInstanceOf(DigestMismatchException.class);
+    }
+
+    @Test
+    void aBlobSentAsStartOnePatchAndPutOnOneInstanceIsCommittedWithoutReadingItBack() throws IOException {
+        byte[] content = bytes(6 * MIB + 11, 8);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, content.length);
+        S3BlobUpload put = (S3BlobUpload) store.resumeUpload(id);
+        assertThat(put.digestKnownHere()).isTrue();
+
+        assertThat(put.commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(store.readBacks()).isZero();
+        assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
+    }
+
+    @Test
+    void aCommitOnASecondInstanceReadsTheBytesBackVerifiesThemAndRefusesAWrongDigestLeavingNothing()
+            throws IOException {
+        byte[] content = bytes(5 * MIB + 17, 9);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, content.length);
+        S3BlobStore other = open();
+
+        assertThat(other.resumeUpload(id).commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(other.readBacks()).isEqualTo(1);
+        assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
+        store.delete(Digest.sha256(content));
+
+        String wrong = startSession(store);
+        appendChunk(store, wrong, content, 0, content.length);
+        assertThatThrownBy(() -> other.resumeUpload(wrong).commit(Digest.sha256("other".getBytes())))
+                .isInstanceOf(DigestMismatchException.class);
+        assertThat(other.readBacks()).isEqualTo(2);
+        assertThat(store.readBacks()).isZero();
+        assertThat(bucket.blobKeys()).isEmpty();
+        assertThat(bucket.multipartUploads()).isEmpty();
+        assertThat(bucket.uploadKeys()).isEmpty();
+    }
+
+    @Test
+    void aChunkAppendedOnAnotherInstanceInBetweenMakesTheFirstInstanceReadTheBytesBack() throws IOException {
+        byte[] content = bytes(3 * MIB, 10);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, MIB);
+        appendChunk(open(), id, content, MIB, 2 * MIB);
+        appendChunk(store, id, content, 2 * MIB, content.length);
+        assertThat(((S3BlobUpload) store.resumeUpload(id)).digestKnownHere()).isFalse();
+
+        assertThat(store.resumeUpload(id).commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(store.readBacks()).isEqualTo(1);
+        assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
+    }
+
+    @Test
+    void aFailedAppendLeavesTheInMemoryDigestCoveringOnlyTheSavedBytes() throws IOException {
+        byte[] content = bytes(2 * MIB, 11);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, MIB);
+        assertThatThrownBy(() -> store.resumeUpload(id).append(new ByteArrayInputStream(content, MIB, 10), 11))
+                .isInstanceOf(SizeMismatchException.class);
+        assertThat(bucket.state(id).orElseThrow().size()).isEqualTo(MIB);
+        appendChunk(store, id, content, MIB, content.length);
+
+        assertThat(store.resumeUpload(id).commit(Digest.sha256(content)).size()).isEqualTo(content.length);
+        assertThat(store.readBacks()).as("the failed append's bytes never entered the kept digest").isZero();
+        assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
     }
 
     @Test
@@ -114,6 +184,7 @@ class S3UploadsTest extends S3TestBase {
         assertThatThrownBy(() -> store.resumeUpload(id).commit(Digest.sha256("other".getBytes())))
                 .isInstanceOf(DigestMismatchException.class);
 
+        assertThat(store.readBacks()).as("refused on the in-memory digest").isZero();
         assertThat(bucket.blobKeys()).isEmpty();
         assertThat(bucket.multipartUploads()).isEmpty();
         assertThat(bucket.uploadKeys()).isEmpty();
