@@ -248,32 +248,16 @@ timed() { # prints seconds the command took; fails if it fails
 # alternate which server goes first, so a load change on the machine hits both alike
 order() { if (($1 % 2)); then echo dist ours; else echo ours dist; fi; }
 
-push() { # METRIC IMAGE_DIR REPO
-    local i s t c
-    for ((i = 1 - warm_runs; i <= runs; i++)); do
-        for s in $(order $i); do
-            c=$(cpu_ms "$(pid_of $s)")
-            t=$(timed skopeo_fresh "$work/skopeo/$s-$1-$i" copy -q --dest-tls-verify=false \
-                "oci:$2:v1" "docker://127.0.0.1:$(port_of $s)/bench/$3-$i:v1")
-            c=$(($(cpu_ms "$(pid_of $s)") - c))
-            rm -rf "$work/skopeo/$s-$1-$i"
-            if ((i <= 0)); then
-                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
-                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
-            else
-                log "$1 $s run $i: ${t} s (server CPU $c ms)"; record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
-            fi
-        done
-    done
-}
-pull() { # METRIC REPO
+# Times one kind of skopeo copy on both servers, taking turns: warm-up runs (the first one is
+# recorded as first_METRIC), then timed runs. ARGS_FN S I DIR prints the copy's arguments for
+# server S, run I and the run's scratch folder DIR (its blob-info cache and, for pulls, the target).
+copy_runs() { # METRIC ARGS_FN
     local i s t c dir
     for ((i = 1 - warm_runs; i <= runs; i++)); do
         for s in $(order $i); do
             dir="$work/skopeo/$s-$1-$i"
             c=$(cpu_ms "$(pid_of $s)")
-            t=$(timed skopeo_fresh "$dir" copy -q --src-tls-verify=false \
-                "docker://127.0.0.1:$(port_of $s)/bench/$2:v1" "oci:$dir/image:v1")
+            t=$(timed skopeo_fresh "$dir" copy -q $("$2" "$s" "$i" "$dir"))
             c=$(($(cpu_ms "$(pid_of $s)") - c))
             rm -rf "$dir"
             if ((i <= 0)); then
@@ -284,6 +268,16 @@ pull() { # METRIC REPO
             fi
         done
     done
+}
+push_args() { echo "--dest-tls-verify=false oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench/$copy_repo-$2:v1"; }
+pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench/$copy_repo:v1 oci:$3/image:v1"; }
+push() { # METRIC IMAGE_DIR REPO: every run pushes into a new repository, so every blob is uploaded
+    copy_image=$2 copy_repo=$3
+    copy_runs "$1" push_args
+}
+pull() { # METRIC REPO
+    copy_repo=$2
+    copy_runs "$1" pull_args
 }
 
 log "push: ${layers} x ${layer_mib} MiB image, ${runs} runs + 1 warm-up per server"
