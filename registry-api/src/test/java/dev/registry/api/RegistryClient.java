@@ -17,9 +17,36 @@ public final class RegistryClient {
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
+    private final String authorization;
 
+    /** A client that signs in as the test context's system admin with Basic credentials. */
     public RegistryClient(int port) {
+        this(port, RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
+    }
+
+    /** A client with Basic credentials; {@code username} null for anonymous requests. */
+    public RegistryClient(int port, String username, String password) {
         this.base = "http://localhost:" + port;
+        this.authorization = username == null ? null : basic(username, password);
+    }
+
+    /** A client with a fixed {@code Authorization} header value (e.g. {@code Bearer <token>}); null for none. */
+    public static RegistryClient withAuthorization(int port, String authorization) {
+        return new RegistryClient("http://localhost:" + port, authorization);
+    }
+
+    private RegistryClient(String base, String authorization) {
+        this.base = base;
+        this.authorization = authorization;
+    }
+
+    public static RegistryClient anonymous(int port) {
+        return new RegistryClient(port, null, null);
+    }
+
+    public static String basic(String username, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public String base() {
@@ -29,6 +56,9 @@ public final class RegistryClient {
     public HttpResponse<String> send(String method, String path, byte[] body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null && !headers.containsKey("Authorization")) {
+            request.header("Authorization", authorization);
+        }
         headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -42,6 +72,9 @@ public final class RegistryClient {
 
     public HttpResponse<byte[]> sendForBytes(String method, String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null && !headers.containsKey("Authorization")) {
+            request.header("Authorization", authorization);
+        }
         headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

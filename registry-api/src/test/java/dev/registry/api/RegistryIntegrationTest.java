@@ -19,7 +19,14 @@ import org.springframework.boot.test.context.SpringBootTest;
         "registry.storage.filesystem.root=target/test-data/blobs",
         // the zero-copy path is off by default; the shared context covers it (S3 tests cover the copy loop)
         "registry.http.sendfile=true",
+        "registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
+        // tests push into projects of their own; the admin creates them by pushing
+        "registry.projects.create-on-push=true",
         "logging.level.root=warn"
 })
 public @interface RegistryIntegrationTest {
+
+    /** The system admin of every test context, and its password (set by {@code registry.admin.password}). */
+    String ADMIN = "admin";
+    String ADMIN_PASSWORD = "Admin-Test-1";
 }

@@ -29,6 +29,10 @@ public enum ErrorCode {
     TOOMANYREQUESTS,
     RANGE_INVALID,
     PAGINATION_NUMBER_INVALID,
+    /** A name that is taken, or a deletion of something not empty: {@code DENIED} on /v2, 409 on /api. */
+    CONFLICT("DENIED"),
+    /** A management request with a field that is missing or out of range: 400. */
+    INVALID_INPUT("UNSUPPORTED"),
     /** A backend (database or blob store) cannot serve now: {@code UNAVAILABLE} with 503. */
     UNAVAILABLE,
     /** An unexpected failure inside the registry: 500. */

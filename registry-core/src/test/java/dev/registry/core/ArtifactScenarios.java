@@ -37,13 +37,14 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         List<MigrationInfo> applied = List.of(flyway.info().applied());
 
         // then both versions were applied successfully, in this run's schema
-        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2");
+        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4");
         assertThat(applied).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(expectedSchema);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
                 + " AND table_name IN ('repository', 'blob', 'repository_blob', 'manifest', 'manifest_reference',"
-                + " 'tag', 'upload_session', 'flyway_schema_history')", Integer.class, expectedSchema)).isEqualTo(8);
+                + " 'tag', 'upload_session', 'flyway_schema_history', 'project', 'user_account', 'project_member', 'robot',"
+                + " 'robot_permission', 'login_failure', 'signing_key')", Integer.class, expectedSchema)).isEqualTo(15);
     }
 
     @Test
@@ -56,8 +57,8 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
                 + " FROM information_schema.columns WHERE table_schema = ? AND column_name = 'name'"
                 + " ORDER BY table_name", String.class, expectedSchema);
 
-        // then both use "C", whatever the database's default collation is
-        assertThat(collations).containsExactly("repository.name C", "tag.name C");
+        // then all use "C", whatever the database's default collation is
+        assertThat(collations).containsExactly("project.name C", "repository.name C", "robot.name C", "tag.name C");
     }
 
     @Test
@@ -201,6 +202,7 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
     void the_catalog_lists_only_repositories_that_hold_a_manifest() throws Exception {
         // given three repositories under one prefix: two with a manifest, one with only a blob
         RepositoryName prefix = newRepository("catalog");
+        projects.create(prefix.value(), false, null, "tester", null);
         RepositoryName withManifestB = new RepositoryName(prefix + "/b");
         RepositoryName withManifestA = new RepositoryName(prefix + "/a");
         RepositoryName blobOnly = new RepositoryName(prefix + "/blob-only");

@@ -6,6 +6,7 @@ import dev.registry.core.artifact.MediaTypes;
 import dev.registry.core.artifact.PushedManifest;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.project.ProjectService;
 import dev.registry.core.upload.UploadService;
 import dev.registry.core.upload.UploadStatus;
 import dev.registry.storage.BlobInfo;
@@ -48,6 +49,8 @@ abstract class DatabaseScenarios {
     protected UploadService uploads;
     @Autowired
     protected JdbcTemplate jdbc;
+    @Autowired
+    protected ProjectService projects;
 
     /** A repository name no other test uses, e.g. {@code tags-3f2a9c01}. */
     protected static RepositoryName newRepository(String purpose) {
@@ -86,7 +89,7 @@ abstract class DatabaseScenarios {
 
     /** Uploads the blob through a session in chunks of {@code chunkSize} bytes (the last one with the digest). */
     protected BlobInfo pushBlobInChunks(RepositoryName name, Blob blob, int chunkSize) throws IOException {
-        UploadStatus session = uploads.start(name);
+        UploadStatus session = uploads.start(name, "tester");
         int offset = 0;
         while (blob.size() - offset > chunkSize) {
             session = uploads.append(name, session.id(), (long) offset, chunkSize,

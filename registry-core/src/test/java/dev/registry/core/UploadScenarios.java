@@ -71,7 +71,7 @@ abstract class UploadScenarios extends DatabaseScenarios {
         // given an open session
         RepositoryName repo = newRepository("chunked");
         Blob blob = randomBlob(250_000);
-        UploadStatus session = uploads.start(repo);
+        UploadStatus session = uploads.start(repo, "tester");
 
         // when two ranged chunks, one streamed chunk without a length and a last chunk are sent
         UploadStatus afterFirst = uploads.append(repo, session.id(), 0L, 100_000, slice(blob, 0, 100_000));
@@ -95,7 +95,7 @@ abstract class UploadScenarios extends DatabaseScenarios {
         // given a session holding 10 bytes
         RepositoryName repo = newRepository("range");
         Blob blob = randomBlob(30);
-        UploadStatus session = uploads.start(repo);
+        UploadStatus session = uploads.start(repo, "tester");
         uploads.append(repo, session.id(), 0L, 10, slice(blob, 0, 10));
 
         // when a chunk claims to start at 20
@@ -120,7 +120,7 @@ abstract class UploadScenarios extends DatabaseScenarios {
         Blob blob = randomBlob(90_000);
 
         // when A starts the upload and takes the first chunk, B the second, A the third, and B completes it
-        UploadStatus started = replicaA.start(repo);
+        UploadStatus started = replicaA.start(repo, "tester");
         replicaA.append(repo, started.id(), 0L, 30_000, slice(blob, 0, 30_000));
         UploadStatus seenByB = replicaB.status(repo, started.id());
         replicaB.append(repo, started.id(), 30_000L, 30_000, slice(blob, 30_000, 60_000));
@@ -142,9 +142,9 @@ abstract class UploadScenarios extends DatabaseScenarios {
     void expiring_idle_sessions_removes_the_sessions_and_their_bytes() throws Exception {
         // given two open sessions, one holding bytes
         RepositoryName repo = newRepository("expiry");
-        UploadStatus withBytes = uploads.start(repo);
+        UploadStatus withBytes = uploads.start(repo, "tester");
         uploads.append(repo, withBytes.id(), 0L, 1_000, slice(randomBlob(1_000), 0, 1_000));
-        UploadStatus empty = uploads.start(repo);
+        UploadStatus empty = uploads.start(repo, "tester");
         String storageUploadId = jdbc.queryForObject("SELECT storage_upload_id FROM upload_session WHERE id = ?",
                 String.class, withBytes.id());
         // and a timeout of an hour does not touch them

@@ -13,7 +13,15 @@ import org.springframework.util.unit.DataSize;
  * Documented in README.md, "Configuration".
  */
 @ConfigurationProperties("registry")
-public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Uploads uploads, @DefaultValue Http http) {
+public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Uploads uploads, @DefaultValue Http http,
+                                 @DefaultValue Admin admin) {
+
+    /**
+     * @param password the first start's password for the system admin {@code admin}
+     *                 ({@code REGISTRY_ADMIN_PASSWORD}); unset: one is generated and printed once
+     */
+    public record Admin(String password) {
+    }
 
     /**
      * @param sendfile serve filesystem blobs with the kernel's zero-copy sendfile instead of a

@@ -3,6 +3,7 @@ package dev.registry.api.distribution;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.ThrottledException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -39,6 +40,8 @@ public class OciErrors {
             case MANIFEST_TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case RANGE_INVALID -> HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
             case UNAUTHORIZED -> HttpStatus.UNAUTHORIZED;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
             case DENIED -> HttpStatus.FORBIDDEN;
             case UNSUPPORTED -> HttpStatus.BAD_REQUEST;
             case METHOD_UNKNOWN -> HttpStatus.METHOD_NOT_ALLOWED;
@@ -54,6 +57,9 @@ public class OciErrors {
 
     /** For code outside Spring MVC's handlers (filters): writes status and envelope. */
     public void write(HttpServletResponse response, RegistryException e) throws IOException {
+        if (e instanceof ThrottledException throttled) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
+        }
         response.setStatus(status(e.code()).value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         json.writeValue(response.getOutputStream(), body(e));

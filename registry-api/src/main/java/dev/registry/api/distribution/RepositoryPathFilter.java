@@ -34,20 +34,27 @@ import org.springframework.web.util.UriComponentsBuilder;
 public class RepositoryPathFilter extends OncePerRequestFilter {
 
     public static final String REPOSITORY = "dev.registry.api.repository";
+    /** The {@link Resource} a repository request addresses. */
+    public static final String RESOURCE = "dev.registry.api.resource";
+    /** The path segment after the resource (digest, tag or upload id), when there is one. */
+    public static final String REFERENCE = "dev.registry.api.reference";
     /** Prefix of the internal paths controllers map; unreachable from outside ('-' is no valid name). */
     public static final String INTERNAL = "/v2/-";
 
-    private record Route(Pattern pattern, String internal) {
+    /** What a repository request addresses. */
+    public enum Resource { UPLOADS, UPLOAD, BLOB, MANIFEST, TAGS, REFERRERS }
+
+    private record Route(Pattern pattern, String internal, Resource resource) {
     }
 
     // order matters: "blobs/uploads" before "blobs/<digest>"
     private static final List<Route> ROUTES = List.of(
-            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/?$"), "/uploads"),
-            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/([^/]+)$"), "/uploads/"),
-            new Route(Pattern.compile("^/v2/(.+)/blobs/([^/]+)$"), "/blobs/"),
-            new Route(Pattern.compile("^/v2/(.+)/manifests/([^/]+)$"), "/manifests/"),
-            new Route(Pattern.compile("^/v2/(.+)/tags/list$"), "/tags/list"),
-            new Route(Pattern.compile("^/v2/(.+)/referrers/([^/]+)$"), "/referrers/"));
+            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/?$"), "/uploads", Resource.UPLOADS),
+            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/([^/]+)$"), "/uploads/", Resource.UPLOAD),
+            new Route(Pattern.compile("^/v2/(.+)/blobs/([^/]+)$"), "/blobs/", Resource.BLOB),
+            new Route(Pattern.compile("^/v2/(.+)/manifests/([^/]+)$"), "/manifests/", Resource.MANIFEST),
+            new Route(Pattern.compile("^/v2/(.+)/tags/list$"), "/tags/list", Resource.TAGS),
+            new Route(Pattern.compile("^/v2/(.+)/referrers/([^/]+)$"), "/referrers/", Resource.REFERRERS));
 
     private final OciErrors errors;
 
@@ -76,6 +83,10 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
                 }
                 String internal = INTERNAL + route.internal() + (m.groupCount() > 1 ? m.group(2) : "");
                 request.setAttribute(REPOSITORY, name);
+                request.setAttribute(RESOURCE, route.resource());
+                if (m.groupCount() > 1) {
+                    request.setAttribute(REFERENCE, m.group(2));
+                }
                 chain.doFilter(new InternalPath(request, internal), response);
                 return;
             }

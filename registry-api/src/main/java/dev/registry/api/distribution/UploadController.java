@@ -1,5 +1,6 @@
 package dev.registry.api.distribution;
 
+import dev.registry.api.security.Authenticated;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.BlobService;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,7 +52,9 @@ class UploadController {
         if (mount != null) {
             Digest mounted = Reference.parseDigest(mount);
             RepositoryName source = from == null || from.isEmpty() ? null : new RepositoryName(from);
-            Optional<Long> size = blobs.mount(name, mounted, source, repository -> true);
+            @SuppressWarnings("unchecked")
+            Predicate<String> mayPull = (Predicate<String>) request.getAttribute(DistributionAccessFilter.MAY_PULL);
+            Optional<Long> size = blobs.mount(name, mounted, source, mayPull == null ? repository -> false : mayPull);
             if (size.isPresent()) {
                 created(response, name, mounted);
                 return;
@@ -62,7 +66,7 @@ class UploadController {
             created(response, name, blob.digest());
             return;
         }
-        UploadStatus status = uploads.start(name);
+        UploadStatus status = uploads.start(name, Authenticated.principal(request).name());
         if (status.minimumChunkSize() > 0) {
             response.setHeader("OCI-Chunk-Min-Length", Long.toString(status.minimumChunkSize()));
         }

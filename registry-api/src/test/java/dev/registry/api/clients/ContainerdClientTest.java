@@ -1,5 +1,8 @@
 package dev.registry.api.clients;
 
+import static dev.registry.api.RegistryIntegrationTest.ADMIN;
+import static dev.registry.api.RegistryIntegrationTest.ADMIN_PASSWORD;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryClient;
@@ -115,7 +118,7 @@ class ContainerdClientTest {
      */
     private String pull(String reference, String... options) {
         List<String> arguments = new ArrayList<>(List.of("images", "pull", "--plain-http", "--snapshotter", "native",
-                "--print-chainid"));
+                "--print-chainid", "--user", ADMIN + ":" + ADMIN_PASSWORD));
         arguments.addAll(List.of(options));
         arguments.add(reference);
         String out = ctr(arguments.toArray(String[]::new)).stdout();

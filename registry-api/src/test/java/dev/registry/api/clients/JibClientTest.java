@@ -54,11 +54,14 @@ class JibClientTest {
     @BeforeEach
     void client() {
         client = new RegistryClient(port);
+        // Jib sends credentials over plain HTTP only when told to (the test registry has no TLS)
+        System.setProperty("sendCredentialsOverHttp", "true");
     }
 
     /** Pushes to {@code repository:tag} of the registry under test, with caches of this class only. */
     private JibContainer push(JibContainerBuilder image, String repositoryAndTag) throws Exception {
-        Containerizer containerizer = Containerizer.to(RegistryImage.named("localhost:" + port + "/" + repositoryAndTag))
+        Containerizer containerizer = Containerizer.to(RegistryImage.named("localhost:" + port + "/" + repositoryAndTag)
+                .addCredential(RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD))
                 .setAllowInsecureRegistries(true)
                 .setBaseImageLayersCache(work.resolve("cache/base"))
                 .setApplicationLayersCache(work.resolve("cache/application"))
@@ -146,7 +149,8 @@ class JibClientTest {
         assertThat(baseLayers).hasSize(2);
 
         Path extra = Files.writeString(Files.createDirectories(work.resolve("files-app")).resolve("app.properties"), "mode=test\n");
-        JibContainerBuilder derived = Jib.from(RegistryImage.named("localhost:" + port + "/" + baseRepository + ":1.0"))
+        JibContainerBuilder derived = Jib.from(RegistryImage.named("localhost:" + port + "/" + baseRepository + ":1.0")
+                .addCredential(RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD))
                 .addLayer(List.of(extra), "/etc/app")
                 .setFormat(ImageFormat.OCI);
 

@@ -1,5 +1,8 @@
 package dev.registry.api.clients;
 
+import static dev.registry.api.RegistryIntegrationTest.ADMIN;
+import static dev.registry.api.RegistryIntegrationTest.ADMIN_PASSWORD;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryIntegrationTest;
@@ -94,7 +97,7 @@ class PodmanClientTest {
         skopeo.copyIn(layout, "1.0", repository + ":1.0");
 
         String name = "localhost:" + port + "/" + repository;
-        podman("pull", "--tls-verify=false", name + ":1.0");
+        podman("pull", "--tls-verify=false", "--creds", ADMIN + ":" + ADMIN_PASSWORD, name + ":1.0");
 
         JsonNode pulled = inspect(name + ":1.0");
         // image ID = hex of the config digest; Digest = the manifest digest
@@ -122,7 +125,7 @@ class PodmanClientTest {
         skopeo.copyIn(layout, "2.0", repository + ":2.0", "--all");
 
         String name = "localhost:" + port + "/" + repository;
-        podman("pull", "--tls-verify=false", "--platform", "linux/arm64", name + ":2.0");
+        podman("pull", "--tls-verify=false", "--creds", ADMIN + ":" + ADMIN_PASSWORD, "--platform", "linux/arm64", name + ":2.0");
 
         JsonNode pulled = inspect(name + ":2.0");
         assertThat("sha256:" + pulled.path("Id").asString()).isEqualTo(arm64.config().digest());

@@ -1,5 +1,6 @@
 package dev.registry.api.clients;
 
+import dev.registry.api.RegistryIntegrationTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,12 +15,27 @@ final class Skopeo {
     private final Map<String, String> environment;
     private final Path workDir;
     private final int port;
+    private final String credentials;
 
-    /** @param environment from {@link Cli#isolatedContainersEnvironment}, one per test class */
+    /** Signs in as the test context's system admin. */
     Skopeo(Map<String, String> environment, Path workDir, int port) {
+        this(environment, workDir, port, RegistryIntegrationTest.ADMIN + ":" + RegistryIntegrationTest.ADMIN_PASSWORD);
+    }
+
+    /**
+     * @param environment from {@link Cli#isolatedContainersEnvironment}, one per test class
+     * @param credentials {@code user:password} for {@code --creds}, or null for anonymous
+     */
+    Skopeo(Map<String, String> environment, Path workDir, int port, String credentials) {
         this.environment = environment;
         this.workDir = workDir;
         this.port = port;
+        this.credentials = credentials;
+    }
+
+    /** {@code --creds user:password} (or nothing for anonymous) for commands that read the registry. */
+    List<String> creds(String option) {
+        return credentials == null ? List.of() : List.of(option, credentials);
     }
 
     /** {@code docker://localhost:<port>/<repository>[:tag|@digest]}. */
@@ -39,6 +55,7 @@ final class Skopeo {
      */
     Cli.Result copyIn(ImageLayout layout, String tag, String destination, String... options) {
         List<String> arguments = new ArrayList<>(List.of("copy", "--preserve-digests", "--dest-tls-verify=false"));
+        arguments.addAll(creds("--dest-creds"));
         arguments.addAll(List.of(options));
         arguments.addAll(List.of(layout.reference(tag), docker(destination)));
         return run(arguments.toArray(String[]::new));
@@ -47,6 +64,7 @@ final class Skopeo {
     /** {@code skopeo copy --preserve-digests} of {@code source} out of the registry into a layout folder. */
     Cli.Result copyOut(String source, Path layout, String tag, String... options) {
         List<String> arguments = new ArrayList<>(List.of("copy", "--preserve-digests", "--src-tls-verify=false"));
+        arguments.addAll(creds("--src-creds"));
         arguments.addAll(List.of(options));
         arguments.addAll(List.of(docker(source), "oci:" + layout + ":" + tag));
         return run(arguments.toArray(String[]::new));

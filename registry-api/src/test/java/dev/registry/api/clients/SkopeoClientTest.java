@@ -1,5 +1,8 @@
 package dev.registry.api.clients;
 
+import static dev.registry.api.RegistryIntegrationTest.ADMIN;
+import static dev.registry.api.RegistryIntegrationTest.ADMIN_PASSWORD;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryClient;
@@ -185,7 +188,7 @@ class SkopeoClientTest {
         }
 
         JsonNode listed = ImageLayout.JSON.readTree(
-                skopeo.run("list-tags", "--tls-verify=false", skopeo.docker(repository)).stdout());
+                skopeo.run("list-tags", "--tls-verify=false", "--creds", ADMIN + ":" + ADMIN_PASSWORD, skopeo.docker(repository)).stdout());
 
         assertThat(listed.path("Repository").asString()).isEqualTo("localhost:" + port + "/" + repository);
         assertThat(listed.path("Tags").valueStream().map(JsonNode::asString).toList())

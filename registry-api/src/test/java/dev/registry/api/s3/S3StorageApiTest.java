@@ -30,6 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:registry-s3;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
         "registry.storage.type=s3",
+        "registry.admin.password=" + dev.registry.api.RegistryIntegrationTest.ADMIN_PASSWORD,
+        "registry.projects.create-on-push=true",
         "registry.storage.s3.bucket=" + S3StorageApiTest.BUCKET,
         "registry.storage.s3.prefix=registry",
         "registry.storage.s3.path-style=true",

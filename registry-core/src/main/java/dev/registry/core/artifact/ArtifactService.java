@@ -165,7 +165,17 @@ public class ArtifactService {
 
     /** Repositories holding at least one manifest, in lexical order after {@code last}. */
     public Page catalog(int limit, String last) {
-        return readTx.execute(status -> page(repositoryEntities.catalogPage(last == null ? "" : last, limit + 1), limit));
+        return catalog(limit, last, null);
+    }
+
+    /** {@link #catalog(int, String)} limited to the projects with these ids ({@code null}: all projects). */
+    public Page catalog(int limit, String last, List<Long> projectIds) {
+        if (projectIds != null && projectIds.isEmpty()) {
+            return new Page(List.of(), false);
+        }
+        String after = last == null ? "" : last;
+        return readTx.execute(status -> page(projectIds == null ? repositoryEntities.catalogPage(after, limit + 1)
+                : repositoryEntities.catalogPage(after, limit + 1, projectIds), limit));
     }
 
     private static Page page(List<String> fetched, int limit) {

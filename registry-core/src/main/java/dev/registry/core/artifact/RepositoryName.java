@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * A repository name as the OCI distribution spec's grammar defines it:
  * {@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*}, at most 255
- * characters. The first component is the project.
+ * characters. The first component is the project; a name of one component ({@code alpine}, as in
+ * the classic {@code registry:2} tutorials) belongs to the {@code library} project.
  */
 public record RepositoryName(String value) {
 
@@ -31,7 +32,7 @@ public record RepositoryName(String value) {
 
     public String project() {
         int slash = value.indexOf('/');
-        return slash < 0 ? value : value.substring(0, slash);
+        return slash < 0 ? "library" : value.substring(0, slash);
     }
 
     @Override

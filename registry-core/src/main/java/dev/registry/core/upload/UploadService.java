@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,13 +55,21 @@ public class UploadService {
         this.tx = tx;
     }
 
-    /** Opens a session for a chunked or streamed upload. */
-    public UploadStatus start(RepositoryName name) throws IOException {
+    /**
+     * Opens a session for a chunked or streamed upload. {@code startedBy} names who was allowed to
+     * start it: that principal may finish it even after its token expired ({@link #startedBy}).
+     */
+    public UploadStatus start(RepositoryName name, String startedBy) throws IOException {
         BlobUpload upload = store.startUpload();
         String id = UUID.randomUUID().toString();
         tx.executeWithoutResult(status -> sessions.save(
-                new UploadSessionEntity(id, repositories.ensure(name), upload.id(), Instant.now())));
+                new UploadSessionEntity(id, repositories.ensure(name), upload.id(), startedBy, Instant.now())));
         return new UploadStatus(id, 0, store.minimumChunkSize());
+    }
+
+    /** Who started the open upload {@code id} in the repository, if it is open. */
+    public Optional<String> startedBy(RepositoryName name, String id) {
+        return sessions.findInRepository(id, name.value()).map(UploadSessionEntity::getStartedBy);
     }
 
     /** A whole blob in one request ({@code POST ?digest=}); nothing is kept unless it verifies. */

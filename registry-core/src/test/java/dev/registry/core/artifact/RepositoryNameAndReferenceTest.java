@@ -32,9 +32,9 @@ class RepositoryNameAndReferenceTest {
     }
 
     @Test
-    void theFirstComponentIsTheProject() {
+    void theFirstComponentIsTheProjectAndASingleComponentBelongsToLibrary() {
         assertThat(new RepositoryName("project/team/app").project()).isEqualTo("project");
-        assertThat(new RepositoryName("alpine").project()).isEqualTo("alpine");
+        assertThat(new RepositoryName("alpine").project()).isEqualTo("library");
     }
 
     @Test

@@ -26,9 +26,15 @@ public class Repositories {
                 new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known to this registry"));
     }
 
+    /**
+     * The repository's id, creating it on first push. Its project must exist ({@code NAME_UNKNOWN}
+     * otherwise): whether a push may create a project is the access layer's decision, made before.
+     */
     public long ensure(RepositoryName name) {
         return find(name).orElseGet(() -> {
-            repositories.insertIfAbsent(name.value(), Instant.now());
+            long projectId = repositories.findProjectId(name.project()).orElseThrow(() -> new RegistryException(
+                    ErrorCode.NAME_UNKNOWN, "project " + name.project() + " does not exist"));
+            repositories.insertIfAbsent(name.value(), projectId, Instant.now());
             return repositories.findIdByName(name.value()).orElseThrow();
         });
     }

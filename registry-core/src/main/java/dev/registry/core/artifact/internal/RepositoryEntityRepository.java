@@ -14,13 +14,22 @@ public interface RepositoryEntityRepository extends JpaRepository<RepositoryEnti
 
     /** Creates the repository unless it exists; safe when two pushes create it at once. */
     @Modifying
-    @Query(value = "INSERT INTO repository (name, created_at) VALUES (:name, :now) ON CONFLICT DO NOTHING",
+    @Query(value = "INSERT INTO repository (name, project_id, created_at) VALUES (:name, :projectId, :now) ON CONFLICT DO NOTHING",
             nativeQuery = true)
-    int insertIfAbsent(String name, Instant now);
+    int insertIfAbsent(String name, long projectId, Instant now);
+
+    @Query(value = "SELECT id FROM project WHERE name = :name", nativeQuery = true)
+    Optional<Long> findProjectId(String name);
 
     /** Repositories holding at least one manifest, in lexical order, after {@code last}. */
     @Query(value = "SELECT r.name FROM repository r WHERE r.name > :last"
             + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)"
             + " ORDER BY r.name LIMIT :limit", nativeQuery = true)
     List<String> catalogPage(String last, int limit);
+
+    /** {@link #catalogPage} limited to repositories of the given projects. */
+    @Query(value = "SELECT r.name FROM repository r WHERE r.name > :last AND r.project_id IN (:projectIds)"
+            + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)"
+            + " ORDER BY r.name LIMIT :limit", nativeQuery = true)
+    List<String> catalogPage(String last, int limit, List<Long> projectIds);
 }

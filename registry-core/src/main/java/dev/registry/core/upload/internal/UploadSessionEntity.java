@@ -20,14 +20,16 @@ public class UploadSessionEntity implements Persistable<String> {
     private String storageUploadId;
     private Instant startedAt;
     private Instant updatedAt;
+    private String startedBy;
     @Transient
     private boolean created;
 
     protected UploadSessionEntity() {
     }
 
-    public UploadSessionEntity(String id, long repositoryId, String storageUploadId, Instant now) {
+    public UploadSessionEntity(String id, long repositoryId, String storageUploadId, String startedBy, Instant now) {
         this.id = id;
+        this.startedBy = startedBy;
         this.repositoryId = repositoryId;
         this.storageUploadId = storageUploadId;
         this.startedAt = now;
@@ -43,6 +45,10 @@ public class UploadSessionEntity implements Persistable<String> {
     @Override
     public String getId() {
         return id;
+    }
+
+    public String getStartedBy() {
+        return startedBy;
     }
 
     public String getStorageUploadId() {

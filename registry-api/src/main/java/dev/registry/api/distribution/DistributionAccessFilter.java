@@ -1,0 +1,207 @@
+package dev.registry.api.distribution;
+
+import dev.registry.api.distribution.RepositoryPathFilter.Resource;
+import dev.registry.api.security.Authenticated;
+import dev.registry.api.security.Challenges;
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.access.AccessService;
+import dev.registry.core.access.Action;
+import dev.registry.core.access.CredentialService;
+import dev.registry.core.access.Principal;
+import dev.registry.core.access.ProjectAccess;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.access.VerifiedToken;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.upload.UploadService;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Decides every {@code /v2} request before a controller sees it, from {@link RequiredAccess}'s
+ * table and the one access decision ({@link AccessService}).
+ *
+ * <ul>
+ * <li>With a bearer token, the token's {@code access} claim must grant the scope action; deletes
+ *     are also checked against the caller's current role (tag vs artifact deletion).</li>
+ * <li>With Basic credentials or none, the caller's current access in the project decides.</li>
+ * <li>Refused anonymous requests, and tokens that lack a scope the caller could have, get 401 with
+ *     a {@code Bearer} challenge naming the scope, so clients fetch a token; a signed-in caller
+ *     who may not do it gets 403 {@code DENIED} saying why.</li>
+ * <li>A push into a project that does not exist creates it only when {@code registry.projects.
+ *     create-on-push} is on and the caller may create projects.</li>
+ * <li>An upload started with a token can be continued and finished with that token after it
+ *     expired, by the same principal (long pushes, Harbor #18860).</li>
+ * </ul>
+ */
+public class DistributionAccessFilter extends OncePerRequestFilter {
+
+    /** Request attribute: which repositories a cross-repository mount may read from ({@code Predicate<String>}). */
+    public static final String MAY_PULL = "dev.registry.api.may-pull";
+    /** Request attribute: ids of projects whose repositories the catalog may list ({@code null}: all). */
+    public static final String CATALOG_PROJECTS = "dev.registry.api.catalog-projects";
+
+    private final AccessService access;
+    private final ProjectCreator creator;
+    private final CredentialService credentials;
+    private final UploadService uploads;
+    private final Challenges challenges;
+    private final OciErrors errors;
+
+    public DistributionAccessFilter(AccessService access, ProjectCreator creator, CredentialService credentials,
+                                    UploadService uploads, Challenges challenges, OciErrors errors) {
+        this.access = access;
+        this.creator = creator;
+        this.credentials = credentials;
+        this.uploads = uploads;
+        this.challenges = challenges;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            if (authorize(request, response)) {
+                chain.doFilter(request, response);
+            }
+        } catch (RegistryException e) {
+            errors.write(response, e);
+        }
+    }
+
+    /** True to let the request through; false when a refusal was written. */
+    private boolean authorize(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        RepositoryName name = (RepositoryName) request.getAttribute(RepositoryPathFilter.REPOSITORY);
+        VerifiedToken expired = Authenticated.expiredToken(request);
+        if (name == null) {
+            return authorizeBaseOrCatalog(request, response, expired);
+        }
+        Resource resource = (Resource) request.getAttribute(RepositoryPathFilter.RESOURCE);
+        String reference = (String) request.getAttribute(RepositoryPathFilter.REFERENCE);
+        RequiredAccess required = RequiredAccess.of(resource, request.getMethod(), reference);
+        if (required == null) {
+            return true; // the dispatcher answers 405
+        }
+        String scope = "repository:" + name + ":" + (required == RequiredAccess.PUSH ? "pull,push" : required.scopeAction());
+        if (expired != null) {
+            return continueWithExpiredToken(request, response, name, resource, reference, expired, scope);
+        }
+        Principal principal = Authenticated.principal(request);
+        VerifiedToken token = Authenticated.token(request);
+        request.setAttribute(MAY_PULL, mayPull(principal, token));
+        if (token != null && token.grants(name.value(), required.scopeAction())) {
+            if (required.scopeAction().equals("delete") && !access.access(principal, name.project()).may(required.action())) {
+                return deny(request, response, principal, access.access(principal, name.project()), required, scope, false);
+            }
+            createProjectOnPush(principal, name, resource, request.getMethod());
+            return true;
+        }
+        ProjectAccess current = access.access(principal, name.project());
+        boolean may = current.may(required.action()) || mayCreateOnPush(principal, current, required);
+        if (token == null && may) {
+            createProjectOnPush(principal, name, resource, request.getMethod());
+            return true;
+        }
+        // a token without the scope: if the caller could have it, ask for a new token
+        return deny(request, response, principal, current, required, scope, token != null && may);
+    }
+
+    private boolean authorizeBaseOrCatalog(HttpServletRequest request, HttpServletResponse response, VerifiedToken expired)
+            throws IOException {
+        boolean catalog = request.getRequestURI().startsWith("/v2/_catalog");
+        if (expired != null) {
+            return challenge(request, response, catalog ? "registry:catalog:*" : null, false,
+                    "the bearer token expired at " + expired.expiresAt());
+        }
+        if (!catalog) {
+            // the version check tells clients where to authenticate (spec: 401 when auth is configured)
+            return Authenticated.hasCredentials(request) || challenge(request, response, null, false,
+                    "authentication required; sign in with docker login or send Basic credentials");
+        }
+        VerifiedToken token = Authenticated.token(request);
+        if (token != null && token.access().stream().noneMatch(g -> g.type().equals("registry") && g.name().equals("catalog"))) {
+            return challenge(request, response, "registry:catalog:*", true, "the token does not grant registry:catalog:*");
+        }
+        request.setAttribute(CATALOG_PROJECTS, access.pullableProjects(Authenticated.principal(request)));
+        return true;
+    }
+
+    private boolean continueWithExpiredToken(HttpServletRequest request, HttpServletResponse response, RepositoryName name,
+                                             Resource resource, String uploadId, VerifiedToken expired, String scope)
+            throws IOException {
+        if (resource == Resource.UPLOAD && expired.grants(name.value(), "push") && !expired.subject().isEmpty()) {
+            Optional<String> startedBy = uploads.startedBy(name, uploadId);
+            if (startedBy.isPresent() && startedBy.get().equals(expired.subject())) {
+                // the principal must still be allowed to act (a disabled robot's upload stops)
+                Principal principal = credentials.current(expired.kind(), expired.principalId(), expired.issuedAt());
+                Authenticated.setPrincipal(request, principal);
+                return true;
+            }
+        }
+        return challenge(request, response, scope, false, "the bearer token expired at " + expired.expiresAt());
+    }
+
+    private boolean mayCreateOnPush(Principal principal, ProjectAccess current, RequiredAccess required) {
+        return required.action() == Action.PUSH && !current.exists() && access.policy().createOnPush()
+                && access.mayCreateProject(principal);
+    }
+
+    private void createProjectOnPush(Principal principal, RepositoryName name, Resource resource, String method) {
+        if (RequiredAccess.startsWrite(resource, method) && access.policy().createOnPush()) {
+            creator.createOnPush(principal, name.project());
+        }
+    }
+
+    private Predicate<String> mayPull(Principal principal, VerifiedToken token) {
+        return source -> token != null ? token.grants(source, "pull")
+                : access.access(principal, new RepositoryName(source).project()).may(Action.PULL);
+    }
+
+    /**
+     * The refusal: anonymous callers and tokens that could be widened get a challenge; a signed-in
+     * caller reading a project it cannot see gets {@code NAME_UNKNOWN} (as if it did not exist),
+     * and everything else {@code DENIED} with the reason. A signed-in read in a project that does
+     * not exist goes on to the controller, which answers what is unknown.
+     */
+    private boolean deny(HttpServletRequest request, HttpServletResponse response, Principal principal, ProjectAccess current,
+                         RequiredAccess required, String scope, boolean newTokenWouldDo) throws IOException {
+        if (principal.isAnonymous() || newTokenWouldDo) {
+            return challenge(request, response, scope, newTokenWouldDo,
+                    principal.isAnonymous() ? "authentication required to " + required.action().wireName().replace('-', ' ')
+                            + " in " + current.project() : "the token does not grant " + scope);
+        }
+        boolean write = required.action() != Action.PULL;
+        if (!current.exists() && !write) {
+            return true;
+        }
+        boolean invisible = current.actions().isEmpty();
+        if (invisible && !write) {
+            errors.write(response, new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + request.getAttribute(
+                    RepositoryPathFilter.REPOSITORY) + " is not known, or its project is not visible to " + principal.name()));
+            return false;
+        }
+        String message = current.exists() && invisible
+                ? "project " + current.project() + " does not exist or is not visible to " + principal.name()
+                : access.explain(principal, current, required.action());
+        errors.write(response, new RegistryException(ErrorCode.DENIED, message));
+        return false;
+    }
+
+    private boolean challenge(HttpServletRequest request, HttpServletResponse response, String scope, boolean insufficient,
+                              String message) throws IOException {
+        response.setHeader("WWW-Authenticate", challenges.bearer(request, scope, insufficient));
+        errors.write(response, new RegistryException(ErrorCode.UNAUTHORIZED, message,
+                scope == null ? null : List.of(java.util.Map.of("Type", scope.substring(0, scope.indexOf(':')),
+                        "Name", scope.substring(scope.indexOf(':') + 1, scope.lastIndexOf(':')),
+                        "Action", scope.substring(scope.lastIndexOf(':') + 1)))));
+        return false;
+    }
+}

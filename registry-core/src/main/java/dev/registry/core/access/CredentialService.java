@@ -1,0 +1,173 @@
+package dev.registry.core.access;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.access.internal.LoginThrottle;
+import dev.registry.core.access.internal.RobotEntity;
+import dev.registry.core.access.internal.RobotEntityRepository;
+import dev.registry.core.access.internal.UserEntity;
+import dev.registry.core.access.internal.UserEntityRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+
+/**
+ * Who a username and password (or robot name and secret) belong to, and whether a principal named
+ * in a token still exists and may still act.
+ *
+ * <p>Passwords are bcrypt hashes: checking one costs tens of milliseconds, too much for a client
+ * that sends Basic credentials with every request. A successful check is remembered in this
+ * process, keyed by a SHA-256 of name and password, together with the hash it was checked
+ * against; it counts only while the stored hash is still that one, and the user's row is read on
+ * every request anyway. So a changed password or a deleted user holds at once, on every replica,
+ * and the cache only saves the bcrypt work.
+ */
+@Service
+public class CredentialService {
+
+    private static final int CACHE_LIMIT = 10_000;
+
+    private final UserEntityRepository users;
+    private final RobotEntityRepository robots;
+    private final PasswordEncoder encoder;
+    private final LoginThrottle throttle;
+    private final Map<String, String> verified = new ConcurrentHashMap<>();
+
+    public CredentialService(UserEntityRepository users, RobotEntityRepository robots, PasswordEncoder encoder,
+                             LoginThrottle throttle) {
+        this.users = users;
+        this.robots = robots;
+        this.encoder = encoder;
+        this.throttle = throttle;
+    }
+
+    /**
+     * The principal for these credentials. {@code UNAUTHORIZED} when they are wrong (the same
+     * message whatever was wrong), {@code TOOMANYREQUESTS} after too many failures for the name or
+     * from the address; a disabled or expired robot is {@code UNAUTHORIZED} with the reason.
+     */
+    public Principal authenticate(String username, String password, String address) {
+        if (username == null || username.isEmpty() || password == null) {
+            throw wrong();
+        }
+        if (username.startsWith("robot.")) {
+            return authenticateRobot(username, password, address);
+        }
+        Optional<UserEntity> found = users.findByUsername(username);
+        String cacheKey = cacheKey(username, password);
+        if (found.isPresent() && found.get().getPasswordHash().equals(verified.get(cacheKey))) {
+            return toPrincipal(found.get());
+        }
+        throttle.check(username, address);
+        if (found.isEmpty() || !encoder.matches(password, found.get().getPasswordHash())) {
+            throttle.failed(username, address);
+            throw wrong();
+        }
+        throttle.succeeded(username);
+        if (verified.size() >= CACHE_LIMIT) {
+            verified.clear();
+        }
+        verified.put(cacheKey, found.get().getPasswordHash());
+        return toPrincipal(found.get());
+    }
+
+    private Principal authenticateRobot(String name, String secret, String address) {
+        Optional<RobotEntity> found = robots.findByName(name);
+        boolean matches = found.isPresent() && MessageDigest.isEqual(
+                found.get().getSecretHash().getBytes(StandardCharsets.US_ASCII),
+                RobotService.hash(secret).getBytes(StandardCharsets.US_ASCII));
+        if (!matches) {
+            throttle.check(name, address);
+            throttle.failed(name, address);
+            throw wrong();
+        }
+        RobotEntity robot = found.get();
+        refuseIfInactive(robot, Instant.now());
+        return toPrincipal(robot);
+    }
+
+    /**
+     * The principal a token names, if it may still act: it exists, a robot is enabled and not
+     * expired, and its credentials did not change after {@code issuedAt} (a rotated secret or a
+     * new password ends every token issued before). Throws {@code UNAUTHORIZED} with the reason
+     * otherwise.
+     */
+    public Principal current(String kind, long id, Instant issuedAt) {
+        Instant now = Instant.now();
+        if ("robot".equals(kind)) {
+            RobotEntity robot = robots.findById(id).orElseThrow(() -> unauthorized("the robot account of this token no longer exists"));
+            refuseIfInactive(robot, now);
+            if (robot.getCredentialsChangedAt().truncatedTo(ChronoUnit.SECONDS).isAfter(issuedAt)) {
+                throw unauthorized("the secret of " + robot.getName() + " was rotated after this token was issued; sign in again");
+            }
+            return toPrincipal(robot);
+        }
+        if ("user".equals(kind)) {
+            UserEntity user = users.findById(id).orElseThrow(() -> unauthorized("the user of this token no longer exists"));
+            if (user.getCredentialsChangedAt().truncatedTo(ChronoUnit.SECONDS).isAfter(issuedAt)) {
+                throw unauthorized("the password of " + user.getUsername() + " changed after this token was issued; sign in again");
+            }
+            return toPrincipal(user);
+        }
+        throw unauthorized("the token names no known kind of principal");
+    }
+
+    private static void refuseIfInactive(RobotEntity robot, Instant now) {
+        if (robot.isDisabled()) {
+            throw unauthorized("robot account " + robot.getName() + " is disabled");
+        }
+        if (robot.getExpiresAt() != null && !robot.getExpiresAt().isAfter(now)) {
+            throw unauthorized("robot account " + robot.getName() + " expired at " + robot.getExpiresAt());
+        }
+    }
+
+    public static String kindOf(Principal principal) {
+        return switch (principal) {
+            case Principal.User u -> "user";
+            case Principal.Robot r -> "robot";
+            case Principal.Anonymous a -> "anonymous";
+        };
+    }
+
+    public static long idOf(Principal principal) {
+        return switch (principal) {
+            case Principal.User u -> u.id();
+            case Principal.Robot r -> r.id();
+            case Principal.Anonymous a -> 0;
+        };
+    }
+
+    private static Principal toPrincipal(UserEntity user) {
+        return new Principal.User(user.getId(), user.getUsername(), user.isSystemAdmin());
+    }
+
+    private static Principal toPrincipal(RobotEntity robot) {
+        return new Principal.Robot(robot.getId(), robot.getName(), robot.getProjectId(), robot.isCanCreateProjects());
+    }
+
+    private static String cacheKey(String username, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(username.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            return HexFormat.of().formatHex(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RegistryException wrong() {
+        return unauthorized("incorrect username or password");
+    }
+
+    private static RegistryException unauthorized(String message) {
+        return new RegistryException(ErrorCode.UNAUTHORIZED, message);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.registry.core.access;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.access.internal.RobotEntity;
+import dev.registry.core.access.internal.RobotEntityRepository;
+import dev.registry.core.project.Project;
+import dev.registry.core.project.ProjectService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Robot accounts for CI and Kubernetes. Names need no quoting in a shell or a
+ * {@code kubectl create secret} command: {@code robot.<project>.<name>} for a project robot,
+ * {@code robot.<name>} for a system robot (Harbor's {@code robot$} prefix is its issue #15410).
+ * The secret is 256 random bits, shown once at creation and on rotation and stored only as its
+ * SHA-256 (a slow hash buys nothing for a random secret and would make every kubelet pull pay
+ * for bcrypt). A robot may do exactly what is listed on it, in the projects listed.
+ */
+@Service
+public class RobotService {
+
+    public static final Duration EXPIRY_WARNING = Duration.ofDays(7);
+    public static final String ALL_PROJECTS = "*";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)*");
+
+    /** What a new robot should be. {@code project} null makes a system robot; {@code expiresInDays} -1 is never. */
+    public record Spec(String name, String description, String project, Map<String, Set<Action>> permissions,
+                       boolean canCreateProjects, int expiresInDays) {
+    }
+
+    /** A robot and its secret, which is never shown again. */
+    public record WithSecret(Robot robot, String secret) {
+    }
+
+    private final RobotEntityRepository robots;
+    private final ProjectService projects;
+    private final JdbcClient jdbc;
+    private final SecureRandom random = new SecureRandom();
+
+    public RobotService(RobotEntityRepository robots, ProjectService projects, JdbcClient jdbc) {
+        this.robots = robots;
+        this.projects = projects;
+        this.jdbc = jdbc;
+    }
+
+    @Transactional
+    public WithSecret create(Spec spec, String createdBy) {
+        if (spec.name() == null || spec.name().length() > 64 || !NAME.matcher(spec.name()).matches()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "invalid robot name '" + spec.name()
+                    + "': 1 to 64 lower-case letters and digits, separated by single '-'");
+        }
+        if (spec.expiresInDays() == 0 || spec.expiresInDays() < -1 || spec.expiresInDays() > 36_500) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "expiresInDays is a number of days from 1 to 36500, or -1 for never");
+        }
+        Map<String, Set<Action>> permissions = checkPermissions(spec);
+        Project project = spec.project() == null ? null : projects.require(spec.project());
+        String fullName = project == null ? "robot." + spec.name() : "robot." + project.name() + "." + spec.name();
+        if (robots.findByName(fullName).isPresent()) {
+            throw new RegistryException(ErrorCode.CONFLICT, "robot " + fullName + " already exists");
+        }
+        String secret = newSecret();
+        Instant now = Instant.now();
+        Instant expiresAt = spec.expiresInDays() == -1 ? null : now.plus(Duration.ofDays(spec.expiresInDays()));
+        RobotEntity robot = robots.save(new RobotEntity(fullName, spec.description(), project == null ? null : project.id(),
+                hash(secret), spec.canCreateProjects() && project == null, expiresAt, createdBy, now));
+        permissions.forEach((projectName, actions) -> grant(robot.getId(), projectName, actions));
+        return new WithSecret(toRobot(robot), secret);
+    }
+
+    /** Lists {@code actions} on the robot for one project (a robot that created a project administers it). */
+    @Transactional
+    public void grant(long robotId, String projectName, Set<Action> actions) {
+        for (Action action : actions) {
+            jdbc.sql("INSERT INTO robot_permission (robot_id, project_name, action) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                    .params(robotId, projectName, action.name()).update();
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public Robot require(long id) {
+        return toRobot(entity(id));
+    }
+
+    /** Robots of a project, or system robots when {@code projectId} is null. */
+    @Transactional(readOnly = true)
+    public List<Robot> list(Long projectId, int page, int size) {
+        PageRequest request = PageRequest.of(page, size, Sort.by("name"));
+        return (projectId == null ? robots.findByProjectIdIsNull(request) : robots.findByProjectId(projectId, request))
+                .stream().map(this::toRobot).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public long count(Long projectId) {
+        return projectId == null ? robots.countByProjectIdIsNull() : robots.countByProjectId(projectId);
+    }
+
+    /** A new secret; the old one and every token issued before stop working at once. */
+    @Transactional
+    public WithSecret rotate(long id) {
+        RobotEntity robot = entity(id);
+        String secret = newSecret();
+        robot.setSecretHash(hash(secret), Instant.now());
+        return new WithSecret(toRobot(robot), secret);
+    }
+
+    @Transactional
+    public Robot update(long id, Boolean disabled, String description, Integer expiresInDays) {
+        RobotEntity robot = entity(id);
+        if (disabled != null) {
+            robot.setDisabled(disabled);
+        }
+        if (description != null) {
+            robot.setDescription(description);
+        }
+        if (expiresInDays != null) {
+            if (expiresInDays == 0 || expiresInDays < -1 || expiresInDays > 36_500) {
+                throw new RegistryException(ErrorCode.INVALID_INPUT, "expiresInDays is a number of days from 1 to 36500, or -1 for never");
+            }
+            robot.setExpiresAt(expiresInDays == -1 ? null : Instant.now().plus(Duration.ofDays(expiresInDays)));
+        }
+        return toRobot(robot);
+    }
+
+    @Transactional
+    public void delete(long id) {
+        robots.delete(entity(id));
+    }
+
+    /** The SHA-256 of a secret, as stored. */
+    public static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, Set<Action>> checkPermissions(Spec spec) {
+        Map<String, Set<Action>> permissions = new TreeMap<>();
+        (spec.permissions() == null ? Map.<String, Set<Action>>of() : spec.permissions()).forEach((projectName, actions) -> {
+            if (actions == null || actions.isEmpty()) {
+                return;
+            }
+            EnumSet<Action> listed = EnumSet.copyOf(actions);
+            listed.removeAll(PermissionMatrix.ROBOT_GRANTABLE);
+            if (!listed.isEmpty()) {
+                throw new RegistryException(ErrorCode.INVALID_INPUT, "robots may only be given " + wire(PermissionMatrix.ROBOT_GRANTABLE)
+                        + "; not " + wire(listed));
+            }
+            if (spec.project() != null && !spec.project().equals(projectName)) {
+                throw new RegistryException(ErrorCode.INVALID_INPUT, "a project robot's permissions name its own project, "
+                        + spec.project() + ", not " + projectName);
+            }
+            if (!ALL_PROJECTS.equals(projectName)) {
+                projects.require(projectName);
+            }
+            permissions.put(projectName, EnumSet.copyOf(actions));
+        });
+        if (permissions.isEmpty() && !spec.canCreateProjects()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "a robot needs at least one permission");
+        }
+        return permissions;
+    }
+
+    private static String wire(Set<Action> actions) {
+        return actions.stream().map(Action::wireName).toList().toString();
+    }
+
+    private RobotEntity entity(long id) {
+        return robots.findById(id).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "robot " + id + " does not exist"));
+    }
+
+    private String newSecret() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    Robot toRobot(RobotEntity e) {
+        Map<String, Set<Action>> permissions = new LinkedHashMap<>();
+        jdbc.sql("SELECT project_name, action FROM robot_permission WHERE robot_id = ? ORDER BY project_name, action")
+                .param(e.getId())
+                .query((rs, n) -> Map.entry(rs.getString(1), Action.valueOf(rs.getString(2)))).list()
+                .forEach(p -> permissions.computeIfAbsent(p.getKey(), k -> EnumSet.noneOf(Action.class)).add(p.getValue()));
+        String project = e.getProjectId() == null ? null
+                : jdbc.sql("SELECT name FROM project WHERE id = ?").param(e.getProjectId()).query(String.class).single();
+        Instant now = Instant.now();
+        boolean expired = e.getExpiresAt() != null && !e.getExpiresAt().isAfter(now);
+        boolean soon = !expired && e.getExpiresAt() != null && e.getExpiresAt().isBefore(now.plus(EXPIRY_WARNING));
+        return new Robot(e.getId(), e.getName(), e.getDescription(), project, permissions, e.isCanCreateProjects(),
+                e.isDisabled(), e.getExpiresAt(), expired, soon, e.getCreatedBy(), e.getCreatedAt());
+    }
+}

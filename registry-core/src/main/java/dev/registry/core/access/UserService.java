@@ -1,0 +1,161 @@
+package dev.registry.core.access;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.access.internal.UserEntity;
+import dev.registry.core.access.internal.UserEntityRepository;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Local users: created by a system admin, passwords hashed with Spring Security's delegating
+ * encoder (bcrypt, with the algorithm id stored beside the hash so it can change later). The first
+ * admin, {@code admin}, is made at first start ({@link #ensureAdmin}).
+ */
+@Service
+public class UserService {
+
+    public static final String ADMIN = "admin";
+    /** Names that need no quoting anywhere; {@code robot…} is the robots' namespace. */
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
+
+    private final UserEntityRepository users;
+    private final PasswordEncoder encoder;
+
+    public UserService(UserEntityRepository users, PasswordEncoder encoder) {
+        this.users = users;
+        this.encoder = encoder;
+    }
+
+    /**
+     * Creates {@code admin} unless it exists. Its password is {@code configured} when given, else a
+     * generated one, returned so that the caller prints it once. Empty when the admin existed.
+     */
+    @Transactional
+    public Optional<String> ensureAdmin(String configured) {
+        if (users.findByUsername(ADMIN).isPresent()) {
+            return Optional.empty();
+        }
+        String password = configured == null || configured.isBlank() ? generatePassword() : configured;
+        int created = users.insertAdminIfAbsent(ADMIN, encoder.encode(password), Instant.now());
+        return created == 1 && (configured == null || configured.isBlank()) ? Optional.of(password) : Optional.empty();
+    }
+
+    @Transactional
+    public User create(String username, String password, String email, String fullName, boolean systemAdmin) {
+        checkUsername(username);
+        checkPassword(password);
+        if (users.findByUsername(username).isPresent()) {
+            throw new RegistryException(ErrorCode.CONFLICT, "user " + username + " already exists");
+        }
+        return toUser(users.save(new UserEntity(username, encoder.encode(password), email, fullName, systemAdmin, Instant.now())));
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<User> find(String username) {
+        return users.findByUsername(username).map(UserService::toUser);
+    }
+
+    @Transactional(readOnly = true)
+    public User require(long id) {
+        return users.findById(id).map(UserService::toUser).orElseThrow(() -> unknown(Long.toString(id)));
+    }
+
+    @Transactional(readOnly = true)
+    public List<User> list(String search, int page, int size) {
+        return users.findByUsernameContaining(search == null ? "" : search, PageRequest.of(page, size, Sort.by("username")))
+                .stream().map(UserService::toUser).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public long count(String search) {
+        return users.countByUsernameContaining(search == null ? "" : search);
+    }
+
+    /** A user changes their own password: the current one must match. */
+    @Transactional
+    public void changePassword(long id, String current, String replacement) {
+        UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
+        if (current == null || !encoder.matches(current, user.getPasswordHash())) {
+            throw new RegistryException(ErrorCode.DENIED, "the current password is not correct");
+        }
+        checkPassword(replacement);
+        user.setPasswordHash(encoder.encode(replacement), Instant.now());
+    }
+
+    /** A system admin sets someone's password. */
+    @Transactional
+    public void resetPassword(long id, String replacement) {
+        UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
+        checkPassword(replacement);
+        user.setPasswordHash(encoder.encode(replacement), Instant.now());
+    }
+
+    @Transactional
+    public User update(long id, String email, String fullName, Boolean systemAdmin) {
+        UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
+        if (email != null) {
+            user.setEmail(email);
+        }
+        if (fullName != null) {
+            user.setFullName(fullName);
+        }
+        if (systemAdmin != null) {
+            if (!systemAdmin && ADMIN.equals(user.getUsername())) {
+                throw new RegistryException(ErrorCode.DENIED, "the built-in admin stays a system administrator");
+            }
+            user.setSystemAdmin(systemAdmin);
+        }
+        return toUser(user);
+    }
+
+    @Transactional
+    public void delete(long id) {
+        UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
+        if (ADMIN.equals(user.getUsername())) {
+            throw new RegistryException(ErrorCode.DENIED, "the built-in admin cannot be deleted");
+        }
+        users.deleteMemberships(id);
+        users.delete(user);
+    }
+
+    static void checkUsername(String username) {
+        if (username == null || !USERNAME.matcher(username).matches() || username.startsWith("robot")) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "invalid username '" + username + "': 1 to 64 of a-z 0-9 . _ @ -,"
+                    + " starting with a letter or digit, and not starting with 'robot'");
+        }
+    }
+
+    /** Harbor's rule: at least 8 characters with an upper-case letter, a lower-case letter and a digit. */
+    static void checkPassword(String password) {
+        if (password == null || password.length() < 8 || password.length() > 128 || password.chars().noneMatch(Character::isUpperCase)
+                || password.chars().noneMatch(Character::isLowerCase) || password.chars().noneMatch(Character::isDigit)) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT,
+                    "a password has 8 to 128 characters, with at least one upper-case letter, one lower-case letter and one digit");
+        }
+    }
+
+    private static String generatePassword() {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        // base64url never lacks all three classes in practice; the suffix guarantees the rule
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "Aa1";
+    }
+
+    static User toUser(UserEntity e) {
+        return new User(e.getId(), e.getUsername(), e.getEmail(), e.getFullName(), e.isSystemAdmin(), e.getCreatedAt());
+    }
+
+    private static RegistryException unknown(String who) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "user " + who + " does not exist");
+    }
+}

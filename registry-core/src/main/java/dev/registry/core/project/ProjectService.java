@@ -1,0 +1,169 @@
+package dev.registry.core.project;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.project.internal.MemberEntity;
+import dev.registry.core.project.internal.MemberEntityRepository;
+import dev.registry.core.project.internal.ProjectEntity;
+import dev.registry.core.project.internal.ProjectEntityRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Projects and their members: the public face of the project feature. It does not decide who
+ * may call it; callers ask {@code AccessService} first.
+ */
+@Service
+public class ProjectService {
+
+    /** A project name is one repository-name path component (so at most 255 characters, as in Harbor). */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*");
+    public static final String LIBRARY = "library";
+
+    private final ProjectEntityRepository projects;
+    private final MemberEntityRepository members;
+
+    public ProjectService(ProjectEntityRepository projects, MemberEntityRepository members) {
+        this.projects = projects;
+        this.members = members;
+    }
+
+    public static void checkName(String name) {
+        if (name == null || name.length() < 1 || name.length() > 255 || !NAME.matcher(name).matches()) {
+            throw new RegistryException(ErrorCode.NAME_INVALID, "invalid project name '" + name
+                    + "': 1 to 255 lower-case letters and digits, separated by '.', '_', '__' or '-'");
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Project> find(String name) {
+        return projects.findByName(name).map(ProjectEntity::toProject);
+    }
+
+    @Transactional(readOnly = true)
+    public Project require(String name) {
+        return find(name).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "project " + name + " does not exist"));
+    }
+
+    /**
+     * Creates a project; {@code NAME_INVALID} for a bad name, {@code CONFLICT} for a taken one. The
+     * creating user (if any) becomes its Project Admin.
+     */
+    @Transactional
+    public Project create(String name, boolean isPublic, Long quotaBytes, String createdBy, Long adminUserId) {
+        checkName(name);
+        checkQuota(quotaBytes);
+        if (projects.insertIfAbsent(name, isPublic, quotaBytes, createdBy, Instant.now()) == 0) {
+            throw new RegistryException(ErrorCode.CONFLICT, "project " + name + " already exists");
+        }
+        ProjectEntity created = projects.findByName(name).orElseThrow();
+        if (adminUserId != null) {
+            members.save(new MemberEntity(created.getId(), Member.MemberKind.USER, adminUserId, Role.PROJECT_ADMIN, Instant.now()));
+        }
+        return created.toProject();
+    }
+
+    /**
+     * The project for a push with create-on-push: the existing one, or a new private one. Safe
+     * when two first pushes race (one creates, both see it).
+     */
+    @Transactional
+    public Project createIfAbsent(String name, String createdBy, Long adminUserId) {
+        checkName(name);
+        if (projects.insertIfAbsent(name, false, null, createdBy, Instant.now()) == 1 && adminUserId != null) {
+            long id = projects.findByName(name).orElseThrow().getId();
+            members.save(new MemberEntity(id, Member.MemberKind.USER, adminUserId, Role.PROJECT_ADMIN, Instant.now()));
+        }
+        return projects.findByName(name).orElseThrow().toProject();
+    }
+
+    @Transactional
+    public Project update(String name, Boolean isPublic, Long quotaBytes, boolean clearQuota) {
+        ProjectEntity project = projects.findByName(name).orElseThrow(() -> unknown(name));
+        if (isPublic != null) {
+            project.setPublic(isPublic);
+        }
+        if (clearQuota) {
+            project.setQuotaBytes(null);
+        } else if (quotaBytes != null) {
+            checkQuota(quotaBytes);
+            project.setQuotaBytes(quotaBytes);
+        }
+        return project.toProject();
+    }
+
+    /** Deletes an empty project; a project that still holds repositories is refused. */
+    @Transactional
+    public void delete(String name) {
+        ProjectEntity project = projects.findByName(name).orElseThrow(() -> unknown(name));
+        long repositories = projects.countRepositories(project.getId());
+        if (repositories > 0) {
+            throw new RegistryException(ErrorCode.CONFLICT, "project " + name + " still holds " + repositories
+                    + " repositories; delete them first");
+        }
+        projects.deleteRobotPermissions(name);
+        projects.delete(project);
+    }
+
+    /** Projects whose name contains {@code search} (all when null), by name. */
+    @Transactional(readOnly = true)
+    public List<Project> list(String search, List<Long> onlyIds, int page, int size) {
+        PageRequest request = PageRequest.of(page, size, Sort.by("name"));
+        String like = "%" + (search == null ? "" : search.toLowerCase()) + "%";
+        var found = onlyIds == null ? projects.findByNameLike(like, request) : projects.findByNameLikeAndIdIn(like, onlyIds, request);
+        return found.stream().map(ProjectEntity::toProject).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public long count(String search, List<Long> onlyIds) {
+        String like = "%" + (search == null ? "" : search.toLowerCase()) + "%";
+        return onlyIds == null ? projects.countByNameLike(like) : projects.countByNameLikeAndIdIn(like, onlyIds);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Member> members(long projectId) {
+        return members.findMembers(projectId).stream()
+                .map(row -> new Member(projectId, Member.MemberKind.USER, ((Number) row[0]).longValue(), (String) row[1],
+                        Role.valueOf((String) row[2])))
+                .toList();
+    }
+
+    /** Adds a member or changes its role. */
+    @Transactional
+    public void setMember(long projectId, long userId, Role role) {
+        MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
+        members.findById(key).ifPresentOrElse(m -> m.setRole(role),
+                () -> members.save(new MemberEntity(projectId, Member.MemberKind.USER, userId, role, Instant.now())));
+    }
+
+    @Transactional
+    public void removeMember(long projectId, long userId) {
+        MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
+        if (!members.existsById(key)) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "that user is not a member of the project");
+        }
+        members.deleteById(key);
+    }
+
+    /** Ids of public projects and of projects where the user is a member. */
+    @Transactional(readOnly = true)
+    public List<Long> visibleTo(Long userId) {
+        return userId == null ? projects.publicIds() : projects.publicOrMemberIds(userId);
+    }
+
+    private static void checkQuota(Long quotaBytes) {
+        if (quotaBytes != null && quotaBytes < 0) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "a quota is a number of bytes, at least 0");
+        }
+    }
+
+    private static RegistryException unknown(String name) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "project " + name + " does not exist");
+    }
+}

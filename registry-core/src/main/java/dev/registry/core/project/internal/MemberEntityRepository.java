@@ -1,0 +1,13 @@
+package dev.registry.core.project.internal;
+
+import java.util.List;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+public interface MemberEntityRepository extends JpaRepository<MemberEntity, MemberEntity.Key> {
+
+    /** Rows of (user id, username, role) for the project's user members, by username. */
+    @Query(value = "SELECT u.id, u.username, m.role FROM project_member m JOIN user_account u ON u.id = m.principal_id"
+            + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' ORDER BY u.username", nativeQuery = true)
+    List<Object[]> findMembers(long projectId);
+}
