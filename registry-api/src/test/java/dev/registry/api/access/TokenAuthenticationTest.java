@@ -1,0 +1,340 @@
+package dev.registry.api.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.registry.api.RegistryClient;
+import dev.registry.api.RegistryIntegrationTest;
+import dev.registry.api.TestImages;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.access.RobotService;
+import dev.registry.core.access.UserService;
+import dev.registry.core.access.internal.SigningKeys;
+import dev.registry.core.project.ProjectService;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Docker registry token spec ("Token Authentication Specification", "Token Authentication
+ * Implementation", "OAuth2 Token Authentication") as clients meet it: the challenge, anonymous
+ * and signed-in tokens, what a token grants (the intersection of the request and the caller's
+ * rights), refused tokens (tampered, foreign audience, expired, refresh token used as access
+ * token), the refresh flow, Basic credentials on /v2, and throttled logins.
+ */
+@RegistryIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TokenAuthenticationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ProjectService projects;
+    @Autowired
+    ProjectCreator creator;
+    @Autowired
+    UserService users;
+    @Autowired
+    RobotService robots;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    SigningKeys keys;
+
+    private AccessFixture fixture;
+    private RegistryClient admin;
+    private String repo;
+
+    @BeforeAll
+    void content() {
+        fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        admin = new RegistryClient(port);
+        repo = fixture.project + "/app";
+        byte[] config = "{\"token\":true}".getBytes();
+        byte[] layer = "layer of the token test".getBytes();
+        String manifest = TestImages.ociManifest(admin.pushBlob(repo, config), config.length, admin.pushBlob(repo, layer), layer.length);
+        assertThat(admin.pushManifest(repo, "1.0", TestImages.OCI_MANIFEST, manifest).statusCode()).isEqualTo(201);
+    }
+
+    private HttpResponse<String> tokenRequest(RegistryClient as, String... scopes) {
+        StringBuilder query = new StringBuilder("/service/token?service=registry");
+        for (String scope : scopes) {
+            query.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        }
+        return as.send("GET", query.toString());
+    }
+
+    private JsonNode token(RegistryClient as, String... scopes) {
+        HttpResponse<String> response = tokenRequest(as, scopes);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private RegistryClient bearer(String token) {
+        return RegistryClient.withAuthorization(port, "Bearer " + token);
+    }
+
+    private static JsonNode claims(String jwt) {
+        String payload = jwt.split("\\.")[1];
+        return JSON.readTree(java.util.Base64.getUrlDecoder().decode(payload));
+    }
+
+    @Test
+    void theVersionCheckWithoutCredentialsAnswers401WithABearerChallengeNamingRealmAndService() {
+        HttpResponse<String> response = RegistryClient.anonymous(port).send("GET", "/v2/");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue(
+                "Bearer realm=\"http://localhost:" + port + "/service/token\",service=\"registry\"");
+        assertThat(JSON.readTree(response.body()).get("errors").get(0).get("code").asString()).isEqualTo("UNAUTHORIZED");
+    }
+
+    @Test
+    void aRefusedPullNamesTheScopeItNeedsInTheChallenge() {
+        HttpResponse<String> response = RegistryClient.anonymous(port).send("GET", "/v2/" + repo + "/manifests/1.0");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("scope=\"repository:" + repo + ":pull\"");
+    }
+
+    @Test
+    void aTokenCarriesTheSpecsClaimsAndGrantsOnlyWhatTheCallerMayOfWhatWasAsked() {
+        // given a guest asking for pull and push on the project's repository and pull on another project's
+        JsonNode response = token(fixture.basic(port, "guest"), "repository:" + repo + ":pull,push",
+                "repository:" + fixture.otherProject + "/app:pull");
+
+        // then the response has the spec's fields and the token grants pull only, nothing elsewhere
+        assertThat(response.get("token").asString()).isEqualTo(response.get("access_token").asString());
+        assertThat(response.get("expires_in").asLong()).isEqualTo(300);
+        assertThat(Instant.parse(response.get("issued_at").asString())).isBefore(Instant.now().plusSeconds(1));
+        JsonNode claims = claims(response.get("token").asString());
+        assertThat(claims.get("iss").asString()).isEqualTo("registry");
+        assertThat(claims.get("aud").asString()).isEqualTo("registry");
+        assertThat(claims.get("sub").asString()).startsWith("guest-");
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(300);
+        assertThat(claims.get("access").toString()).isEqualTo("[{\"type\":\"repository\",\"name\":\"" + repo
+                + "\",\"actions\":[\"pull\"]},{\"type\":\"repository\",\"name\":\"" + fixture.otherProject
+                + "/app\",\"actions\":[]}]");
+    }
+
+    @Test
+    void aScopeEscalationInTheRequestGivesNothingAndThePushWithThatTokenIsDenied() {
+        String token = token(fixture.basic(port, "guest"), "repository:" + repo + ":push,delete,*").get("token").asString();
+
+        HttpResponse<String> push = bearer(token).send("POST", "/v2/" + repo + "/blobs/uploads/", null, Map.of());
+
+        assertThat(claims(token).get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\"]");
+        assertThat(push.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(push.body()).get("errors").get(0).get("code").asString()).isEqualTo("DENIED");
+        assertThat(push.body()).contains("may not push in project " + fixture.project);
+    }
+
+    @Test
+    void anAnonymousTokenPullsFromThePublicLibraryAndCurlNeedsNoTokenThere() {
+        // given an image in the library project under a one-component name, as in the registry:2 tutorials
+        byte[] config = "{\"alpine\":1}".getBytes();
+        byte[] layer = "alpine layer".getBytes();
+        String manifest = TestImages.ociManifest(admin.pushBlob("alpine-tokentest", config), config.length,
+                admin.pushBlob("alpine-tokentest", layer), layer.length);
+        assertThat(admin.pushManifest("alpine-tokentest", "3", TestImages.OCI_MANIFEST, manifest).statusCode()).isEqualTo(201);
+
+        // when an anonymous client asks for pull and push
+        String token = token(RegistryClient.anonymous(port), "repository:alpine-tokentest:pull,push").get("token").asString();
+
+        // then it may pull with the token, and without one, but not push
+        assertThat(claims(token).get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\"]");
+        assertThat(bearer(token).send("GET", "/v2/alpine-tokentest/manifests/3").statusCode()).isEqualTo(200);
+        HttpResponse<String> tags = RegistryClient.anonymous(port).send("GET", "/v2/alpine-tokentest/tags/list");
+        assertThat(tags.statusCode()).isEqualTo(200);
+        assertThat(tags.body()).isEqualTo("{\"name\":\"alpine-tokentest\",\"tags\":[\"3\"]}");
+        assertThat(RegistryClient.anonymous(port).send("POST", "/v2/alpine-tokentest/blobs/uploads/", null, Map.of()).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aTamperedTokenIsRefused() {
+        String token = token(fixture.basic(port, "guest"), "repository:" + repo + ":pull").get("token").asString();
+        String[] parts = token.split("\\.");
+        // the guest rewrites its access claim to push; the signature no longer matches
+        String forged = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("[\"pull\"]", "[\"pull\",\"push\"]");
+        String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+
+        HttpResponse<String> response = bearer(tampered).send("GET", "/v2/" + repo + "/manifests/1.0");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("signature is not valid");
+    }
+
+    @Test
+    void aTokenSignedByAnotherKeyIsRefused() throws Exception {
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).generate();
+        String token = sign(stranger, claims("registry", Instant.now().plusSeconds(60)));
+
+        assertThat(bearer(token).send("GET", "/v2/" + repo + "/manifests/1.0").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenForAnotherServiceIsRefusedAndTheEndpointIssuesNoneForIt() throws Exception {
+        String foreign = sign((ECKey) keys.key(), claims("another-registry", Instant.now().plusSeconds(60)));
+
+        HttpResponse<String> response = bearer(foreign).send("GET", "/v2/" + repo + "/manifests/1.0");
+        HttpResponse<String> request = admin.send("GET", "/service/token?service=another-registry&scope=repository:"
+                + repo + ":pull");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("not registry");
+        assertThat(request.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedWithAChallenge() throws Exception {
+        String expired = sign((ECKey) keys.key(), claims("registry", Instant.now().minusSeconds(5)));
+
+        HttpResponse<String> response = bearer(expired).send("GET", "/v2/" + repo + "/manifests/1.0");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("expired");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
+    }
+
+    @Test
+    void theRefreshFlowGivesNewAccessTokensAndARefreshTokenIsNoAccessToken() {
+        // given a refresh token from the GET form (offline_token=true)
+        JsonNode first = token(fixture.basic(port, "developer"), "repository:" + repo + ":pull");
+        HttpResponse<String> offline = fixture.basic(port, "developer").send("GET",
+                "/service/token?service=registry&offline_token=true&scope=repository:" + repo + ":pull");
+        String refresh = JSON.readTree(offline.body()).get("refresh_token").asString();
+        assertThat(first.has("refresh_token")).isFalse();
+
+        // when it is exchanged with the OAuth2 POST form for push
+        HttpResponse<String> exchanged = RegistryClient.anonymous(port).send("POST", "/service/token",
+                ("grant_type=refresh_token&service=registry&client_id=test&refresh_token=" + refresh + "&scope="
+                        + URLEncoder.encode("repository:" + repo + ":pull,push", StandardCharsets.UTF_8)).getBytes(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        // then a new access token grants what the developer may, and the refresh token itself opens nothing
+        assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        String access = JSON.readTree(exchanged.body()).get("access_token").asString();
+        assertThat(claims(access).get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\",\"push\"]");
+        assertThat(bearer(access).send("GET", "/v2/" + repo + "/manifests/1.0").statusCode()).isEqualTo(200);
+        assertThat(bearer(refresh).send("GET", "/v2/" + repo + "/manifests/1.0").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void thePasswordGrantIssuesTokensAndAWrongPasswordIsAnOAuthError() {
+        HttpResponse<String> good = RegistryClient.anonymous(port).send("POST", "/service/token",
+                ("grant_type=password&service=registry&client_id=test&access_type=offline&username="
+                        + fixture.credentials("guest").split(":")[0] + "&password=" + AccessFixture.PASSWORD
+                        + "&scope=repository:" + repo + ":pull").getBytes(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        HttpResponse<String> bad = RegistryClient.anonymous(port).send("POST", "/service/token",
+                ("grant_type=password&service=registry&username=" + fixture.credentials("maintainer").split(":")[0]
+                        + "&password=wrong").getBytes(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        assertThat(JSON.readTree(good.body()).has("refresh_token")).isTrue();
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void basicCredentialsWorkDirectlyOnV2WithTheSameDecisions() {
+        assertThat(fixture.basic(port, "guest").send("GET", "/v2/" + repo + "/tags/list").statusCode()).isEqualTo(200);
+        assertThat(fixture.basic(port, "guest").send("POST", "/v2/" + repo + "/blobs/uploads/", null, Map.of()).statusCode())
+                .isEqualTo(403);
+        assertThat(new RegistryClient(port, fixture.credentials("guest").split(":")[0], "wrong-Passw0rd")
+                .send("GET", "/v2/" + repo + "/tags/list").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aDisabledRobotsEarlierTokenStopsWorkingAtOnce() {
+        RobotService.WithSecret robot = robots.create(new RobotService.Spec("soon-disabled", null, fixture.project,
+                Map.of(fixture.project, java.util.EnumSet.of(dev.registry.core.access.Action.PULL)), false, -1), "admin");
+        RegistryClient asRobot = new RegistryClient(port, robot.robot().name(), robot.secret());
+        String token = token(asRobot, "repository:" + repo + ":pull").get("token").asString();
+        assertThat(bearer(token).send("GET", "/v2/" + repo + "/manifests/1.0").statusCode()).isEqualTo(200);
+
+        robots.update(robot.robot().id(), true, null, null);
+
+        HttpResponse<String> after = bearer(token).send("GET", "/v2/" + repo + "/manifests/1.0");
+        assertThat(after.statusCode()).isEqualTo(401);
+        assertThat(after.body()).contains("is disabled");
+        assertThat(tokenRequest(asRobot, "repository:" + repo + ":pull").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aRotatedSecretEndsTheOldSecretAndItsTokens() throws Exception {
+        RobotService.WithSecret robot = robots.create(new RobotService.Spec("rotating", null, fixture.project,
+                Map.of(fixture.project, java.util.EnumSet.of(dev.registry.core.access.Action.PULL)), false, -1), "admin");
+        RegistryClient old = new RegistryClient(port, robot.robot().name(), robot.secret());
+        String token = token(old, "repository:" + repo + ":pull").get("token").asString();
+        Thread.sleep(1100); // token times have whole seconds: the rotation must fall in a later second
+
+        RobotService.WithSecret rotated = robots.rotate(robot.robot().id());
+
+        assertThat(old.send("GET", "/v2/" + repo + "/tags/list").statusCode()).isEqualTo(401);
+        assertThat(bearer(token).send("GET", "/v2/" + repo + "/tags/list").statusCode()).isEqualTo(401);
+        assertThat(new RegistryClient(port, robot.robot().name(), rotated.secret()).send("GET", "/v2/" + repo + "/tags/list")
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void repeatedWrongPasswordsForOneUserAreThrottledWith429AndRetryAfter() {
+        String username = "throttled-" + System.nanoTime() % 100000;
+        users.create(username, AccessFixture.PASSWORD, null, null, false);
+        RegistryClient wrong = new RegistryClient(port, username, "Wrong-Passw0rd");
+        for (int i = 0; i < 10; i++) {
+            assertThat(wrong.send("GET", "/v2/").statusCode()).isEqualTo(401);
+        }
+
+        HttpResponse<String> blocked = wrong.send("GET", "/v2/");
+        HttpResponse<String> evenRight = new RegistryClient(port, username, AccessFixture.PASSWORD).send("GET", "/v2/");
+        HttpResponse<String> tokenEndpoint = tokenRequest(new RegistryClient(port, username, AccessFixture.PASSWORD));
+
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(JSON.readTree(blocked.body()).get("errors").get(0).get("code").asString()).isEqualTo("TOOMANYREQUESTS");
+        assertThat(blocked.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        assertThat(evenRight.statusCode()).isEqualTo(429);
+        assertThat(tokenEndpoint.statusCode()).isEqualTo(429);
+    }
+
+    private static JWTClaimsSet claims(String audience, Instant expires) {
+        return new JWTClaimsSet.Builder().issuer("registry").subject("admin").audience(audience)
+                .issueTime(Date.from(expires.minusSeconds(300))).expirationTime(Date.from(expires))
+                .claim("kind", "user").claim("pid", 1)
+                .claim("access", List.of(Map.of("type", "repository", "name", "x/y", "actions", List.of("pull")))).build();
+    }
+
+    private static String sign(ECKey key, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(),
+                claims);
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+}
