@@ -7,9 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryClient;
 import dev.registry.api.RegistryIntegrationTest;
+import dev.registry.api.access.AccessFixture;
 import dev.registry.api.clients.ImageLayout.Descriptor;
 import dev.registry.api.clients.ImageLayout.Image;
 import dev.registry.api.clients.ImageLayout.Layer;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.access.RobotService;
+import dev.registry.core.access.UserService;
+import dev.registry.core.project.ProjectService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +29,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -45,6 +52,16 @@ class ContainerdClientTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ProjectService projects;
+    @Autowired
+    ProjectCreator creator;
+    @Autowired
+    UserService users;
+    @Autowired
+    RobotService robots;
+    @Autowired
+    JdbcTemplate jdbc;
     private RegistryClient client;
 
     @BeforeAll
@@ -117,14 +134,23 @@ class ContainerdClientTest {
      * unpacked.
      */
     private String pull(String reference, String... options) {
-        List<String> arguments = new ArrayList<>(List.of("images", "pull", "--plain-http", "--snapshotter", "native",
-                "--print-chainid", "--user", ADMIN + ":" + ADMIN_PASSWORD));
-        arguments.addAll(List.of(options));
-        arguments.add(reference);
-        String out = ctr(arguments.toArray(String[]::new)).stdout();
+        return pullAs(ADMIN + ":" + ADMIN_PASSWORD, reference, options);
+    }
+
+    /** {@link #pull} with the credentials a Kubernetes imagePullSecret would hold ({@code ctr --user}). */
+    private String pullAs(String credentials, String reference, String... options) {
+        String out = ctr(pullArguments(credentials, reference, options)).stdout();
         return out.lines().filter(line -> line.startsWith("image chain ID: ")).findFirst()
                 .map(line -> line.substring("image chain ID: ".length()).trim())
                 .orElseThrow(() -> new AssertionError("no chain ID in ctr output:\n" + out));
+    }
+
+    private static String[] pullArguments(String credentials, String reference, String... options) {
+        List<String> arguments = new ArrayList<>(List.of("images", "pull", "--plain-http", "--snapshotter", "native",
+                "--print-chainid", "--user", credentials));
+        arguments.addAll(List.of(options));
+        arguments.add(reference);
+        return arguments.toArray(String[]::new);
     }
 
     /** The columns of {@code ctr images ls} for one reference: REF TYPE DIGEST SIZE(2 words) PLATFORMS LABELS. */
@@ -191,5 +217,33 @@ class ContainerdClientTest {
         assertThat(contentDigests()).containsAll(arm64.digests()).contains(index.digest())
                 .doesNotContain(amd64.layers().get(1).descriptor().digest());
         assertThat(chainId).isEqualTo(chainId(arm64.layers()));
+    }
+
+    @Test
+    void aKubeletStylePullWithAProjectRobotsCredentialsWorksAndAnotherProjectsRobotIsRefused() {
+        // given an image in the fixture's private project
+        AccessFixture fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        ImageLayout layout = ImageLayout.create(dir.resolve("robot"));
+        Image image = SkopeoClientTest.layeredImage(layout, "containerd-robot", 37);
+        layout.tag("1.0", image.manifest());
+        String repository = fixture.project + "/team/app";
+        layout.pushOverHttp(client, repository);
+        String reference = "localhost:" + port + "/" + repository + ":1.0";
+
+        // when containerd pulls with another project's robot, then with the project's pull robot
+        Cli.Result refused = Cli.run(TIMEOUT, Map.of(), dir, prepend("ctr", "--address", socket.toString(), "-n", "k8s.io",
+                pullArguments(fixture.credentials("robot-other-project"), reference)));
+        String chainId = pullAs(fixture.credentials("robot-pull"), reference);
+
+        // then the first is refused and the second unpacks every layer
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr() + refused.stdout()).containsAnyOf("not found", "denied", "unauthorized", "not known");
+        assertThat(chainId).isEqualTo(chainId(image.layers()));
+    }
+
+    private static String[] prepend(String a, String b, String c, String d, String e, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(a, b, c, d, e));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
     }
 }

@@ -6,9 +6,14 @@ import static dev.registry.api.RegistryIntegrationTest.ADMIN_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryIntegrationTest;
+import dev.registry.api.access.AccessFixture;
 import dev.registry.api.clients.ImageLayout.Descriptor;
 import dev.registry.api.clients.ImageLayout.Image;
 import dev.registry.api.clients.ImageLayout.Layer;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.access.RobotService;
+import dev.registry.core.access.UserService;
+import dev.registry.core.project.ProjectService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
@@ -44,6 +51,16 @@ class PodmanClientTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ProjectService projects;
+    @Autowired
+    ProjectCreator creator;
+    @Autowired
+    UserService users;
+    @Autowired
+    RobotService robots;
+    @Autowired
+    JdbcTemplate jdbc;
     private Skopeo skopeo;
 
     @BeforeAll
@@ -135,5 +152,22 @@ class PodmanClientTest {
         // podman records both the index it resolved and the arm64 manifest it pulled
         assertThat(strings(pulled.path("RepoDigests")))
                 .contains(name + "@" + index.digest(), name + "@" + arm64.manifest().digest());
+    }
+
+    @Test
+    void podmanLogsInWithADevelopersPasswordAndPullsFromTheProject() {
+        AccessFixture fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        ImageLayout layout = ImageLayout.create(work.resolve("login"));
+        Image image = SkopeoClientTest.layeredImage(layout, "podman-login", 13);
+        layout.tag("1.0", image.manifest());
+        String repository = fixture.project + "/team/login";
+        skopeo.copyIn(layout, "1.0", repository + ":1.0");
+        String[] developer = fixture.credentials("developer").split(":", 2);
+
+        podman("login", "--tls-verify=false", "-u", developer[0], "-p", developer[1], "localhost:" + port);
+        String name = "localhost:" + port + "/" + repository;
+        podman("pull", "--tls-verify=false", name + ":1.0");
+
+        assertThat(inspect(name + ":1.0").get("Digest").asString()).isEqualTo(image.manifest().digest());
     }
 }

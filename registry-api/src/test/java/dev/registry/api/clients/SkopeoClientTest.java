@@ -7,10 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryClient;
 import dev.registry.api.RegistryIntegrationTest;
+import dev.registry.api.access.AccessFixture;
 import dev.registry.api.clients.ImageLayout.Descriptor;
 import dev.registry.api.clients.ImageLayout.Image;
+import dev.registry.core.access.Principal;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.access.RobotService;
+import dev.registry.core.access.UserService;
+import dev.registry.core.project.ProjectService;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,6 +47,16 @@ class SkopeoClientTest {
     int port;
     @Autowired
     ApplicationContext context;
+    @Autowired
+    ProjectService projects;
+    @Autowired
+    ProjectCreator creator;
+    @Autowired
+    UserService users;
+    @Autowired
+    RobotService robots;
+    @Autowired
+    JdbcTemplate jdbc;
     private RegistryClient client;
     private Skopeo skopeo;
 
@@ -231,5 +249,31 @@ class SkopeoClientTest {
                     && e.path().equals("/v2/" + repository + "/manifests/1.0-again") && e.status() == 201);
         }
         assertThat(manifestDigest(repository, "1.0-again", ImageLayout.OCI_MANIFEST)).isEqualTo(image.manifest().digest());
+    }
+
+    @Test
+    void aRobotWithPushPushesAGuestIsRefusedSayingWhyAndAnyonePullsFromAPublicProject() {
+        // given the fixture's project and a public project holding an image
+        AccessFixture fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        ImageLayout layout = ImageLayout.create(work.resolve("robot"));
+        Image image = layeredImage(layout, "robot-push", 21);
+        layout.tag("1.0", image.manifest());
+        String publicProject = "public" + fixture.project.substring(2);
+        creator.create(new Principal.User(users.find(ADMIN).orElseThrow().id(), ADMIN, true), publicProject, true, null);
+        skopeo.copyIn(layout, "1.0", publicProject + "/app:1.0");
+
+        // when a push robot, then a guest, copy the image in, and an anonymous client copies the public one out
+        new Skopeo(environment, work, port, fixture.credentials("robot-push")).copyIn(layout, "1.0", fixture.project + "/ci/app:1.0");
+        Cli.Result guest = Cli.run(Duration.ofMinutes(2), environment, work, "skopeo", "copy", "--preserve-digests",
+                "--dest-tls-verify=false", "--dest-creds", fixture.credentials("guest"), layout.reference("1.0"),
+                skopeo.docker(fixture.project + "/guest/app:1.0"));
+        Path out = work.resolve("public-out");
+        new Skopeo(environment, work, port, null).copyOut(publicProject + "/app:1.0", out, "1.0");
+
+        // then the robot's push landed, the guest was told why not, and the anonymous copy is exact
+        assertThat(manifestDigest(fixture.project + "/ci/app", "1.0", ImageLayout.OCI_MANIFEST)).isEqualTo(image.manifest().digest());
+        assertThat(guest.exitCode()).isNotZero();
+        assertThat(guest.stderr()).contains("denied").contains("may not push in project " + fixture.project);
+        assertThat(ImageLayout.verifiedDigests(out)).containsAll(image.digests());
     }
 }
