@@ -23,7 +23,7 @@
 #   BENCH_LOAD_ROUNDS [2 / 1]      wrk and ab rounds per server, servers taking turns (median)
 #   BENCH_CONNECTIONS [64]         concurrent connections for wrk and ab
 #   BENCH_HEAD_REQUESTS [100000 / 10000]  ab requests for blob HEADs
-#   BENCH_OURS_PORT [15080] BENCH_DIST_PORT [15081]
+#   BENCH_OURS_PORT [15080] BENCH_DIST_PORT [15081] BENCH_DIST_AUTH_PORT [15082] (Distribution with htpasswd)
 #   BENCH_JAR [registry-api/target/registry.jar]
 #   BENCH_JAVA [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]
 #   BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC]  JVM options for our registry: README's
@@ -55,6 +55,8 @@ conns=${BENCH_CONNECTIONS:-64}
 head_requests=${BENCH_HEAD_REQUESTS:-$(q 100000 10000)}
 ours_port=${BENCH_OURS_PORT:-15080}
 dist_port=${BENCH_DIST_PORT:-15081}
+dist_auth_port=${BENCH_DIST_AUTH_PORT:-15082}
+admin_password=Bench-Admin-1
 jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
 java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
@@ -74,7 +76,7 @@ manifest_accept='application/vnd.oci.image.manifest.v1+json'
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for tool in skopeo wrk ab curl openssl jq docker-registry; do
+for tool in skopeo wrk ab curl openssl jq docker-registry htpasswd; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 [[ -x $java ]] || die "no java at $java (set BENCH_JAVA)"
@@ -166,6 +168,7 @@ fi
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts "${extra_java[@]}" -jar "$jar" \
     --server.address=127.0.0.1 --server.port="$ours_port" \
     --registry.storage.filesystem.root="$work/ours/blobs" \
+    --registry.admin.password="$admin_password" --registry.auth.token.lifetime=1h \
     --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
     >"$work/ours/server.log" 2>&1 &
 ours_pid=$!
@@ -202,7 +205,7 @@ t0=$(date +%s.%N)
 wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
 ours_ready_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
 wait_ready distribution "$dist_pid" "http://127.0.0.1:$dist_port/v2/"
-curl -sf -o /dev/null "http://127.0.0.1:$ours_port/v2/" || die "our registry does not answer /v2/"
+curl -sf -o /dev/null -u "admin:$admin_password" "http://127.0.0.1:$ours_port/v2/" || die "our registry does not answer /v2/ to its admin"
 log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${ours_ready_s} s; distribution: pid $dist_pid, port $dist_port)"
 
 port_of() { if [[ $1 == ours ]]; then echo "$ours_port"; else echo "$dist_port"; fi; }
@@ -269,8 +272,19 @@ copy_runs() { # METRIC ARGS_FN
         done
     done
 }
-push_args() { echo "--dest-tls-verify=false oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench/$copy_repo-$2:v1"; }
-pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench/$copy_repo:v1 oci:$3/image:v1"; }
+# One-component names: in our registry they belong to the public "library" project, so pulls are
+# anonymous on both servers; pushes to ours sign in as admin (skopeo then fetches a Bearer token).
+# The credential the authenticated scenario pulls with: a robot with pull on library when the
+# management API can make one, else the admin (a token costs the same per request either way).
+auth_credentials() {
+    echo "admin:$admin_password"
+}
+push_args() {
+    local creds=''
+    [[ $1 == ours ]] && creds="--dest-creds admin:$admin_password"
+    echo "--dest-tls-verify=false $creds oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench-$copy_repo-$2:v1"
+}
+pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench-$copy_repo:v1 oci:$3/image:v1"; }
 push() { # METRIC IMAGE_DIR REPO: every run pushes into a new repository, so every blob is uploaded
     copy_image=$2 copy_repo=$3
     copy_runs "$1" push_args
@@ -295,7 +309,7 @@ for ((i = 0; i <= get_runs; i++)); do
     for s in $(order $i); do
         c=$(cpu_ms "$(pid_of $s)")
         read -r code size speed < <(curl -s -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
-            "http://127.0.0.1:$(port_of $s)/v2/bench/big-1/blobs/$big_layer")
+            "http://127.0.0.1:$(port_of $s)/v2/bench-big-1/blobs/$big_layer")
         [[ $code == 200 && $size == "$big_bytes" ]] || die "blob GET from $s: HTTP $code, $size bytes"
         c=$(($(cpu_ms "$(pid_of $s)") - c))
         mbs=$(awk -v v="$speed" 'BEGIN {printf "%.1f", v / 1e6}')
@@ -342,9 +356,9 @@ jcmd() { "$(dirname "$java")/jcmd" "$@"; }
 
 for s in ours dist; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Accept: $manifest_accept" \
-        "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1")
+        "http://127.0.0.1:$(port_of $s)/v2/bench-multi-1/manifests/v1")
     [[ $code == 200 ]] || die "manifest GET from $s: HTTP $code"
-    code=$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/blobs/$small_layer")
+    code=$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(port_of $s)/v2/bench-multi-1/blobs/$small_layer")
     [[ $code == 200 ]] || die "blob HEAD from $s: HTTP $code"
 done
 
@@ -358,7 +372,7 @@ peak_rss() { # KEY FILE: keeps the highest sample seen for KEY
 
 log "manifest GET by tag: wrk -t2 -c$conns -d$duration: one cold round and ${warmup} s warm-up per server, then $load_rounds round(s)"
 for s in ours dist; do
-    url="http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1"
+    url="http://127.0.0.1:$(port_of $s)/v2/bench-multi-1/manifests/v1"
     out="$results/wrk-manifest-$s-cold.txt"
     wrk -t2 -c"$conns" -d"$duration" --latency -H "Accept: $manifest_accept" "$url" >"$out"
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
@@ -369,7 +383,7 @@ for s in ours dist; do
 done
 for ((round = 1; round <= load_rounds; round++)); do
     for s in $(order $round); do
-        url="http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/manifests/v1"
+        url="http://127.0.0.1:$(port_of $s)/v2/bench-multi-1/manifests/v1"
         out="$results/wrk-manifest-$s-$round.txt"
         start_sampler "$(pid_of $s)" "$work/rss-manifest-$s"
         [[ $s == ours && $round == 1 ]] && profile_start manifest
@@ -395,12 +409,12 @@ done
 log "blob HEAD: ab -i -k -c$conns -n$head_requests, $load_rounds round(s) per server (after $((warmup / 2)) s warm-up)"
 for s in ours dist; do
     ab -q -i -k -c "$conns" -t $((warmup / 2 > 0 ? warmup / 2 : 1)) -n 1000000 \
-        "http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/blobs/$small_layer" >"$work/ab-warmup.txt" 2>&1 \
+        "http://127.0.0.1:$(port_of $s)/v2/bench-multi-1/blobs/$small_layer" >"$work/ab-warmup.txt" 2>&1 \
         || die "ab warm-up against $s failed: $(tail -1 "$work/ab-warmup.txt")"
 done
 for ((round = 1; round <= load_rounds; round++)); do
     for s in $(order $round); do
-        url="http://127.0.0.1:$(port_of $s)/v2/bench/multi-1/blobs/$small_layer"
+        url="http://127.0.0.1:$(port_of $s)/v2/bench-multi-1/blobs/$small_layer"
         out="$results/ab-head-$s-$round.txt"
         start_sampler "$(pid_of $s)" "$work/rss-head-$s"
         [[ $s == ours && $round == 1 ]] && profile_start head
@@ -423,6 +437,51 @@ for ((round = 1; round <= load_rounds; round++)); do
         log "blob HEAD $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, keep-alive $keepalive/$head_requests, peak RSS $(($(cat "$work/rss-head-$s") / 1024)) MiB"
     done
 done
+
+# ---------------------------------------------------------------- manifest GET with auth
+# Ours: a Bearer token of a pull credential from /service/token (what docker and containerd send
+# on every request after the first 401). Distribution: a second instance on the same data with
+# htpasswd (bcrypt) auth and Basic credentials, which is how Distribution runs with auth.
+htpasswd -Bbn bench "$admin_password" >"$work/dist/htpasswd" 2>/dev/null
+sed -e "s|addr: 127.0.0.1:$dist_port|addr: 127.0.0.1:$dist_auth_port|" "$work/dist/config.yml" >"$work/dist/config-auth.yml"
+printf 'auth:\n  htpasswd:\n    realm: bench\n    path: %s\n' "$work/dist/htpasswd" >>"$work/dist/config-auth.yml"
+docker-registry serve "$work/dist/config-auth.yml" >"$work/dist/server-auth.log" 2>&1 &
+dist_auth_pid=$!
+auth_deadline=$((SECONDS + 60))
+until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "bench:$admin_password" "http://127.0.0.1:$dist_auth_port/v2/" || true) == 200 ]]; do
+    kill -0 "$dist_auth_pid" 2>/dev/null || die "Distribution with htpasswd exited during start-up"
+    ((SECONDS < auth_deadline)) || die "Distribution with htpasswd not ready after 60 s"
+    sleep 0.2
+done
+pull_credentials=$(auth_credentials)
+bearer=$(curl -s -u "$pull_credentials" \
+    "http://127.0.0.1:$ours_port/service/token?service=registry&scope=repository:bench-multi-1:pull" | jq -r .token)
+[[ -n $bearer && $bearer != null ]] || die "no token from our registry for ${pull_credentials%%:*}"
+declare -A auth_header=([ours]="Authorization: Bearer $bearer"
+    [dist]="Authorization: Basic $(printf 'bench:%s' "$admin_password" | base64 -w0)")
+auth_url() {
+    if [[ $1 == ours ]]; then echo "http://127.0.0.1:$ours_port/v2/bench-multi-1/manifests/v1"
+    else echo "http://127.0.0.1:$dist_auth_port/v2/bench-multi-1/manifests/v1"; fi
+}
+for s in ours dist; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url $s)")
+    [[ $code == 200 ]] || die "authenticated manifest GET from $s: HTTP $code"
+    wrk -t2 -c"$conns" -d"$((warmup / 2 > 0 ? warmup / 2 : 1))s" -H "${auth_header[$s]}" -H "Accept: $manifest_accept" \
+        "$(auth_url $s)" >/dev/null
+done
+log "manifest GET by tag with auth (ours: ${pull_credentials%%:*}'s Bearer token; Distribution: htpasswd Basic): $load_rounds round(s)"
+for ((round = 1; round <= load_rounds; round++)); do
+    for s in $(order $round); do
+        out="$results/wrk-manifest-auth-$s-$round.txt"
+        wrk -t2 -c"$conns" -d"$duration" --latency -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url $s)" >"$out"
+        grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s with auth: $(grep Non-2xx "$out")"
+        rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+        p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+        record manifest_auth_rps "$s" "$round" "$rps"; record manifest_auth_p99 "$s" "$round" "$p99"
+        log "authenticated manifest GET $s round $round: $rps req/s, p99 $p99 ms"
+    done
+done
+kill "$dist_auth_pid" 2>/dev/null || true
 
 declare -A rss_hwm
 for s in ours dist; do rss_hwm[$s]=$(kib "$(pid_of $s)" VmHWM); done
@@ -471,6 +530,10 @@ row "manifest GET by tag, cold round (first $duration of manifest load), req/s" 
     "$(stat_of manifest_cold_rps ours median)" "$(stat_of manifest_cold_rps dist median)"
 row "manifest GET by tag, cold round, p99 latency" ms lower \
     "$(stat_of manifest_cold_p99 ours median)" "$(stat_of manifest_cold_p99 dist median)"
+row "manifest GET by tag with auth, req/s (ours: Bearer token; Distribution: htpasswd; median of $load_rounds)" req/s higher \
+    "$(stat_of manifest_auth_rps ours median)" "$(stat_of manifest_auth_rps dist median)" '≥ 1.20' 'r >= 1.2'
+row "manifest GET by tag with auth, p99 latency" ms lower \
+    "$(stat_of manifest_auth_p99 ours median)" "$(stat_of manifest_auth_p99 dist median)"
 row "blob HEAD, req/s (ab -k, $conns conns, $head_requests requests; median of $load_rounds)" req/s higher \
     "$(stat_of head_rps ours median)" "$(stat_of head_rps dist median)"
 row "blob HEAD, p99 latency" ms lower \
@@ -502,7 +565,8 @@ cpu_row cpu_head "1000 blob HEADs" ms
     echo
     echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/compare.sh\` at commit $revision"
     echo "- ours: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options: \`${java_opts:-(none)}\`, H2 file database, filesystem blobs; ready ${ours_ready_s} s after launch"
-    echo "- Distribution: $(docker-registry --version | awk '{print $NF}'), filesystem storage, blobdescriptor cache: $dist_cache, no auth"
+    echo "- Distribution: $(docker-registry --version | awk '{print $NF}'), filesystem storage, blobdescriptor cache: $dist_cache; no auth, except in the \"with auth\" rows (a second instance on the same data with htpasswd)"
+    echo "- ours: anonymous pulls from the public \`library\` project (one-component names); pushes sign in as admin (skopeo's token flow); the \"with auth\" rows send a Bearer token of ${pull_credentials%%:*}"
     echo "- machine: $machine"
     echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
     echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"

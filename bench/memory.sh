@@ -11,12 +11,14 @@ work=$(mktemp -d /tmp/registry-mem.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; kill "$sampler" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 [ -f registry-api/target/registry.jar ] || ./mvnw -q -DskipTests package
+auth="admin:Bench-Admin-1"
 "$java_home/bin/java" -jar registry-api/target/registry.jar --server.port="$port" \
+  --registry.admin.password="${auth#admin:}" \
   --registry.storage.filesystem.root="$work/blobs" \
   --spring.datasource.url="jdbc:h2:file:$work/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
   >"$work/registry.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 120); do curl -sf "localhost:$port/v2/" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf -u "$auth" "localhost:$port/v2/" >/dev/null && break; sleep 0.5; done
 
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$work/blob"
 digest="sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)"
@@ -26,15 +28,15 @@ idle=$(rss)
 ( while kill -0 "$pid" 2>/dev/null; do rss; sleep 0.2; done ) >"$work/samples" &
 sampler=$!
 
-location=$(curl -sf -X POST -D - -o /dev/null "localhost:$port/v2/bench/mem/blobs/uploads/" | tr -d '\r' | awk -F': ' 'tolower($1)=="location" {print $2}')
+location=$(curl -sf -u "$auth" -X POST -D - -o /dev/null "localhost:$port/v2/bench-mem/blobs/uploads/" | tr -d '\r' | awk -F': ' 'tolower($1)=="location" {print $2}')
 up_start=$(date +%s.%N)
-location=$(curl -sf -X PATCH -H 'Content-Type: application/octet-stream' -T "$work/blob" -D - -o /dev/null \
+location=$(curl -sf -u "$auth" -X PATCH -H 'Content-Type: application/octet-stream' -T "$work/blob" -D - -o /dev/null \
   "localhost:$port$location" | tr -d '\r' | awk -F': ' 'tolower($1)=="location" {print $2}')
-curl -sf -X PUT "localhost:$port$location?digest=$digest" -o /dev/null
+curl -sf -u "$auth" -X PUT "localhost:$port$location?digest=$digest" -o /dev/null
 up_end=$(date +%s.%N)
 up_peak=$(sort -n "$work/samples" | tail -1)
 : >"$work/samples"
-curl -sf "localhost:$port/v2/bench/mem/blobs/$digest" -o "$work/back"
+curl -sf -u "$auth" "localhost:$port/v2/bench-mem/blobs/$digest" -o "$work/back"
 down_end=$(date +%s.%N)
 down_peak=$(sort -n "$work/samples" | tail -1)
 cmp -s "$work/blob" "$work/back" || { echo "downloaded bytes differ" >&2; exit 1; }
