@@ -120,4 +120,22 @@ abstract class AccessScenarios extends DatabaseScenarios {
         assertThatThrownBy(() -> credentials.authenticate(robot.robot().name(), "not-the-secret", null))
                 .isInstanceOf(RegistryException.class);
     }
+
+    @Test
+    void the_first_start_generates_an_admin_password_once_and_it_signs_in() {
+        // given a registry without its admin (as on first start)
+        jdbc.update("DELETE FROM project_member WHERE principal_id = (SELECT id FROM user_account WHERE username = 'admin')");
+        jdbc.update("DELETE FROM user_account WHERE username = 'admin'");
+
+        // when the start-up creates it without a configured password, and a later start runs again
+        String generated = users.ensureAdmin(null).orElseThrow();
+        boolean again = users.ensureAdmin(null).isPresent();
+
+        // then the generated password signs in as a system admin, and it is shown only once
+        assertThat(credentials.authenticate("admin", generated, null)).isEqualTo(
+                new Principal.User(users.find("admin").orElseThrow().id(), "admin", true));
+        assertThat(generated).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(again).isFalse();
+        jdbc.update("DELETE FROM user_account WHERE username = 'admin'");
+    }
 }

@@ -337,4 +337,30 @@ class TokenAuthenticationTest {
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
     }
+
+    @Test
+    void theCatalogListsOnlyRepositoriesTheCallerMayPullAndATokenNeedsTheCatalogScope() {
+        // given the fixture's repository (private) and one in the public library
+        String publicRepo = "catalog-public-" + System.nanoTime() % 100000;
+        byte[] config = "{\"catalog\":1}".getBytes();
+        String manifest = TestImages.ociManifest(admin.pushBlob(publicRepo, config), config.length,
+                admin.pushBlob(publicRepo, "layer".getBytes()), 5);
+        assertThat(admin.pushManifest(publicRepo, "1", TestImages.OCI_MANIFEST, manifest).statusCode()).isEqualTo(201);
+
+        String asGuest = fixture.basic(port, "guest").send("GET", "/v2/_catalog?n=10000").body();
+        String asOutsider = fixture.basic(port, "outsider").send("GET", "/v2/_catalog?n=10000").body();
+        String asAnonymous = RegistryClient.anonymous(port).send("GET", "/v2/_catalog?n=10000").body();
+        String withCatalogScope = bearer(token(fixture.basic(port, "guest"), "registry:catalog:*").get("token").asString())
+                .send("GET", "/v2/_catalog?n=10000").body();
+        HttpResponse<String> withoutCatalogScope = bearer(token(fixture.basic(port, "guest"), "repository:" + repo + ":pull")
+                .get("token").asString()).send("GET", "/v2/_catalog");
+
+        assertThat(asGuest).contains("\"" + repo + "\"", "\"" + publicRepo + "\"");
+        assertThat(withCatalogScope).isEqualTo(asGuest);
+        assertThat(asOutsider).contains("\"" + publicRepo + "\"").doesNotContain(fixture.project + "/");
+        assertThat(asAnonymous).contains("\"" + publicRepo + "\"").doesNotContain(fixture.project + "/");
+        assertThat(withoutCatalogScope.statusCode()).isEqualTo(401);
+        assertThat(withoutCatalogScope.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("scope=\"registry:catalog:*\"", "error=\"insufficient_scope\"");
+    }
 }
