@@ -138,4 +138,18 @@ abstract class AccessScenarios extends DatabaseScenarios {
         assertThat(again).isFalse();
         jdbc.update("DELETE FROM user_account WHERE username = 'admin'");
     }
+
+    @Test
+    void a_robot_allowed_to_create_projects_administers_the_projects_it_creates() {
+        var robot = robots.create(new RobotService.Spec(unique("creator"), null, null, Map.of(), true, -1), "admin");
+        Principal principal = credentials.authenticate(robot.robot().name(), robot.secret(), null);
+        String project = unique("made-by-robot");
+
+        creator.create(principal, project, false, null);
+
+        assertThat(access.mayCreateProject(principal)).isTrue();
+        assertThat(access.access(principal, project).actions())
+                .containsExactlyInAnyOrderElementsOf(dev.registry.core.access.PermissionMatrix.ROBOT_GRANTABLE);
+        assertThat(projects.find(project).orElseThrow().createdBy()).isEqualTo(robot.robot().name());
+    }
 }

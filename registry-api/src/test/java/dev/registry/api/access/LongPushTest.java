@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
         "spring.datasource.url=jdbc:h2:mem:registry-long-push;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
         "registry.storage.filesystem.root=target/test-data/long-push-blobs",
         "registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
-        "registry.projects.create-on-push=true",
+        // the default: pushing into a project that does not exist is refused
+        "registry.projects.create-on-push=false",
         "registry.auth.token.lifetime=2s",
         "logging.level.root=warn"
 })
@@ -98,5 +99,18 @@ class LongPushTest {
                 TestImages.ociManifest(configDigest, config.length, digest, blob.length));
         assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(201);
         assertThat(admin.sendForBytes("GET", "/v2/" + repo + "/blobs/" + digest, Map.of()).body()).isEqualTo(blob);
+    }
+
+    @Test
+    void withoutCreateOnPushAPushIntoAProjectThatDoesNotExistIsRefusedSayingSo() {
+        RegistryClient admin = new RegistryClient(port);
+
+        HttpResponse<String> refused = admin.send("POST", "/v2/nowhere/app/blobs/uploads/", null, Map.of());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).get("errors").get(0).get("code").asString()).isEqualTo("DENIED");
+        assertThat(refused.body()).contains("project nowhere does not exist; ask an administrator to create it"
+                + " (projects are not created on push)");
+        assertThat(projects.find("nowhere")).isEmpty();
     }
 }
