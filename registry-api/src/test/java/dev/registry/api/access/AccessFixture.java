@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -37,8 +38,14 @@ public final class AccessFixture {
     /** caller name to {@code user:password} (absent for anonymous). */
     private final Map<String, String> credentials = new LinkedHashMap<>();
 
-    public AccessFixture(ProjectService projects, ProjectCreator creator, UserService users, RobotService robots,
-                         JdbcTemplate jdbc) {
+    /** A new fixture in the running test context. */
+    public static AccessFixture create(ApplicationContext context) {
+        return new AccessFixture(context.getBean(ProjectService.class), context.getBean(ProjectCreator.class),
+                context.getBean(UserService.class), context.getBean(RobotService.class), context.getBean(JdbcTemplate.class));
+    }
+
+    private AccessFixture(ProjectService projects, ProjectCreator creator, UserService users, RobotService robots,
+                          JdbcTemplate jdbc) {
         int n = SEQUENCE.incrementAndGet() * 1000 + (int) (System.nanoTime() % 1000);
         Principal.User admin = new Principal.User(users.find(UserService.ADMIN).orElseThrow().id(), UserService.ADMIN, true);
         Project main = creator.create(admin, "pm" + n, false, null);

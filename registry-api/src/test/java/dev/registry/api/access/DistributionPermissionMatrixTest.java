@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registry.api.RegistryClient;
 import dev.registry.api.RegistryIntegrationTest;
 import dev.registry.api.TestImages;
-import dev.registry.core.access.ProjectCreator;
-import dev.registry.core.access.RobotService;
-import dev.registry.core.access.UserService;
-import dev.registry.core.project.ProjectService;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,13 +67,7 @@ class DistributionPermissionMatrixTest {
     @LocalServerPort
     int port;
     @Autowired
-    ProjectService projects;
-    @Autowired
-    ProjectCreator creator;
-    @Autowired
-    UserService users;
-    @Autowired
-    RobotService robots;
+    ApplicationContext context;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -92,7 +83,7 @@ class DistributionPermissionMatrixTest {
 
     @BeforeAll
     void pushContent() {
-        fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        fixture = AccessFixture.create(context);
         admin = new RegistryClient(port);
         repo = fixture.project + "/team/app";
         otherRepo = fixture.otherProject + "/team/app";

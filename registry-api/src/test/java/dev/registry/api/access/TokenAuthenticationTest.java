@@ -14,11 +14,9 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.registry.api.RegistryClient;
 import dev.registry.api.RegistryIntegrationTest;
 import dev.registry.api.TestImages;
-import dev.registry.core.access.ProjectCreator;
 import dev.registry.core.access.RobotService;
 import dev.registry.core.access.UserService;
 import dev.registry.core.access.internal.SigningKeys;
-import dev.registry.core.project.ProjectService;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -51,9 +50,7 @@ class TokenAuthenticationTest {
     @LocalServerPort
     int port;
     @Autowired
-    ProjectService projects;
-    @Autowired
-    ProjectCreator creator;
+    ApplicationContext context;
     @Autowired
     UserService users;
     @Autowired
@@ -69,7 +66,7 @@ class TokenAuthenticationTest {
 
     @BeforeAll
     void content() {
-        fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        fixture = AccessFixture.create(context);
         admin = new RegistryClient(port);
         repo = fixture.project + "/app";
         byte[] config = "{\"token\":true}".getBytes();

@@ -11,10 +11,6 @@ import dev.registry.api.access.AccessFixture;
 import dev.registry.api.clients.ImageLayout.Descriptor;
 import dev.registry.api.clients.ImageLayout.Image;
 import dev.registry.api.clients.ImageLayout.Layer;
-import dev.registry.core.access.ProjectCreator;
-import dev.registry.core.access.RobotService;
-import dev.registry.core.access.UserService;
-import dev.registry.core.project.ProjectService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
@@ -53,13 +50,7 @@ class ContainerdClientTest {
     @LocalServerPort
     int port;
     @Autowired
-    ProjectService projects;
-    @Autowired
-    ProjectCreator creator;
-    @Autowired
-    UserService users;
-    @Autowired
-    RobotService robots;
+    ApplicationContext context;
     @Autowired
     JdbcTemplate jdbc;
     private RegistryClient client;
@@ -222,7 +213,7 @@ class ContainerdClientTest {
     @Test
     void aKubeletStylePullWithAProjectRobotsCredentialsWorksAndAnotherProjectsRobotIsRefused() {
         // given an image in the fixture's private project
-        AccessFixture fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        AccessFixture fixture = AccessFixture.create(context);
         ImageLayout layout = ImageLayout.create(dir.resolve("robot"));
         Image image = SkopeoClientTest.layeredImage(layout, "containerd-robot", 37);
         layout.tag("1.0", image.manifest());

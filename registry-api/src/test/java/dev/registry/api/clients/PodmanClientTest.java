@@ -10,10 +10,6 @@ import dev.registry.api.access.AccessFixture;
 import dev.registry.api.clients.ImageLayout.Descriptor;
 import dev.registry.api.clients.ImageLayout.Image;
 import dev.registry.api.clients.ImageLayout.Layer;
-import dev.registry.core.access.ProjectCreator;
-import dev.registry.core.access.RobotService;
-import dev.registry.core.access.UserService;
-import dev.registry.core.project.ProjectService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
@@ -52,13 +49,7 @@ class PodmanClientTest {
     @LocalServerPort
     int port;
     @Autowired
-    ProjectService projects;
-    @Autowired
-    ProjectCreator creator;
-    @Autowired
-    UserService users;
-    @Autowired
-    RobotService robots;
+    ApplicationContext context;
     @Autowired
     JdbcTemplate jdbc;
     private Skopeo skopeo;
@@ -156,7 +147,7 @@ class PodmanClientTest {
 
     @Test
     void podmanLogsInWithADevelopersPasswordAndPullsFromTheProject() {
-        AccessFixture fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        AccessFixture fixture = AccessFixture.create(context);
         ImageLayout layout = ImageLayout.create(work.resolve("login"));
         Image image = SkopeoClientTest.layeredImage(layout, "podman-login", 13);
         layout.tag("1.0", image.manifest());

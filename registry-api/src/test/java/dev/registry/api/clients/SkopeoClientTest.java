@@ -12,9 +12,7 @@ import dev.registry.api.clients.ImageLayout.Descriptor;
 import dev.registry.api.clients.ImageLayout.Image;
 import dev.registry.core.access.Principal;
 import dev.registry.core.access.ProjectCreator;
-import dev.registry.core.access.RobotService;
 import dev.registry.core.access.UserService;
-import dev.registry.core.project.ProjectService;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +46,9 @@ class SkopeoClientTest {
     @Autowired
     ApplicationContext context;
     @Autowired
-    ProjectService projects;
-    @Autowired
     ProjectCreator creator;
     @Autowired
     UserService users;
-    @Autowired
-    RobotService robots;
     @Autowired
     JdbcTemplate jdbc;
     private RegistryClient client;
@@ -254,7 +248,7 @@ class SkopeoClientTest {
     @Test
     void aRobotWithPushPushesAGuestIsRefusedSayingWhyAndAnyonePullsFromAPublicProject() {
         // given the fixture's project and a public project holding an image
-        AccessFixture fixture = new AccessFixture(projects, creator, users, robots, jdbc);
+        AccessFixture fixture = AccessFixture.create(context);
         ImageLayout layout = ImageLayout.create(work.resolve("robot"));
         Image image = layeredImage(layout, "robot-push", 21);
         layout.tag("1.0", image.manifest());
