@@ -13,8 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Makes the request's caller the current {@link Actor} while the request is handled, so the
- * events services publish name who did it and from which address (for the audit log). Runs after
- * authentication and the {@code /v2} access decision, which fix the caller.
+ * events services publish name who did it and from which address (for the audit log). Runs right
+ * after authentication, which fixes the caller.
  *
  * <p>Why a context rather than a parameter: the actor matters to the audit log only, and every
  * write of every service would otherwise carry it through signatures that the {@code /v2}

@@ -8,12 +8,16 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 class ActorFilterConfiguration {
 
-    /** After authentication (order +20) and the /v2 access decision (+30), which may still change the caller. */
+    /**
+     * After authentication (order +20), before the /v2 access decision (+30), which may create a
+     * project on push (an event that must name the pusher). The decision changes the caller only to
+     * continue an upload with an expired token, and uploads publish no events.
+     */
     @Bean
     FilterRegistrationBean<ActorFilter> actorFilter() {
         FilterRegistrationBean<ActorFilter> registration = new FilterRegistrationBean<>(new ActorFilter());
         registration.addUrlPatterns("/v2/*", "/v2", "/api/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 40);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 25);
         return registration;
     }
 }

@@ -78,6 +78,22 @@ class AuditApiTest extends ManagementTestBase {
     }
 
     @Test
+    void a_project_created_by_a_push_names_the_pusher() {
+        // given create-on-push (on in the test context) and a project that does not exist
+        String project = unique("pushed");
+
+        // when the admin pushes into it
+        pushImage(admin, project + "/app", "v1", 10);
+        audit.flush();
+
+        // then its log starts with its creation by the admin, then the push
+        List<String> entries = json(expect(admin.send("GET", "/api/v1/projects/" + project + "/audit"), 200)).valueStream()
+                .map(e -> e.get("actor").asString() + " " + e.get("operation").asString() + " " + e.get("resource").asString())
+                .toList();
+        assertThat(entries).containsExactly("admin push " + project + "/app:v1", "admin create " + project);
+    }
+
+    @Test
     void the_log_is_read_in_pages_within_a_time_window() {
         // given three updates of the project
         for (boolean flag : new boolean[] {true, false, true}) {
