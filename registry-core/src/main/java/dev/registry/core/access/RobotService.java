@@ -1,5 +1,6 @@
 package dev.registry.core.access;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.access.internal.RobotEntity;
@@ -14,13 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,7 +37,9 @@ import org.springframework.transaction.annotation.Transactional;
  * {@code robot.<name>} for a system robot (Harbor's {@code robot$} prefix is its issue #15410).
  * The secret is 256 random bits, shown once at creation and on rotation and stored only as its
  * SHA-256 (a slow hash buys nothing for a random secret and would make every kubelet pull pay
- * for bcrypt). A robot may do exactly what is listed on it, in the projects listed.
+ * for bcrypt). A robot may do exactly what is listed on it, in the projects listed. Every change
+ * publishes its event ({@link RobotCreated}, {@link RobotRotated}, {@link RobotUpdated},
+ * {@link RobotDeleted}) inside its transaction.
  */
 @Service
 public class RobotService {
@@ -54,23 +60,23 @@ public class RobotService {
     private final RobotEntityRepository robots;
     private final ProjectService projects;
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
 
-    public RobotService(RobotEntityRepository robots, ProjectService projects, JdbcClient jdbc) {
+    public RobotService(RobotEntityRepository robots, ProjectService projects, JdbcClient jdbc, ApplicationEventPublisher events) {
         this.robots = robots;
         this.projects = projects;
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @Transactional
     public WithSecret create(Spec spec, String createdBy) {
         if (spec.name() == null || spec.name().length() > 64 || !NAME.matcher(spec.name()).matches()) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "invalid robot name '" + spec.name()
-                    + "': 1 to 64 lower-case letters and digits, separated by single '-'");
+                    + "': 1 to 64 lower-case letters and digits, separated by single '-'", Map.of("field", "name"));
         }
-        if (spec.expiresInDays() == 0 || spec.expiresInDays() < -1 || spec.expiresInDays() > 36_500) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "expiresInDays is a number of days from 1 to 36500, or -1 for never");
-        }
+        checkExpiry(spec.expiresInDays());
         Map<String, Set<Action>> permissions = checkPermissions(spec);
         Project project = spec.project() == null ? null : projects.require(spec.project());
         String fullName = project == null ? "robot." + spec.name() : "robot." + project.name() + "." + spec.name();
@@ -83,6 +89,7 @@ public class RobotService {
         RobotEntity robot = robots.save(new RobotEntity(fullName, spec.description(), project == null ? null : project.id(),
                 hash(secret), spec.canCreateProjects() && project == null, expiresAt, createdBy, now));
         permissions.forEach((projectName, actions) -> grant(robot.getId(), projectName, actions));
+        events.publishEvent(new RobotCreated(Actor.current(), fullName, project == null ? null : project.name()));
         return new WithSecret(toRobot(robot), secret);
     }
 
@@ -98,6 +105,27 @@ public class RobotService {
     @Transactional(readOnly = true)
     public Robot require(long id) {
         return toRobot(entity(id));
+    }
+
+    /**
+     * The robot with this id, when it belongs to {@code project} (null: when it is a system robot);
+     * {@code NAME_UNKNOWN} otherwise, so an id from elsewhere reveals nothing.
+     */
+    @Transactional(readOnly = true)
+    public Robot requireIn(String project, long id) {
+        Robot robot = robots.findById(id).map(this::toRobot).orElse(null);
+        if (robot == null || !Objects.equals(robot.project(), project)) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "robot " + id + " does not exist"
+                    + (project == null ? " among the system robots" : " in project " + project));
+        }
+        return robot;
+    }
+
+    /** Whether {@code secret} is the robot's current secret (compared in constant time). */
+    @Transactional(readOnly = true)
+    public boolean secretMatches(long id, String secret) {
+        return secret != null && MessageDigest.isEqual(entity(id).getSecretHash().getBytes(StandardCharsets.US_ASCII),
+                hash(secret).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Robots of a project, or system robots when {@code projectId} is null. */
@@ -119,30 +147,47 @@ public class RobotService {
         RobotEntity robot = entity(id);
         String secret = newSecret();
         robot.setSecretHash(hash(secret), Instant.now());
-        return new WithSecret(toRobot(robot), secret);
+        Robot rotated = toRobot(robot);
+        events.publishEvent(new RobotRotated(Actor.current(), rotated.name(), rotated.project()));
+        return new WithSecret(rotated, secret);
     }
 
     @Transactional
     public Robot update(long id, Boolean disabled, String description, Integer expiresInDays) {
         RobotEntity robot = entity(id);
+        List<String> changes = new ArrayList<>();
         if (disabled != null) {
             robot.setDisabled(disabled);
+            changes.add(disabled ? "disabled" : "enabled");
         }
         if (description != null) {
             robot.setDescription(description);
+            changes.add("description");
         }
         if (expiresInDays != null) {
-            if (expiresInDays == 0 || expiresInDays < -1 || expiresInDays > 36_500) {
-                throw new RegistryException(ErrorCode.INVALID_INPUT, "expiresInDays is a number of days from 1 to 36500, or -1 for never");
-            }
+            checkExpiry(expiresInDays);
             robot.setExpiresAt(expiresInDays == -1 ? null : Instant.now().plus(Duration.ofDays(expiresInDays)));
+            changes.add(expiresInDays == -1 ? "never expires" : "expires in " + expiresInDays + " days");
         }
-        return toRobot(robot);
+        Robot updated = toRobot(robot);
+        if (!changes.isEmpty()) {
+            events.publishEvent(new RobotUpdated(Actor.current(), updated.name(), updated.project(), String.join(", ", changes)));
+        }
+        return updated;
     }
 
     @Transactional
     public void delete(long id) {
-        robots.delete(entity(id));
+        Robot robot = toRobot(entity(id));
+        robots.deleteById(id);
+        events.publishEvent(new RobotDeleted(Actor.current(), robot.name(), robot.project()));
+    }
+
+    private static void checkExpiry(int expiresInDays) {
+        if (expiresInDays == 0 || expiresInDays < -1 || expiresInDays > 36_500) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "expiresInDays is a number of days from 1 to 36500, or -1 for never",
+                    Map.of("field", "expiresInDays"));
+        }
     }
 
     /** The SHA-256 of a secret, as stored. */
@@ -164,11 +209,11 @@ public class RobotService {
             listed.removeAll(PermissionMatrix.ROBOT_GRANTABLE);
             if (!listed.isEmpty()) {
                 throw new RegistryException(ErrorCode.INVALID_INPUT, "robots may only be given " + wire(PermissionMatrix.ROBOT_GRANTABLE)
-                        + "; not " + wire(listed));
+                        + "; not " + wire(listed), Map.of("field", "permissions"));
             }
             if (spec.project() != null && !spec.project().equals(projectName)) {
                 throw new RegistryException(ErrorCode.INVALID_INPUT, "a project robot's permissions name its own project, "
-                        + spec.project() + ", not " + projectName);
+                        + spec.project() + ", not " + projectName, Map.of("field", "permissions"));
             }
             if (!ALL_PROJECTS.equals(projectName)) {
                 projects.require(projectName);
@@ -176,7 +221,7 @@ public class RobotService {
             permissions.put(projectName, EnumSet.copyOf(actions));
         });
         if (permissions.isEmpty() && !spec.canCreateProjects()) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "a robot needs at least one permission");
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "a robot needs at least one permission", Map.of("field", "permissions"));
         }
         return permissions;
     }

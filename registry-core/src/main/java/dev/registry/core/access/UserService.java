@@ -1,15 +1,19 @@
 package dev.registry.core.access;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.access.internal.UserEntity;
 import dev.registry.core.access.internal.UserEntityRepository;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -19,7 +23,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Local users: created by a system admin, passwords hashed with Spring Security's delegating
  * encoder (bcrypt, with the algorithm id stored beside the hash so it can change later). The first
- * admin, {@code admin}, is made at first start ({@link #ensureAdmin}).
+ * admin, {@code admin}, is made at first start ({@link #ensureAdmin}). Every change publishes its
+ * event ({@link UserCreated}, {@link UserUpdated}, {@link PasswordChanged}, {@link UserDeleted})
+ * inside its transaction.
  */
 @Service
 public class UserService {
@@ -30,10 +36,12 @@ public class UserService {
 
     private final UserEntityRepository users;
     private final PasswordEncoder encoder;
+    private final ApplicationEventPublisher events;
 
-    public UserService(UserEntityRepository users, PasswordEncoder encoder) {
+    public UserService(UserEntityRepository users, PasswordEncoder encoder, ApplicationEventPublisher events) {
         this.users = users;
         this.encoder = encoder;
+        this.events = events;
     }
 
     /**
@@ -53,11 +61,13 @@ public class UserService {
     @Transactional
     public User create(String username, String password, String email, String fullName, boolean systemAdmin) {
         checkUsername(username);
-        checkPassword(password);
+        checkPassword(password, "password");
         if (users.findByUsername(username).isPresent()) {
             throw new RegistryException(ErrorCode.CONFLICT, "user " + username + " already exists");
         }
-        return toUser(users.save(new UserEntity(username, encoder.encode(password), email, fullName, systemAdmin, Instant.now())));
+        User created = toUser(users.save(new UserEntity(username, encoder.encode(password), email, fullName, systemAdmin, Instant.now())));
+        events.publishEvent(new UserCreated(Actor.current(), username, systemAdmin));
+        return created;
     }
 
     @Transactional(readOnly = true)
@@ -88,32 +98,41 @@ public class UserService {
         if (current == null || !encoder.matches(current, user.getPasswordHash())) {
             throw new RegistryException(ErrorCode.DENIED, "the current password is not correct");
         }
-        checkPassword(replacement);
+        checkPassword(replacement, "newPassword");
         user.setPasswordHash(encoder.encode(replacement), Instant.now());
+        events.publishEvent(new PasswordChanged(Actor.current(), user.getUsername(), false));
     }
 
     /** A system admin sets someone's password. */
     @Transactional
     public void resetPassword(long id, String replacement) {
         UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
-        checkPassword(replacement);
+        checkPassword(replacement, "password");
         user.setPasswordHash(encoder.encode(replacement), Instant.now());
+        events.publishEvent(new PasswordChanged(Actor.current(), user.getUsername(), true));
     }
 
     @Transactional
     public User update(long id, String email, String fullName, Boolean systemAdmin) {
         UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
+        List<String> changes = new ArrayList<>();
         if (email != null) {
             user.setEmail(email);
+            changes.add("email");
         }
         if (fullName != null) {
             user.setFullName(fullName);
+            changes.add("full name");
         }
         if (systemAdmin != null) {
             if (!systemAdmin && ADMIN.equals(user.getUsername())) {
                 throw new RegistryException(ErrorCode.DENIED, "the built-in admin stays a system administrator");
             }
             user.setSystemAdmin(systemAdmin);
+            changes.add("system admin=" + systemAdmin);
+        }
+        if (!changes.isEmpty()) {
+            events.publishEvent(new UserUpdated(Actor.current(), user.getUsername(), String.join(", ", changes)));
         }
         return toUser(user);
     }
@@ -126,21 +145,23 @@ public class UserService {
         }
         users.deleteMemberships(id);
         users.delete(user);
+        events.publishEvent(new UserDeleted(Actor.current(), user.getUsername()));
     }
 
     static void checkUsername(String username) {
         if (username == null || !USERNAME.matcher(username).matches() || username.startsWith("robot")) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "invalid username '" + username + "': 1 to 64 of a-z 0-9 . _ @ -,"
-                    + " starting with a letter or digit, and not starting with 'robot'");
+                    + " starting with a letter or digit, and not starting with 'robot'", Map.of("field", "username"));
         }
     }
 
     /** Harbor's rule: at least 8 characters with an upper-case letter, a lower-case letter and a digit. */
-    static void checkPassword(String password) {
+    static void checkPassword(String password, String field) {
         if (password == null || password.length() < 8 || password.length() > 128 || password.chars().noneMatch(Character::isUpperCase)
                 || password.chars().noneMatch(Character::isLowerCase) || password.chars().noneMatch(Character::isDigit)) {
             throw new RegistryException(ErrorCode.INVALID_INPUT,
-                    "a password has 8 to 128 characters, with at least one upper-case letter, one lower-case letter and one digit");
+                    "a password has 8 to 128 characters, with at least one upper-case letter, one lower-case letter and one digit",
+                    Map.of("field", field));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.registry.core.artifact;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.internal.ManifestEntity;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,6 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * tag) only when every blob it references is linked in the repository and every child manifest is
  * present; otherwise nothing of it is stored. Tag moves are read-your-writes: reads by tag go to
  * the database, never to a cache.
+ *
+ * <p>Every change publishes its event ({@link ArtifactPushed}, {@link ArtifactDeleted},
+ * {@link TagDeleted}, {@link RepositoryDeleted}) inside its transaction; {@link #pulled} publishes
+ * {@link ArtifactPulled} for a manifest GET.
  */
 @Service
 public class ArtifactService {
@@ -44,10 +50,11 @@ public class ArtifactService {
     private final BlobEntityRepository blobs;
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
+    private final ApplicationEventPublisher events;
 
     public ArtifactService(ManifestParser parser, Repositories repositories, RepositoryEntityRepository repositoryEntities,
                            ManifestEntityRepository manifests, TagEntityRepository tags, BlobEntityRepository blobs,
-                           TransactionTemplate tx) {
+                           TransactionTemplate tx, ApplicationEventPublisher events) {
         this.parser = parser;
         this.repositories = repositories;
         this.repositoryEntities = repositoryEntities;
@@ -57,6 +64,7 @@ public class ArtifactService {
         this.tx = tx;
         this.readTx = new TransactionTemplate(tx.getTransactionManager());
         this.readTx.setReadOnly(true);
+        this.events = events;
     }
 
     /**
@@ -100,6 +108,8 @@ public class ArtifactService {
                 && tags.insertIfAbsent(repositoryId, reference.tag(), manifestId, now) == 0) {
             tags.point(repositoryId, reference.tag(), manifestId, now);
         }
+        events.publishEvent(new ArtifactPushed(Actor.current(), name, digest, reference.isTag() ? reference.tag() : null,
+                parsed.mediaType()));
     }
 
     private void requireReferencedContent(long repositoryId, ParsedManifest parsed) {
@@ -146,13 +156,34 @@ public class ArtifactService {
                 if (tags.deleteByName(repositoryId, reference.tag()) == 0) {
                     throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name);
                 }
+                events.publishEvent(new TagDeleted(Actor.current(), name, reference.tag()));
                 return;
             }
             long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
             tags.deleteByManifest(manifestId);
             manifests.deleteById(manifestId);
+            events.publishEvent(new ArtifactDeleted(Actor.current(), name, reference.digest()));
         });
+    }
+
+    /**
+     * Deletes a repository with every manifest, tag, blob link and open upload in it. The blobs'
+     * bytes stay in the store (other repositories may link them). {@code NAME_UNKNOWN} when there
+     * is no such repository.
+     */
+    public void deleteRepository(RepositoryName name) {
+        tx.executeWithoutResult(status -> {
+            long repositoryId = repositories.require(name);
+            long artifacts = manifests.countByRepositoryId(repositoryId);
+            repositoryEntities.deleteById(repositoryId); // manifests, tags, links and sessions cascade in the database
+            events.publishEvent(new RepositoryDeleted(Actor.current(), name, artifacts));
+        });
+    }
+
+    /** Records that a client fetched a manifest (a pull): for the audit log's pull counts, off the request's path. */
+    public void pulled(RepositoryName name, String reference) {
+        events.publishEvent(new ArtifactPulled(Actor.current(), name, reference));
     }
 
     /** Tags in lexical order after {@code last}; {@code NAME_UNKNOWN} for an unknown repository. */

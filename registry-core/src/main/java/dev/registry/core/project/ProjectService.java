@@ -1,5 +1,6 @@
 package dev.registry.core.project;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.project.internal.MemberEntity;
@@ -7,9 +8,12 @@ import dev.registry.core.project.internal.MemberEntityRepository;
 import dev.registry.core.project.internal.ProjectEntity;
 import dev.registry.core.project.internal.ProjectEntityRepository;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
@@ -17,7 +21,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Projects and their members: the public face of the project feature. It does not decide who
- * may call it; callers ask {@code AccessService} first.
+ * may call it; callers ask {@code AccessService} first. Every change publishes its event
+ * ({@link ProjectCreated}, {@link ProjectUpdated}, {@link ProjectDeleted}, {@link MemberChanged})
+ * inside its transaction.
  */
 @Service
 public class ProjectService {
@@ -28,16 +34,18 @@ public class ProjectService {
 
     private final ProjectEntityRepository projects;
     private final MemberEntityRepository members;
+    private final ApplicationEventPublisher events;
 
-    public ProjectService(ProjectEntityRepository projects, MemberEntityRepository members) {
+    public ProjectService(ProjectEntityRepository projects, MemberEntityRepository members, ApplicationEventPublisher events) {
         this.projects = projects;
         this.members = members;
+        this.events = events;
     }
 
     public static void checkName(String name) {
         if (name == null || name.length() < 1 || name.length() > 255 || !NAME.matcher(name).matches()) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid project name '" + name
-                    + "': 1 to 255 lower-case letters and digits, separated by '.', '_', '__' or '-'");
+                    + "': 1 to 255 lower-case letters and digits, separated by '.', '_', '__' or '-'", Map.of("field", "name"));
         }
     }
 
@@ -66,6 +74,7 @@ public class ProjectService {
         if (adminUserId != null) {
             members.save(new MemberEntity(created.getId(), Member.MemberKind.USER, adminUserId, Role.PROJECT_ADMIN, Instant.now()));
         }
+        events.publishEvent(new ProjectCreated(Actor.current(), name, isPublic));
         return created.toProject();
     }
 
@@ -76,9 +85,12 @@ public class ProjectService {
     @Transactional
     public Project createIfAbsent(String name, String createdBy, Long adminUserId) {
         checkName(name);
-        if (projects.insertIfAbsent(name, false, null, createdBy, Instant.now()) == 1 && adminUserId != null) {
-            long id = projects.findByName(name).orElseThrow().getId();
-            members.save(new MemberEntity(id, Member.MemberKind.USER, adminUserId, Role.PROJECT_ADMIN, Instant.now()));
+        if (projects.insertIfAbsent(name, false, null, createdBy, Instant.now()) == 1) {
+            if (adminUserId != null) {
+                long id = projects.findByName(name).orElseThrow().getId();
+                members.save(new MemberEntity(id, Member.MemberKind.USER, adminUserId, Role.PROJECT_ADMIN, Instant.now()));
+            }
+            events.publishEvent(new ProjectCreated(Actor.current(), name, false));
         }
         return projects.findByName(name).orElseThrow().toProject();
     }
@@ -86,14 +98,21 @@ public class ProjectService {
     @Transactional
     public Project update(String name, Boolean isPublic, Long quotaBytes, boolean clearQuota) {
         ProjectEntity project = projects.findByName(name).orElseThrow(() -> unknown(name));
+        List<String> changes = new ArrayList<>();
         if (isPublic != null) {
             project.setPublic(isPublic);
+            changes.add("public=" + isPublic);
         }
         if (clearQuota) {
             project.setQuotaBytes(null);
+            changes.add("quota=none");
         } else if (quotaBytes != null) {
             checkQuota(quotaBytes);
             project.setQuotaBytes(quotaBytes);
+            changes.add("quota=" + quotaBytes);
+        }
+        if (!changes.isEmpty()) {
+            events.publishEvent(new ProjectUpdated(Actor.current(), name, String.join(", ", changes)));
         }
         return project.toProject();
     }
@@ -109,6 +128,7 @@ public class ProjectService {
         }
         projects.deleteRobotPermissions(name);
         projects.delete(project);
+        events.publishEvent(new ProjectDeleted(Actor.current(), name));
     }
 
     /** Projects whose name contains {@code search} (all when null), by name. */
@@ -138,8 +158,28 @@ public class ProjectService {
     @Transactional
     public void setMember(long projectId, long userId, Role role) {
         MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
-        members.findById(key).ifPresentOrElse(m -> m.setRole(role),
+        Optional<MemberEntity> existing = members.findById(key);
+        existing.ifPresentOrElse(m -> m.setRole(role),
                 () -> members.save(new MemberEntity(projectId, Member.MemberKind.USER, userId, role, Instant.now())));
+        memberChanged(projectId, userId, role, existing.isPresent() ? MemberChanged.Change.ROLE_CHANGED : MemberChanged.Change.ADDED);
+    }
+
+    /** Adds a user who is not a member yet; {@code CONFLICT} when they are. */
+    @Transactional
+    public void addMember(long projectId, long userId, Role role) {
+        if (members.existsById(new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId))) {
+            throw new RegistryException(ErrorCode.CONFLICT, "that user is a member of the project already; change their role instead");
+        }
+        setMember(projectId, userId, role);
+    }
+
+    /** Changes a member's role; {@code NAME_UNKNOWN} when the user is not a member. */
+    @Transactional
+    public void changeRole(long projectId, long userId, Role role) {
+        if (!members.existsById(new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId))) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "that user is not a member of the project");
+        }
+        setMember(projectId, userId, role);
     }
 
     @Transactional
@@ -149,6 +189,13 @@ public class ProjectService {
             throw new RegistryException(ErrorCode.NAME_UNKNOWN, "that user is not a member of the project");
         }
         members.deleteById(key);
+        memberChanged(projectId, userId, null, MemberChanged.Change.REMOVED);
+    }
+
+    private void memberChanged(long projectId, long userId, Role role, MemberChanged.Change change) {
+        String project = projects.findById(projectId).map(p -> p.toProject().name()).orElse(null);
+        String username = members.findUsername(userId).orElse(Long.toString(userId));
+        events.publishEvent(new MemberChanged(Actor.current(), project, username, role, change));
     }
 
     /** Ids of public projects and of projects where the user is a member. */
@@ -159,7 +206,7 @@ public class ProjectService {
 
     private static void checkQuota(Long quotaBytes) {
         if (quotaBytes != null && quotaBytes < 0) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "a quota is a number of bytes, at least 0");
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "a quota is a number of bytes, at least 0", Map.of("field", "quotaBytes"));
         }
     }
 

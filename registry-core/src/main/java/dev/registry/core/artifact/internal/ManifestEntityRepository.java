@@ -18,6 +18,8 @@ public interface ManifestEntityRepository extends JpaRepository<ManifestEntity, 
     int insertIfAbsent(long repositoryId, String digest, String mediaType, String artifactType, long size,
                        byte[] content, String subjectDigest, String annotations, Instant now);
 
+    long countByRepositoryId(long repositoryId);
+
     @Query("select m.id from ManifestEntity m where m.repositoryId = :repositoryId and m.digest = :digest")
     Optional<Long> findId(long repositoryId, String digest);
 

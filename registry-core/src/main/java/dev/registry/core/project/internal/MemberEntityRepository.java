@@ -1,6 +1,7 @@
 package dev.registry.core.project.internal;
 
 import java.util.List;
+import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 
@@ -10,4 +11,7 @@ public interface MemberEntityRepository extends JpaRepository<MemberEntity, Memb
     @Query(value = "SELECT u.id, u.username, m.role FROM project_member m JOIN user_account u ON u.id = m.principal_id"
             + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' ORDER BY u.username", nativeQuery = true)
     List<Object[]> findMembers(long projectId);
+
+    @Query(value = "SELECT username FROM user_account WHERE id = :userId", nativeQuery = true)
+    Optional<String> findUsername(long userId);
 }

@@ -1,0 +1,112 @@
+package dev.registry.api.management;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.registry.core.access.Action;
+import dev.registry.core.access.Principal;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.access.ProjectSettings;
+import dev.registry.core.project.Project;
+import dev.registry.core.project.ProjectService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Projects: create, read, list (what the caller may see), change settings, delete when empty. */
+@RestController
+@RequestMapping("/api/v1/projects")
+@Tag(name = "projects")
+class ProjectController {
+
+    /** @param quotaBytes storage quota in bytes; only system admins set one */
+    record NewProject(@NotBlank String name, @JsonProperty("public") Boolean isPublic, @PositiveOrZero Long quotaBytes) {
+    }
+
+    /** Only the fields given change. {@code quotaBytes} -1 removes the quota. */
+    record ProjectChanges(@JsonProperty("public") Boolean isPublic, @Min(-1) Long quotaBytes) {
+    }
+
+    record ProjectView(long id, String name, @JsonProperty("public") boolean isPublic, Long quotaBytes, String createdBy,
+                       Instant createdAt) {
+        static ProjectView of(Project p) {
+            return new ProjectView(p.id(), p.name(), p.isPublic(), p.quotaBytes(), p.createdBy(), p.createdAt());
+        }
+    }
+
+    private final ManagementAccess access;
+    private final ProjectService projects;
+    private final ProjectCreator creator;
+    private final ProjectSettings settings;
+
+    ProjectController(ManagementAccess access, ProjectService projects, ProjectCreator creator, ProjectSettings settings) {
+        this.access = access;
+        this.projects = projects;
+        this.creator = creator;
+        this.settings = settings;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a project", description = "Any signed-in user (unless registry.projects.only-admins-create), "
+            + "or a robot allowed to create projects; the creator administers it. A quota needs a system admin.")
+    @ResponseStatus(HttpStatus.CREATED)
+    ResponseEntity<ProjectView> createProject(Principal caller, @Valid @RequestBody NewProject body) {
+        Project created = creator.create(caller, body.name(), Boolean.TRUE.equals(body.isPublic()), body.quotaBytes());
+        return ResponseEntity.created(URI.create("/api/v1/projects/" + created.name())).body(ProjectView.of(created));
+    }
+
+    @GetMapping
+    @Operation(summary = "List projects", description = "Public projects and those the caller may pull from (system admins: all), "
+            + "by name; q filters by a name substring.")
+    ResponseEntity<List<ProjectView>> listProjects(Principal caller, @RequestParam(required = false) String q,
+                                                   @RequestParam(name = Paging.PAGE, required = false) Integer page,
+                                                   @RequestParam(name = Paging.PAGE_SIZE, required = false) Integer pageSize) {
+        Paging paging = Paging.of(page, pageSize);
+        List<Long> visible = access.decision().pullableProjects(caller);
+        if (visible != null && visible.isEmpty()) {
+            return paging.respond(List.of(), 0);
+        }
+        List<ProjectView> found = projects.list(q, visible, paging.index(), paging.size()).stream().map(ProjectView::of).toList();
+        return paging.respond(found, projects.count(q, visible));
+    }
+
+    @GetMapping("/{project}")
+    @Operation(summary = "Get a project", description = "Needs pull.")
+    ProjectView getProject(Principal caller, @PathVariable String project) {
+        access.require(caller, project, Action.PULL);
+        return ProjectView.of(projects.require(project));
+    }
+
+    @PatchMapping("/{project}")
+    @Operation(summary = "Change a project's settings", description = "Needs update-project; the quota needs a system admin.")
+    ProjectView updateProject(Principal caller, @PathVariable String project, @Valid @RequestBody ProjectChanges body) {
+        access.require(caller, project, Action.UPDATE_PROJECT);
+        boolean clearQuota = body.quotaBytes() != null && body.quotaBytes() == -1;
+        return ProjectView.of(settings.update(caller, project, body.isPublic(), clearQuota ? null : body.quotaBytes(), clearQuota));
+    }
+
+    @DeleteMapping("/{project}")
+    @Operation(summary = "Delete an empty project", description = "Needs delete-project; 409 while it holds repositories.")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    ResponseEntity<Void> deleteProject(Principal caller, @PathVariable String project) {
+        access.require(caller, project, Action.DELETE_PROJECT);
+        projects.delete(project);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.registry.api.management;
+
+import dev.registry.api.config.RegistryProperties;
+import dev.registry.core.access.AccessPolicy;
+import dev.registry.core.access.TokenPolicy;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What a client or UI needs to know about this registry before signing in. */
+@RestController
+@Tag(name = "system")
+class SystemInfoController {
+
+    /**
+     * @param storageType         where blob bytes live: {@code filesystem} or {@code s3}
+     * @param authentication      schemes accepted on /v2 and /api
+     * @param tokenService        the service name in Docker token requests and the tokens' audience
+     * @param createOnPush        a push into a missing project creates it
+     * @param onlyAdminsCreateProjects only system admins (and robots allowed to) create projects
+     */
+    record SystemInfo(String version, String storageType, List<String> authentication, String tokenService,
+                      boolean createOnPush, boolean onlyAdminsCreateProjects) {
+    }
+
+    private final SystemInfo info;
+
+    SystemInfoController(ObjectProvider<BuildProperties> build, RegistryProperties registry, TokenPolicy tokens, AccessPolicy projects) {
+        BuildProperties properties = build.getIfAvailable();
+        String version = properties != null ? properties.getVersion() : "development";
+        this.info = new SystemInfo(version, registry.storage().type().name().toLowerCase(Locale.ROOT), List.of("basic", "bearer"),
+                tokens.service(), projects.createOnPush(), projects.onlyAdminsCreate());
+    }
+
+    @GetMapping("/api/v1/systeminfo")
+    @Operation(summary = "Version and settings of this registry", description = "Anyone, signed in or not.")
+    SystemInfo systemInfo() {
+        return info;
+    }
+}
