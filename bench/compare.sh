@@ -274,10 +274,14 @@ copy_runs() { # METRIC ARGS_FN
 }
 # One-component names: in our registry they belong to the public "library" project, so pulls are
 # anonymous on both servers; pushes to ours sign in as admin (skopeo then fetches a Bearer token).
-# The credential the authenticated scenario pulls with: a robot with pull on library when the
-# management API can make one, else the admin (a token costs the same per request either way).
+# The credential the authenticated scenario pulls with: a robot of the library project that may
+# only pull, made through the management API (the kubelet's imagePullSecret case).
 auth_credentials() {
-    echo "admin:$admin_password"
+    local robot
+    robot=$(curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' \
+        -d '{"name":"bench-puller","permissions":["pull"],"expiresInDays":1}' \
+        "http://127.0.0.1:$ours_port/api/v1/projects/library/robots") || die "cannot create the bench robot"
+    echo "$(jq -r .robot.name <<<"$robot"):$(jq -r .secret <<<"$robot")"
 }
 push_args() {
     local creds=''

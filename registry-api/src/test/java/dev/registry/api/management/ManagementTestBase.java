@@ -50,6 +50,8 @@ abstract class ManagementTestBase {
     JdbcTemplate jdbc;
     @Autowired
     AuditService audit;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     /** Signs in as the system admin. */
     RegistryClient admin;
@@ -60,7 +62,7 @@ abstract class ManagementTestBase {
     }
 
     AccessFixture fixture() {
-        return new AccessFixture(projects, creator, users, robots, jdbc);
+        return AccessFixture.create(context);
     }
 
     /** A name no other test uses, e.g. {@code mp-1234-5}. */
