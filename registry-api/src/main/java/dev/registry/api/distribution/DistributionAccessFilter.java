@@ -98,8 +98,12 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
         VerifiedToken token = Authenticated.token(request);
         request.setAttribute(MAY_PULL, mayPull(principal, token));
         if (token != null && token.grants(name.value(), required.scopeAction())) {
-            if (required.scopeAction().equals("delete") && !access.access(principal, name.project()).may(required.action())) {
-                return deny(request, response, principal, access.access(principal, name.project()), required, scope, false);
+            if (required.scopeAction().equals("delete")) {
+                // "delete" covers tags and artifacts: the caller's role says which it may delete
+                ProjectAccess current = access.access(principal, name.project());
+                if (!current.may(required.action())) {
+                    return deny(request, response, principal, current, required, scope, false);
+                }
             }
             createProjectOnPush(principal, name, resource, request.getMethod());
             return true;
