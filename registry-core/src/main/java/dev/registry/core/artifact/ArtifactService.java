@@ -51,10 +51,12 @@ public class ArtifactService {
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
     private final ApplicationEventPublisher events;
+    private final TagGuard guard;
 
     public ArtifactService(ManifestParser parser, Repositories repositories, RepositoryEntityRepository repositoryEntities,
                            ManifestEntityRepository manifests, TagEntityRepository tags, BlobEntityRepository blobs,
-                           TransactionTemplate tx, ApplicationEventPublisher events) {
+                           TransactionTemplate tx, ApplicationEventPublisher events, TagGuard guard) {
+        this.guard = guard;
         this.parser = parser;
         this.repositories = repositories;
         this.repositoryEntities = repositoryEntities;
@@ -69,6 +71,8 @@ public class ArtifactService {
 
     /**
      * Stores a manifest under its digest and, when {@code reference} is a tag, points the tag at it.
+     * Moving a tag to another manifest asks the {@link TagGuard} first ({@code DENIED} for an
+     * immutable tag).
      *
      * @param contentType the request's media type without parameters, or null
      */
@@ -103,6 +107,12 @@ public class ArtifactService {
         }
         for (Descriptor child : parsed.children()) {
             manifests.addReference(manifestId, "manifest", child.digest().toString());
+        }
+        if (reference.isTag()) {
+            Optional<Long> current = tags.findManifestId(repositoryId, reference.tag());
+            if (current.isPresent() && current.get() != manifestId) {
+                guard.checkMayChange(name, reference.tag());
+            }
         }
         if (reference.isTag() && tags.point(repositoryId, reference.tag(), manifestId, now) == 0
                 && tags.insertIfAbsent(repositoryId, reference.tag(), manifestId, now) == 0) {
@@ -147,12 +157,13 @@ public class ArtifactService {
 
     /**
      * Deletes a tag (the manifest stays), or a manifest by digest together with the tags that
-     * point at it.
+     * point at it; {@code DENIED} when the {@link TagGuard} protects one of those tags.
      */
     public void deleteManifest(RepositoryName name, Reference reference) {
         tx.executeWithoutResult(status -> {
             long repositoryId = repositories.require(name);
             if (reference.isTag()) {
+                guard.checkMayChange(name, reference.tag());
                 if (tags.deleteByName(repositoryId, reference.tag()) == 0) {
                     throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name);
                 }
@@ -161,6 +172,7 @@ public class ArtifactService {
             }
             long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
+            tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(name, tag));
             tags.deleteByManifest(manifestId);
             manifests.deleteById(manifestId);
             events.publishEvent(new ArtifactDeleted(Actor.current(), name, reference.digest()));
@@ -176,6 +188,7 @@ public class ArtifactService {
         tx.executeWithoutResult(status -> {
             long repositoryId = repositories.require(name);
             long artifacts = manifests.countByRepositoryId(repositoryId);
+            tags.namesIn(repositoryId).forEach(tag -> guard.checkMayChange(name, tag));
             repositoryEntities.deleteById(repositoryId); // manifests, tags, links and sessions cascade in the database
             events.publishEvent(new RepositoryDeleted(Actor.current(), name, artifacts));
         });

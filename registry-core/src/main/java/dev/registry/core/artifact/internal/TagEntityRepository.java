@@ -29,4 +29,13 @@ public interface TagEntityRepository extends JpaRepository<TagEntity, Long> {
     @Query(value = "SELECT name FROM tag WHERE repository_id = :repositoryId AND name > :last ORDER BY name LIMIT :limit",
             nativeQuery = true)
     List<String> page(long repositoryId, String last, int limit);
+
+    @Query(value = "SELECT manifest_id FROM tag WHERE repository_id = :repositoryId AND name = :name", nativeQuery = true)
+    java.util.Optional<Long> findManifestId(long repositoryId, String name);
+
+    @Query(value = "SELECT name FROM tag WHERE manifest_id = :manifestId", nativeQuery = true)
+    java.util.List<String> namesOf(long manifestId);
+
+    @Query(value = "SELECT name FROM tag WHERE repository_id = :repositoryId", nativeQuery = true)
+    java.util.List<String> namesIn(long repositoryId);
 }

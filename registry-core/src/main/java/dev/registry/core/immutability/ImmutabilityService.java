@@ -1,0 +1,94 @@
+package dev.registry.core.immutability;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.artifact.TagGuard;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Tag immutability rules of a project, and the guard that enforces them on every tag change: a
+ * protected tag cannot be moved to another digest or deleted (directly, or by deleting its
+ * manifest), and retention leaves it alone. Pushing a protected tag for the first time, or again
+ * with the same digest, is allowed. Rules are read from the database on each check (one indexed
+ * query per tag change), so a new rule holds at once on every replica.
+ */
+@Service
+public class ImmutabilityService implements TagGuard {
+
+    /** At most this many rules per project, as Harbor. */
+    public static final int MAX_RULES = 15;
+
+    private final JdbcClient jdbc;
+
+    public ImmutabilityService(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<ImmutabilityRule> rules(String project) {
+        return jdbc.sql("SELECT r.id, p.name, r.repository_pattern, r.tag_pattern, r.created_by, r.created_at"
+                        + " FROM immutability_rule r JOIN project p ON p.id = r.project_id WHERE p.name = ? ORDER BY r.id")
+                .param(project)
+                .query((rs, n) -> new ImmutabilityRule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getObject(6, java.time.OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    @Transactional
+    public ImmutabilityRule create(long projectId, String repositoryPattern, String tagPattern, String createdBy) {
+        DoublestarPattern.compile(repositoryPattern, "repositoryPattern");
+        DoublestarPattern.compile(tagPattern, "tagPattern");
+        long count = jdbc.sql("SELECT count(*) FROM immutability_rule WHERE project_id = ?").param(projectId)
+                .query(Long.class).single();
+        if (count >= MAX_RULES) {
+            throw new RegistryException(ErrorCode.CONFLICT, "a project has at most " + MAX_RULES + " immutability rules");
+        }
+        Instant now = Instant.now();
+        jdbc.sql("INSERT INTO immutability_rule (project_id, repository_pattern, tag_pattern, created_by, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?)")
+                .params(projectId, repositoryPattern, tagPattern, createdBy, now.atOffset(ZoneOffset.UTC)).update();
+        long id = jdbc.sql("SELECT max(id) FROM immutability_rule WHERE project_id = ? AND repository_pattern = ?"
+                        + " AND tag_pattern = ?").params(projectId, repositoryPattern, tagPattern).query(Long.class).single();
+        String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
+        return new ImmutabilityRule(id, project, repositoryPattern, tagPattern, createdBy, now);
+    }
+
+    @Transactional
+    public void delete(long projectId, long ruleId) {
+        if (jdbc.sql("DELETE FROM immutability_rule WHERE id = ? AND project_id = ?").params(ruleId, projectId).update() == 0) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "the project has no immutability rule " + ruleId,
+                    Map.of("field", "id"));
+        }
+    }
+
+    /** The first rule protecting {@code tag} in {@code repository}, if any. */
+    public Optional<ImmutabilityRule> protecting(RepositoryName repository, String tag) {
+        String path = pathInProject(repository);
+        return rules(repository.project()).stream()
+                .filter(rule -> DoublestarPattern.compile(rule.repositoryPattern(), "repositoryPattern").matches(path)
+                        && DoublestarPattern.compile(rule.tagPattern(), "tagPattern").matches(tag))
+                .findFirst();
+    }
+
+    @Override
+    public void checkMayChange(RepositoryName repository, String tag) {
+        protecting(repository, tag).ifPresent(rule -> {
+            throw new RegistryException(ErrorCode.DENIED, "tag " + tag + " of " + repository + " is immutable: "
+                    + rule.describe());
+        });
+    }
+
+    /** {@code team/app} for {@code project/team/app}; a one-component name ({@code alpine}) is itself. */
+    static String pathInProject(RepositoryName repository) {
+        String name = repository.value();
+        int slash = name.indexOf('/');
+        return slash < 0 ? name : name.substring(slash + 1);
+    }
+}

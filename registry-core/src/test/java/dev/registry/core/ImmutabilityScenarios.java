@@ -1,0 +1,90 @@
+package dev.registry.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registry.core.artifact.Reference;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.immutability.ImmutabilityService;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Tag immutability against pushes and deletes: a protected tag is never moved or deleted, and
+ * the refusal names the rule; unprotected tags, first pushes and same-digest re-pushes go on.
+ */
+abstract class ImmutabilityScenarios extends DatabaseScenarios {
+
+    @Autowired
+    ImmutabilityService immutability;
+
+    private RepositoryName repositoryWithRule(String repositoryPattern, String tagPattern) {
+        String project = "imm-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        long projectId = projects.create(project, false, null, "tester", null).id();
+        immutability.create(projectId, repositoryPattern, tagPattern, "tester");
+        return new RepositoryName(project + "/team/app");
+    }
+
+    @Test
+    void a_protected_tag_cannot_be_moved_but_its_first_push_and_a_same_digest_push_go_on() throws Exception {
+        RepositoryName repo = repositoryWithRule("team/**", "v*");
+        Blob config = blob("{\"v\":1}");
+        pushBlob(repo, config);
+        byte[] first = image(config).bytes();
+        Blob other = blob("{\"v\":2}");
+        pushBlob(repo, other);
+        byte[] second = image(other).bytes();
+
+        pushManifest(repo, "v1", first);
+        pushManifest(repo, "v1", first);
+
+        assertThatThrownBy(() -> pushManifest(repo, "v1", second)).isInstanceOf(RegistryException.class)
+                .hasMessageContaining("tag v1 of " + repo + " is immutable")
+                .hasMessageContaining("repositories 'team/**', tags 'v*'")
+                .satisfies(e -> assertThat(((RegistryException) e).code()).isEqualTo(ErrorCode.DENIED));
+        assertThat(artifacts.getManifest(repo, Reference.parse("v1")).content()).isEqualTo(first);
+        // an unprotected tag moves freely
+        pushManifest(repo, "latest", first);
+        pushManifest(repo, "latest", second);
+        assertThat(artifacts.getManifest(repo, Reference.parse("latest")).content()).isEqualTo(second);
+    }
+
+    @Test
+    void a_protected_tag_cannot_be_deleted_nor_its_manifest_nor_its_repository() throws Exception {
+        RepositoryName repo = repositoryWithRule("**", "release-{1,2}.*");
+        Blob config = blob("{\"release\":1}");
+        pushBlob(repo, config);
+        byte[] manifest = image(config).bytes();
+        var pushed = pushManifest(repo, "release-1.0", manifest);
+        pushManifest(repo, "scratch", manifest);
+
+        assertThatThrownBy(() -> artifacts.deleteManifest(repo, Reference.parse("release-1.0")))
+                .hasMessageContaining("is immutable");
+        assertThatThrownBy(() -> artifacts.deleteManifest(repo, Reference.parse(pushed.digest().toString())))
+                .hasMessageContaining("is immutable");
+        assertThatThrownBy(() -> artifacts.deleteRepository(repo)).hasMessageContaining("is immutable");
+        artifacts.deleteManifest(repo, Reference.parse("scratch"));
+
+        assertThat(artifacts.tags(repo, 100, null).items()).containsExactly("release-1.0");
+    }
+
+    @Test
+    void rules_apply_to_the_repository_path_inside_their_project_only() throws Exception {
+        RepositoryName protectedRepo = repositoryWithRule("team/app", "**");
+        RepositoryName elsewhere = new RepositoryName(protectedRepo.project() + "/other/app");
+        Blob a = blob("{\"a\":1}");
+        Blob b = blob("{\"b\":1}");
+        for (RepositoryName repo : java.util.List.of(protectedRepo, elsewhere)) {
+            pushBlob(repo, a);
+            pushBlob(repo, b);
+            pushManifest(repo, "1.0", image(a).bytes());
+        }
+
+        pushManifest(elsewhere, "1.0", image(b).bytes());
+
+        assertThatThrownBy(() -> pushManifest(protectedRepo, "1.0", image(b).bytes())).hasMessageContaining("is immutable");
+        assertThat(immutability.rules(protectedRepo.project())).hasSize(1);
+    }
+}
