@@ -17,6 +17,20 @@ load_report() { # CPU use over 3 s (top's second sample) and the five busiest pr
         END { printf "loadavg %s; CPU %.0f%% busy of %d cores over 3 s; busiest then:%s\n", load, 100 - idle, cores, procs }'
 }
 
+# Every 20 s until killed: load average and the five busiest processes (servers, clients and
+# anything else on the machine), for the record. Sets watcher_pid.
+start_load_watcher() { # OUT
+    (
+        while :; do
+            top -b -n 2 -d 1 -o %CPU -w 200 | awk '/^top -/ {n++} n == 2' | sed -n '1p;8,12p'
+            sleep 19
+        done
+    ) >"$1" 2>&1 &
+    watcher_pid=$!
+}
+# The highest 1-minute load average in a load watcher's file.
+max_load() { awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$1"; }
+
 # ---------------------------------------------------------------- test images
 make_image() { # DIR LAYERS MIB
     if [[ ! -f $1/index.json ]]; then

@@ -21,6 +21,10 @@ work=$(mktemp -d /tmp/registry-mem.XXXXXX)
 pid='' sampler='' s3_pid=''
 trap 'kill "$pid" 2>/dev/null || true; kill "$sampler" 2>/dev/null || true; stop_pid "$s3_pid"; rm -rf "$work"' EXIT
 
+for p in "$port" $((port + 1)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p on 127.0.0.1 is taken (set BENCH_PORT)"; fi
+done
+
 storage_args=()
 case $storage in
     filesystem) storage_args=(--registry.storage.filesystem.root="$work/blobs") ;;
@@ -36,7 +40,11 @@ esac
   --spring.datasource.url="jdbc:h2:file:$work/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
   >"$work/registry.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 120); do curl -sf "localhost:$port/v2/" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do
+  curl -sf "localhost:$port/v2/" >/dev/null && break
+  kill -0 "$pid" 2>/dev/null || die "the registry exited during start-up: $(tail -5 "$work/registry.log")"
+  sleep 0.5
+done
 
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$work/blob"
 digest="sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)"

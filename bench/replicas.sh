@@ -80,6 +80,7 @@ declare -A pid=()
 s3_pid='' db_created=''
 cleanup() {
     local rc=$?
+    stop_pid "${watcher_pid:-}"
     for r in a b; do
         stop_pid "${pid[$r]:-}"
         [[ -f $work/$r/server.log ]] && cp "$work/$r/server.log" "$results/replica-$r-server.log"
@@ -97,6 +98,7 @@ $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -
 load_before=$(load_report)
 log "machine: $machine"
 log "$load_before"
+start_load_watcher "$results/load-during-run.txt"
 
 mkdir -p "$data"
 multi="$data/multi-${layers}x${layer_mib}"
@@ -253,6 +255,7 @@ cpu_table() { # PREFIX LABEL MODE
     echo "- machine: $machine; everything (replicas, PostgreSQL, S3Proxy, wrk, skopeo) on the same cores"
     echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
     echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
+    echo "- highest 1-minute load average seen during the run (sampled every 20 s): $(max_load "$results/load-during-run.txt"); samples in load-during-run.txt"
     echo
     echo "| measurement | one replica | two replicas | two ÷ one |"
     echo "|---|---|---|---|"

@@ -64,6 +64,7 @@ declare -A pid=()
 s3_pid=''
 cleanup() {
     local rc=$?
+    stop_pid "${watcher_pid:-}"
     for s in "${servers[@]}"; do
         stop_pid "${pid[$s]:-}"
         [[ -f $work/$s/server.log ]] && cp "$work/$s/server.log" "$results/$s-server.log"
@@ -83,6 +84,7 @@ $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -
 load_before=$(load_report)
 log "machine: $machine"
 log "$load_before"
+start_load_watcher "$results/load-during-run.txt"
 
 mkdir -p "$data"
 multi="$data/multi-${layers}x${layer_mib}"
@@ -181,6 +183,7 @@ cpu_row blob_get "blob GET ${big_mib} MiB"
     echo "- machine: $machine"
     echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
     echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
+    echo "- highest 1-minute load average seen during the run (sampled every 20 s): $(max_load "$results/load-during-run.txt"); samples in load-during-run.txt"
     echo "- times are medians of $runs runs after $warm_runs warm-up runs per server (min–max in brackets); every push goes to a new repository with an empty skopeo blob-info cache"
     echo
     echo "| measurement | filesystem | S3 | S3 + redirect | S3 ÷ fs | S3 redirect ÷ fs |"
