@@ -92,6 +92,11 @@ final class Containerd implements AutoCloseable {
         return dir;
     }
 
+    /** containerd's gRPC socket, for {@code ctr --address}. */
+    Path socket() {
+        return socket;
+    }
+
     /** {@code ctr --address SOCKET -n k8s.io ARGUMENTS}, which must succeed. */
     Cli.Result ctr(String... arguments) {
         List<String> command = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", "k8s.io"));
