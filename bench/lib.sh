@@ -17,6 +17,20 @@ load_report() { # CPU use over 3 s (top's second sample) and the five busiest pr
         END { printf "loadavg %s; CPU %.0f%% busy of %d cores over 3 s; busiest then:%s\n", load, 100 - idle, cores, procs }'
 }
 
+# On a shared machine: waits (at most BENCH_QUIET_WAIT seconds, default 0) until the CPU is less
+# than 25% busy over 3 s, so a run does not start in the middle of someone else's build.
+wait_for_quiet() {
+    local limit=${BENCH_QUIET_WAIT:-0} start=$SECONDS busy
+    ((limit > 0)) || return 0
+    while :; do
+        busy=$(top -b -n 2 -d 3 | awk '/^%Cpu/ {n++; for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^id/) idle = $i} END {printf "%d", 100 - idle}')
+        ((busy < 25)) && return 0
+        ((SECONDS - start < limit)) || { log "machine still ${busy}% busy after ${limit} s; starting anyway"; return 0; }
+        log "machine ${busy}% busy; waiting for it to calm down"
+        sleep 20
+    done
+}
+
 # Every 20 s until killed: load average and the five busiest processes (servers, clients and
 # anything else on the machine), for the record. Sets watcher_pid.
 start_load_watcher() { # OUT

@@ -21,6 +21,7 @@
 #   BENCH_REDIRECT [false]       registry.storage.s3.redirect of both replicas
 #   BENCH_PG_URL [jdbc:postgresql://127.0.0.1:5432]  BENCH_PG_USER [postgres]  (psql must reach it as that user)
 #   BENCH_PORT_BASE [15280]      replica a, b on BASE, BASE+1; S3Proxy on BASE+9
+#   BENCH_QUIET_WAIT [0]         seconds to wait at most for a quiet machine before starting (see lib.sh)
 #   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC], BENCH_RESULTS, BENCH_DATA,
 #   BENCH_KEEP, BENCH_S3PROXY_JAVA_OPTS  as in compare.sh and s3.sh
 set -euo pipefail
@@ -95,6 +96,7 @@ trap 'exit 130' INT TERM
 
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
 $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
+wait_for_quiet
 load_before=$(load_report)
 log "machine: $machine"
 log "$load_before"
@@ -168,8 +170,10 @@ wrk_run() { # REPLICA THREADS CONNECTIONS DURATION OUT
     wrk -t"$2" -c"$3" -d"$4" --latency -H "Accept: $manifest_accept" \
         "http://127.0.0.1:${port[$1]}/v2/bench/multi/manifests/v1" >"$5"
 }
-wrk_check() { # OUT: fails on socket errors or non-2xx answers
-    ! grep -qE 'Non-2xx|Socket errors' "$1" || die "wrk saw errors: $(grep -E 'Non-2xx|Socket errors' "$1")"
+wrk_check() { # OUT: fails on non-2xx answers and connect/read/write errors; prints wrk's timeouts (> 2 s)
+    ! grep -q 'Non-2xx' "$1" || die "wrk saw errors: $(grep 'Non-2xx' "$1")"
+    awk '/Socket errors:/ {gsub(",", ""); if ($4 + $6 + $8 > 0) exit 1; t = $10} END {print t + 0}' "$1" \
+        || die "wrk saw socket errors: $(grep 'Socket errors' "$1")"
 }
 log "manifest GET by tag: ${warmup} s warm-up per replica, then $load_rounds round(s) of $duration per mode ($conns connections in total)"
 for r in a b; do wrk -t2 -c"$conns" -d"${warmup}s" -H "Accept: $manifest_accept" "http://127.0.0.1:${port[$r]}/v2/bench/multi/manifests/v1" >/dev/null; done
@@ -179,7 +183,7 @@ for ((round = 1; round <= load_rounds; round++)); do
         if [[ $mode == one ]]; then
             wrk_run a 2 "$conns" "$duration" "$results/wrk-one-$round.txt"
             cpu_record manifest one "$round"
-            wrk_check "$results/wrk-one-$round.txt"
+            timeouts=$(wrk_check "$results/wrk-one-$round.txt")
             rps=$(awk '/^Requests\/sec:/ {print $2}' "$results/wrk-one-$round.txt")
             p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$results/wrk-one-$round.txt")")
             reqs=$(awk '/requests in/ {print $1}' "$results/wrk-one-$round.txt")
@@ -189,14 +193,14 @@ for ((round = 1; round <= load_rounds; round++)); do
             wrk_run b 1 $((conns / 2)) "$duration" "$results/wrk-two-b-$round.txt"
             wait "$wa"
             cpu_record manifest two "$round"
-            wrk_check "$results/wrk-two-a-$round.txt"; wrk_check "$results/wrk-two-b-$round.txt"
+            timeouts=$(($(wrk_check "$results/wrk-two-a-$round.txt") + $(wrk_check "$results/wrk-two-b-$round.txt")))
             rps=$(awk '/^Requests\/sec:/ {s += $2} END {printf "%.2f", s}' "$results"/wrk-two-[ab]-"$round".txt)
             p99=$(for f in "$results"/wrk-two-[ab]-"$round".txt; do to_ms "$(awk '$1 == "99%" {print $2}' "$f")"; echo; done | sort -g | tail -1)
             reqs=$(awk '/requests in/ {s += $1} END {print s}' "$results"/wrk-two-[ab]-"$round".txt)
         fi
         record manifest_rps "$mode" "$round" "$rps"; record manifest_p99 "$mode" "$round" "$p99"
-        record manifest_requests "$mode" "$round" "$reqs"
-        log "manifest GET, $(label "$mode"), round $round: $rps req/s, p99 $p99 ms"
+        record manifest_requests "$mode" "$round" "$reqs"; record manifest_timeouts "$mode" "$round" "$timeouts"
+        log "manifest GET, $(label "$mode"), round $round: $rps req/s, p99 $p99 ms, $timeouts of $reqs requests over 2 s"
     done
 done
 
@@ -261,6 +265,7 @@ cpu_table() { # PREFIX LABEL MODE
     echo "|---|---|---|---|"
     row manifest_rps "manifest GET by tag, req/s (median of $load_rounds × $duration)" req/s
     row manifest_p99 "manifest GET by tag, p99 (two replicas: the worse of the two wrk)" ms
+    row manifest_timeouts "manifest GET by tag, requests over wrk's 2 s timeout per round" ""
     row pull_batch "$pullers concurrent pulls of the ${layers}×${layer_mib} MiB image, wall time (median of $runs)" s
     echo
     echo "Cores used during each phase (CPU time ÷ wall time of the phase, medians; the machine has $(nproc);"
