@@ -72,6 +72,25 @@ clk_tck=$(getconf CLK_TCK)
 # user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)
 cpu_ms() { awk -v hz="$clk_tck" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
 
+# CPU so far (ms) of every process that is not part of this benchmark: "PID MS" lines for all
+# processes outside the calling script's process group, except kernel threads and PostgreSQL's
+# processes (which scripts account for themselves). Another session's build on the same machine
+# shows up here; other_cpu_since turns two snapshots into the ms used in between.
+other_cpu() {
+    local group pg
+    group=$(ps -o pgid= -p $$ | tr -d ' ')
+    pg=" $(pgrep -u postgres 2>/dev/null | tr '\n' ' ') "
+    awk -v me="$group" -v pg="$pg" -v hz="$clk_tck" 'FNR == 1 {
+        pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/stat$/, "", pid)
+        line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+        if (f[3] != me && f[2] != 2 && pid != 2 && index(pg, " " pid " ") == 0)
+            printf "%s %d\n", pid, (f[12] + f[13]) * 1000 / hz
+    }' /proc/[0-9]*/stat 2>/dev/null || true
+}
+other_cpu_since() { # SNAPSHOT_FILE: ms of CPU the processes outside this benchmark used since it was taken
+    other_cpu | awk 'NR == FNR {a[$1] = $2; next} {d += $2 - (($1 in a) ? a[$1] : 0)} END {printf "%d", d}' "$1" -
+}
+
 # ---------------------------------------------------------------- samples
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$samples"; }
 # median (min-max) of a metric's samples for a server
@@ -113,25 +132,29 @@ order() { # ROUND
 # Times one kind of skopeo copy on every server, taking turns: warm-up runs (the first one is
 # recorded as first_METRIC), then timed runs. ARGS_FN S I DIR prints the copy's arguments for
 # server S, run I and the run's scratch folder DIR (its blob-info cache and, for pulls, the target).
-# With side_pid set (and side_name), that process's CPU per copy is recorded too (side_cpu_METRIC).
+# With side_pid set (and side_name), that process's CPU per copy is recorded too (side_cpu_METRIC);
+# with track_others=1, the CPU of processes outside the benchmark during each copy (other_cpu_METRIC).
 copy_runs() { # METRIC ARGS_FN
-    local i s t c sc dir
+    local i s t c sc oc dir
     for ((i = 1 - warm_runs; i <= runs; i++)); do
         for s in $(order $i); do
             dir="$work/skopeo/$s-$1-$i"
+            if [[ ${track_others:-0} == 1 ]]; then other_cpu >"$work/other-cpu.snapshot"; fi
             c=$(cpu_ms "$(pid_of $s)")
             if [[ -n ${side_pid:-} ]]; then sc=$(cpu_ms "$side_pid"); fi
             t=$(timed skopeo_fresh "$dir" copy -q $("$2" "$s" "$i" "$dir"))
             c=$(($(cpu_ms "$(pid_of $s)") - c))
             if [[ -n ${side_pid:-} ]]; then sc=$(($(cpu_ms "$side_pid") - sc)); fi
+            if [[ ${track_others:-0} == 1 ]]; then oc=$(other_cpu_since "$work/other-cpu.snapshot"); fi
             rm -rf "$dir"
             if ((i <= 0)); then
                 log "$1 $s warm-up: ${t} s (server CPU $c ms)"
                 ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
             else
-                log "$1 $s run $i: ${t} s (server CPU $c ms${side_pid:+, $side_name CPU $sc ms})"
+                log "$1 $s run $i: ${t} s (server CPU $c ms${side_pid:+, $side_name CPU $sc ms}${oc:+, other processes $oc ms})"
                 record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
                 if [[ -n ${side_pid:-} ]]; then record "side_cpu_$1" "$s" "$i" "$sc"; fi
+                if [[ ${track_others:-0} == 1 ]]; then record "other_cpu_$1" "$s" "$i" "$oc"; fi
             fi
         done
     done

@@ -152,17 +152,20 @@ declare -A cpu0
 cpu_mark() {
     cpu0[a]=$(cpu_ms "${pid[a]}"); cpu0[b]=$(cpu_ms "${pid[b]}"); cpu0[s3]=$(cpu_ms "$s3_pid"); cpu0[pg]=$(pg_cpu)
     cpu0[all]=$(machine_busy_ms); cpu0[wall]=$(now_ms)
+    other_cpu >"$work/other-cpu.snapshot"
 }
 cpu_record() { # PREFIX MODE RUN
-    local a b s3 pg all wall
+    local a b s3 pg all wall other
     a=$(cpu_ms "${pid[a]}") b=$(cpu_ms "${pid[b]}") s3=$(cpu_ms "$s3_pid") pg=$(pg_cpu) all=$(machine_busy_ms)
     wall=$(($(now_ms) - cpu0[wall]))
+    other=$(other_cpu_since "$work/other-cpu.snapshot")
     cores() { awk -v c="$1" -v w="$wall" 'BEGIN {printf "%.2f", c / w}'; }
     record "$1_cores_a" "$2" "$3" "$(cores $((a - cpu0[a])))"
     record "$1_cores_b" "$2" "$3" "$(cores $((b - cpu0[b])))"
     record "$1_cores_s3" "$2" "$3" "$(cores $((s3 - cpu0[s3])))"
     record "$1_cores_pg" "$2" "$3" "$(cores $((pg - cpu0[pg])))"
     record "$1_cores_all" "$2" "$3" "$(cores $((all - cpu0[all])))"
+    record "$1_cores_other" "$2" "$3" "$(cores "$other")"
 }
 
 # ---------------------------------------------------------------- manifest GET by tag
@@ -246,7 +249,7 @@ row() { # METRIC LABEL UNIT
 }
 cpu_table() { # PREFIX LABEL MODE
     local part cells=''
-    for part in a b pg s3 all; do cells+=" $(awk -v v="$(med "$1_cores_$part" "$3")" 'BEGIN {printf "%.2f", v}') |"; done
+    for part in a b pg s3 other all; do cells+=" $(awk -v v="$(med "$1_cores_$part" "$3")" 'BEGIN {printf "%.2f", v}') |"; done
     echo "| $2 |$cells"
 }
 {
@@ -268,11 +271,12 @@ cpu_table() { # PREFIX LABEL MODE
     row manifest_timeouts "manifest GET by tag, requests over wrk's 2 s timeout per round" ""
     row pull_batch "$pullers concurrent pulls of the ${layers}×${layer_mib} MiB image, wall time (median of $runs)" s
     echo
-    echo "Cores used during each phase (CPU time ÷ wall time of the phase, medians; the machine has $(nproc);"
-    echo "\"machine\" is all non-idle CPU, so wrk or skopeo, the kernel and anything else make up the rest):"
+    echo "Cores used during each phase (CPU time ÷ wall time of the phase, medians; the machine has $(nproc)):"
+    echo "\"others\" are processes outside this benchmark (another session's build, say), \"machine\" is all"
+    echo "non-idle CPU, so wrk or skopeo and the kernel make up the rest:"
     echo
-    echo "| phase | replica a | replica b | PostgreSQL | S3Proxy | machine |"
-    echo "|---|---|---|---|---|---|"
+    echo "| phase | replica a | replica b | PostgreSQL | S3Proxy | others | machine |"
+    echo "|---|---|---|---|---|---|---|"
     cpu_table manifest "manifest GET, one replica" one
     cpu_table manifest "manifest GET, two replicas" two
     cpu_table pull "pull batch, one replica" one

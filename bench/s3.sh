@@ -15,6 +15,7 @@
 # Knobs (defaults; quick-mode defaults after "/"):
 #   BENCH_LAYERS [5] BENCH_LAYER_MIB [8 / 2] BENCH_BIG_MIB [256 / 32]   the two test images
 #   BENCH_RUNS [5 / 2]  BENCH_WARM_RUNS [3 / 1]  BENCH_GET_RUNS [5 / 2]
+#   BENCH_QUIET_WAIT [0]  seconds to wait at most for a quiet machine before starting (see lib.sh)
 #   BENCH_PORT_BASE [15180]  fs, s3, s3redir and S3Proxy on BASE, BASE+1, BASE+2, BASE+9
 #   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC], BENCH_S3PROXY_JAVA_OPTS
 #   [-Xms64m -Xmx512m], BENCH_S3PROXY_VERSION [4.1.0], BENCH_RESULTS, BENCH_DATA, BENCH_KEEP  as in compare.sh
@@ -81,6 +82,7 @@ pid_of() { echo "${pid[$1]}"; }
 
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
 $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
+wait_for_quiet
 load_before=$(load_report)
 log "machine: $machine"
 log "$load_before"
@@ -119,7 +121,7 @@ log "registries ready: $(for s in "${servers[@]}"; do printf '%s (pid %s, port %
 
 samples="$results/samples.tsv"
 printf 'metric\tserver\trun\tvalue\n' >"$samples"
-side_pid=$s3_pid side_name=S3Proxy
+side_pid=$s3_pid side_name=S3Proxy track_others=1
 
 log "push: ${layers} x ${layer_mib} MiB image, $runs runs after $warm_runs warm-up runs per server"
 push push_multi "$multi" multi
@@ -133,15 +135,17 @@ pull pull_big big-1
 log "blob GET: ${big_mib} MiB layer with curl -L (s3redir: 307, then the bytes from S3Proxy), $get_runs runs + 1 warm-up"
 for ((i = 0; i <= get_runs; i++)); do
     for s in $(order $i); do
+        other_cpu >"$work/other-cpu.snapshot"
         c=$(cpu_ms "${pid[$s]}") sc=$(cpu_ms "$s3_pid")
         read -r code size speed < <(curl -sL -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
             "http://127.0.0.1:${port[$s]}/v2/bench/big-1/blobs/$big_layer")
         [[ $code == 200 && $size == "$big_bytes" ]] || die "blob GET from $s: HTTP $code, $size bytes"
-        c=$(($(cpu_ms "${pid[$s]}") - c)) sc=$(($(cpu_ms "$s3_pid") - sc))
+        c=$(($(cpu_ms "${pid[$s]}") - c)) sc=$(($(cpu_ms "$s3_pid") - sc)) oc=$(other_cpu_since "$work/other-cpu.snapshot")
         mbs=$(awk -v v="$speed" 'BEGIN {printf "%.1f", v / 1e6}')
         if ((i == 0)); then log "blob_get $s warm-up: $mbs MB/s"; else
             log "blob_get $s run $i: $mbs MB/s (server CPU $c ms, S3Proxy CPU $sc ms)"
             record blob_get "$s" "$i" "$mbs"; record cpu_blob_get "$s" "$i" "$c"; record side_cpu_blob_get "$s" "$i" "$sc"
+            record other_cpu_blob_get "$s" "$i" "$oc"
         fi
     done
 done
@@ -160,8 +164,12 @@ time_row() { # METRIC LABEL UNIT
     rows+=("| $2 | $(fmt "$f") $3 ($(rng "$1" fs)) | $(fmt "$s") $3 ($(rng "$1" s3)) | $(fmt "$r") $3 ($(rng "$1" s3redir)) | $(ratio "$s" "$f") | $(ratio "$r" "$f") |")
 }
 cpu_rows=()
+others() { # METRIC: the CPU other processes used during the timed runs of all servers, median and max
+    awk -F'\t' -v m="other_cpu_$1" '$1 == m {print $4}' "$samples" | sort -g | awk '{v[NR] = $1} END {
+        if (NR == 0) print "n/a"; else printf "%d (max %d)", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[NR] }'
+}
 cpu_row() { # METRIC LABEL
-    cpu_rows+=("| $2 | $(fmt "$(med "cpu_$1" fs)") | $(fmt "$(med "cpu_$1" s3)") + $(fmt "$(med "side_cpu_$1" s3)") | $(fmt "$(med "cpu_$1" s3redir)") + $(fmt "$(med "side_cpu_$1" s3redir)") |")
+    cpu_rows+=("| $2 | $(fmt "$(med "cpu_$1" fs)") | $(fmt "$(med "cpu_$1" s3)") + $(fmt "$(med "side_cpu_$1" s3)") | $(fmt "$(med "cpu_$1" s3redir)") + $(fmt "$(med "side_cpu_$1" s3redir)") | $(others "$1") |")
 }
 time_row push_multi "push ${layers}×${layer_mib} MiB image, s" s
 time_row push_big "push 1×${big_mib} MiB image, s" s
@@ -190,10 +198,11 @@ cpu_row blob_get "blob GET ${big_mib} MiB"
     echo "|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "Server CPU per operation, ms (median; for S3: registry + S3Proxy):"
+    echo "Server CPU per operation, ms (median; for S3: registry + S3Proxy), and the CPU that processes outside"
+    echo "this benchmark (other sessions' builds, say) used during the same operations, all servers together:"
     echo
-    echo "| operation | filesystem | S3 | S3 + redirect |"
-    echo "|---|---|---|---|"
+    echo "| operation | filesystem | S3 | S3 + redirect | other processes, ms |"
+    echo "|---|---|---|---|---|"
     printf '%s\n' "${cpu_rows[@]}"
     echo
     echo "VmHWM over the run: fs $(mib "${hwm[fs]}") MiB, s3 $(mib "${hwm[s3]}") MiB, s3redir $(mib "${hwm[s3redir]}") MiB, S3Proxy $(mib "$s3_hwm") MiB."
