@@ -209,7 +209,7 @@ s3proxy_jar() {
     jar="$repo/org/gaul/s3proxy/$version/s3proxy-$version-jar-with-dependencies.jar"
     if [[ ! -f $jar ]]; then
         log "fetching S3Proxy $version (jar-with-dependencies) into $repo"
-        JAVA_HOME=$(dirname "$(dirname "$java")") "$root/mvnw" -q dependency:get \
+        JAVA_HOME=$(dirname "$(dirname "$java")") "$root/mvnw" -q -Dmaven.repo.local="$repo" dependency:get \
             -Dartifact="org.gaul:s3proxy:$version:jar:jar-with-dependencies" -Dtransitive=false >&2 \
             || die "cannot fetch S3Proxy $version"
     fi
