@@ -39,6 +39,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+servers=(ours dist)
 
 quick=${BENCH_QUICK:-0}
 q() { if [[ $quick == 1 ]]; then echo "$2"; else echo "$1"; fi; }
@@ -56,7 +59,6 @@ head_requests=${BENCH_HEAD_REQUESTS:-$(q 100000 10000)}
 ours_port=${BENCH_OURS_PORT:-15080}
 dist_port=${BENCH_DIST_PORT:-15081}
 dist_auth_port=${BENCH_DIST_AUTH_PORT:-15082}
-admin_password=Bench-Admin-1
 jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
 java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
@@ -73,8 +75,6 @@ keep=${BENCH_KEEP:-0}
 
 manifest_accept='application/vnd.oci.image.manifest.v1+json'
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 for tool in skopeo wrk ab curl openssl jq docker-registry htpasswd; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -115,15 +115,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- load situation
-load_report() { # CPU use over 3 s (top's second sample) and the five busiest processes then
-    top -b -n 2 -d 3 -o %CPU -w 200 | awk -v cores="$(nproc)" '
-        /^top -/ { n++ }
-        n == 2 && /^top -/ { sub(/.*load average: /, ""); load = $0 }
-        n == 2 && /^%Cpu/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^id/) idle = $i }
-        n == 2 && /^ *PID/ { head = 1; next }
-        n == 2 && head && shown < 5 { procs = procs sprintf("\n    %5.1f%% %s (pid %s)", $9, $12, $1); shown++ }
-        END { printf "loadavg %s; CPU %.0f%% busy of %d cores over 3 s; busiest then:%s\n", load, 100 - idle, cores, procs }'
-}
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
 $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
 load_before=$(load_report)
@@ -142,18 +133,8 @@ watcher_pid=$!
 mkdir -p "$data"
 multi="$data/multi-${layers}x${layer_mib}"
 big="$data/big-${big_mib}"
-make_image() { # DIR LAYERS MIB
-    if [[ ! -f $1/index.json ]]; then
-        log "writing test image $1 ($2 layer(s) of $3 MiB)"
-        rm -rf "$1.tmp"
-        "$here/make-image.sh" "$1.tmp" v1 "$2" "$3" >/dev/null
-        mv "$1.tmp" "$1"
-    fi
-}
 make_image "$multi" "$layers" "$layer_mib"
 make_image "$big" 1 "$big_mib"
-manifest_of() { jq -r '.manifests[0].digest' "$1/index.json"; }
-layers_of() { jq -r '.layers[].digest' "$1/blobs/sha256/$(manifest_of "$1" | cut -d: -f2)"; }
 big_layer=$(layers_of "$big")
 small_layer=$(layers_of "$multi" | head -1)
 big_bytes=$(stat -c %s "$big/blobs/sha256/${big_layer#sha256:}")
@@ -167,8 +148,7 @@ fi
 # shellcheck disable=SC2086
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts "${extra_java[@]}" -jar "$jar" \
     --server.address=127.0.0.1 --server.port="$ours_port" \
-    --registry.storage.filesystem.root="$work/ours/blobs" \
-    --registry.admin.password="$admin_password" --registry.auth.token.lifetime=1h \
+    --registry.storage.filesystem.root="$work/ours/blobs" "${registry_auth_args[@]}" \
     --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
     >"$work/ours/server.log" 2>&1 &
 ours_pid=$!
@@ -193,14 +173,6 @@ EOF
 docker-registry serve "$work/dist/config.yml" >"$work/dist/server.log" 2>&1 &
 dist_pid=$!
 
-wait_ready() { # NAME PID URL
-    local deadline=$((SECONDS + 180))
-    until [[ $(curl -s -o /dev/null -w '%{http_code}' "$3" || true) == 200 ]]; do
-        kill -0 "$2" 2>/dev/null || die "$1 exited during start-up; see its log in $results"
-        ((SECONDS < deadline)) || die "$1 not ready after 180 s"
-        sleep 0.2
-    done
-}
 t0=$(date +%s.%N)
 wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
 ours_ready_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
@@ -210,10 +182,6 @@ log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${our
 
 port_of() { if [[ $1 == ours ]]; then echo "$ours_port"; else echo "$dist_port"; fi; }
 pid_of() { if [[ $1 == ours ]]; then echo "$ours_pid"; else echo "$dist_pid"; fi; }
-kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
-clk_tck=$(getconf CLK_TCK)
-# user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)
-cpu_ms() { awk -v hz="$clk_tck" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
 
 declare -A rss_idle
 for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
@@ -221,82 +189,7 @@ for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
 # ---------------------------------------------------------------- samples
 samples="$results/samples.tsv"
 printf 'metric\tserver\trun\tvalue\n' >"$samples"
-record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$samples"; }
-# median (min-max) of a metric's samples for a server
-stat_of() { # METRIC SERVER FIELD(median|min|max)
-    awk -F'\t' -v m="$1" -v s="$2" -v f="$3" '$1 == m && $2 == s {print $4}' "$samples" | sort -g | awk -v f="$3" '
-        {v[NR] = $1} END {
-            if (NR == 0) { print "nan"; exit }
-            if (f == "min") print v[1]; else if (f == "max") print v[NR];
-            else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
-# skopeo with its own blob-info cache: a shared cache lets skopeo mount blobs from a repository
-# it pushed before instead of uploading them. _CONTAINERS_ROOTLESS_UID must be non-zero: with 0
-# (or unset, as root) containers/image ignores XDG_DATA_HOME and uses /var/lib/containers/cache.
-skopeo_fresh() { # RUN_DIR ARGS...
-    local dir=$1; shift
-    mkdir -p "$dir/xdg"
-    echo '{}' >"$dir/auth.json"
-    XDG_DATA_HOME="$dir/xdg" _CONTAINERS_ROOTLESS_UID=1000 REGISTRY_AUTH_FILE="$dir/auth.json" \
-        skopeo "$@"
-}
-timed() { # prints seconds the command took; fails if it fails
-    local a b
-    a=$(date +%s.%N)
-    "$@" >/dev/null || return 1
-    b=$(date +%s.%N)
-    awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", b - a}'
-}
-# alternate which server goes first, so a load change on the machine hits both alike
-order() { if (($1 % 2)); then echo dist ours; else echo ours dist; fi; }
-
-# Times one kind of skopeo copy on both servers, taking turns: warm-up runs (the first one is
-# recorded as first_METRIC), then timed runs. ARGS_FN S I DIR prints the copy's arguments for
-# server S, run I and the run's scratch folder DIR (its blob-info cache and, for pulls, the target).
-copy_runs() { # METRIC ARGS_FN
-    local i s t c dir
-    for ((i = 1 - warm_runs; i <= runs; i++)); do
-        for s in $(order $i); do
-            dir="$work/skopeo/$s-$1-$i"
-            c=$(cpu_ms "$(pid_of $s)")
-            t=$(timed skopeo_fresh "$dir" copy -q $("$2" "$s" "$i" "$dir"))
-            c=$(($(cpu_ms "$(pid_of $s)") - c))
-            rm -rf "$dir"
-            if ((i <= 0)); then
-                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
-                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
-            else
-                log "$1 $s run $i: ${t} s (server CPU $c ms)"; record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
-            fi
-        done
-    done
-}
-# One-component names: in our registry they belong to the public "library" project, so pulls are
-# anonymous on both servers; pushes to ours sign in as admin (skopeo then fetches a Bearer token).
-# The credential the authenticated scenario pulls with: a robot of the library project that may
-# only pull, made through the management API (the kubelet's imagePullSecret case).
-auth_credentials() {
-    local robot
-    robot=$(curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' \
-        -d '{"name":"bench-puller","permissions":["pull"],"expiresInDays":1}' \
-        "http://127.0.0.1:$ours_port/api/v1/projects/library/robots") || die "cannot create the bench robot"
-    echo "$(jq -r .robot.name <<<"$robot"):$(jq -r .secret <<<"$robot")"
-}
-push_args() {
-    local creds=''
-    [[ $1 == ours ]] && creds="--dest-creds admin:$admin_password"
-    echo "--dest-tls-verify=false $creds oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench-$copy_repo-$2:v1"
-}
-pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench-$copy_repo:v1 oci:$3/image:v1"; }
-push() { # METRIC IMAGE_DIR REPO: every run pushes into a new repository, so every blob is uploaded
-    copy_image=$2 copy_repo=$3
-    copy_runs "$1" push_args
-}
-pull() { # METRIC REPO
-    copy_repo=$2
-    copy_runs "$1" pull_args
-}
 
 log "push: ${layers} x ${layer_mib} MiB image, ${runs} runs + 1 warm-up per server"
 push push_multi "$multi" multi
@@ -323,30 +216,6 @@ for ((i = 0; i <= get_runs; i++)); do
 done
 
 # ---------------------------------------------------------------- load phases
-# RSS sampler: highest VmRSS of PID every 0.2 s until killed, written on exit
-start_sampler() { # PID OUT
-    (
-        max=0
-        trap 'echo $max >"$2"; exit 0' TERM
-        while :; do
-            v=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-            ((v > max)) && max=$v
-            echo "$max" >"$2"
-            sleep 0.2
-        done
-    ) &
-    sampler_pid=$!
-}
-stop_sampler() {
-    kill "$sampler_pid" 2>/dev/null || true
-    wait "$sampler_pid" 2>/dev/null || true
-    sampler_pid=''
-}
-to_ms() { # 1.23ms / 456.00us / 1.20s -> ms
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0;
-        else if (v ~ /m$/) printf "%.3f", v * 60000; else printf "%.3f", v * 1000 }'
-}
 profile_start() { # PHASE
     [[ $profile == 1 ]] || return 0
     jcmd "$ours_pid" JFR.start name="$1" settings=profile filename="$results/ours-$1.jfr" >/dev/null
@@ -443,6 +312,15 @@ for ((round = 1; round <= load_rounds; round++)); do
 done
 
 # ---------------------------------------------------------------- manifest GET with auth
+# The credential the authenticated scenario pulls with: a robot of the library project that may
+# only pull, made through the management API (the kubelet's imagePullSecret case).
+auth_credentials() {
+    local robot
+    robot=$(curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' \
+        -d '{"name":"bench-puller","permissions":["pull"],"expiresInDays":1}' \
+        "http://127.0.0.1:$ours_port/api/v1/projects/library/robots") || die "cannot create the bench robot"
+    echo "$(jq -r .robot.name <<<"$robot"):$(jq -r .secret <<<"$robot")"
+}
 # Ours: a Bearer token of a pull credential from /service/token (what docker and containerd send
 # on every request after the first 401). Distribution: a second instance on the same data with
 # htpasswd (bcrypt) auth and Basic credentials, which is how Distribution runs with auth.
@@ -493,9 +371,6 @@ load_after=$(load_report)
 log "$load_after"
 
 # ---------------------------------------------------------------- table
-mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
-fmt() { awk -v v="$1" 'BEGIN {if (v == int(v) || v >= 1000) printf "%.0f", v; else if (v >= 100) printf "%.1f", v; else printf "%.3g", v}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else printf "%.2f", a / b}'; }
 rows=()
 # ROW LABEL UNIT BETTER(lower|higher) OURS DIST [TARGET_TEXT TARGET_CHECK(awk on r=ratio, o=ours)]
 row() {

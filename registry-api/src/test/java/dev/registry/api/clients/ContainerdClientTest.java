@@ -13,10 +13,8 @@ import dev.registry.api.clients.ImageLayout.Image;
 import dev.registry.api.clients.ImageLayout.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * containerd 1.6 pulls from the registry the way a Kubernetes node does ({@code ctr -n k8s.io
@@ -45,65 +41,26 @@ class ContainerdClientTest {
     /** Right under /tmp: a unix socket path must stay under 108 bytes. */
     private static Path dir;
     private static Path socket;
-    private static Process containerd;
+    private static Containerd containerd;
 
     @LocalServerPort
     int port;
     @Autowired
     ApplicationContext context;
-    @Autowired
-    JdbcTemplate jdbc;
     private RegistryClient client;
 
     @BeforeAll
     static void startContainerd() throws IOException, InterruptedException {
-        Cli.assumeOnPath("containerd");
-        Cli.assumeOnPath("ctr");
-        dir = Files.createTempDirectory(Path.of("/tmp"), "ctd");
-        socket = dir.resolve("containerd.sock");
-        Path config = Files.writeString(dir.resolve("config.toml"), """
-                version = 2
-                root = "%1$s/root"
-                state = "%1$s/state"
-                disabled_plugins = ["io.containerd.grpc.v1.cri"]
-                [grpc]
-                  address = "%2$s"
-                [ttrpc]
-                  address = "%1$s/containerd-ttrpc.sock"
-                [debug]
-                  address = ""
-                [metrics]
-                  address = ""
-                [plugins."io.containerd.internal.v1.opt"]
-                  path = "%1$s/opt"
-                """.formatted(dir, socket));
-        containerd = new ProcessBuilder("containerd", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            if (!containerd.isAlive()) {
-                throw new IllegalStateException("containerd exited with " + containerd.exitValue() + ":\n"
-                        + Files.readString(dir.resolve("containerd.log")));
-            }
-            if (Files.exists(socket) && Cli.run(TIMEOUT, Map.of(), dir, "ctr", "--address", socket.toString(), "version")
-                    .exitCode() == 0) {
-                break;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("containerd did not answer on " + socket + " within 30 s:\n"
-                        + Files.readString(dir.resolve("containerd.log")));
-            }
-            Thread.sleep(100);
-        }
+        Containerd.assumeInstalled();
+        containerd = Containerd.start();
+        dir = containerd.dir();
+        socket = containerd.socket();
     }
 
     @AfterAll
     static void stopContainerd() throws IOException {
         if (containerd != null) {
-            Cli.destroyTree(containerd.toHandle());
-        }
-        if (dir != null) {
-            FileSystemUtils.deleteRecursively(dir);
+            containerd.close();
         }
     }
 
@@ -112,57 +69,8 @@ class ContainerdClientTest {
         client = new RegistryClient(port);
     }
 
-    private Cli.Result ctr(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", "k8s.io"));
-        command.addAll(List.of(arguments));
-        return Cli.run(TIMEOUT, Map.of(), dir, command).assertSuccess();
-    }
-
-    /**
-     * {@code ctr images pull --plain-http}, unpacked with the native snapshotter (plain
-     * directories: works where overlayfs cannot be mounted, e.g. inside a container) and
-     * {@code --print-chainid}; returns the chain ID containerd computed from the layers it
-     * unpacked.
-     */
     private String pull(String reference, String... options) {
-        return pullAs(ADMIN + ":" + ADMIN_PASSWORD, reference, options);
-    }
-
-    /** {@link #pull} with the credentials a Kubernetes imagePullSecret would hold ({@code ctr --user}). */
-    private String pullAs(String credentials, String reference, String... options) {
-        String out = ctr(pullArguments(credentials, reference, options)).stdout();
-        return out.lines().filter(line -> line.startsWith("image chain ID: ")).findFirst()
-                .map(line -> line.substring("image chain ID: ".length()).trim())
-                .orElseThrow(() -> new AssertionError("no chain ID in ctr output:\n" + out));
-    }
-
-    private static String[] pullArguments(String credentials, String reference, String... options) {
-        List<String> arguments = new ArrayList<>(List.of("images", "pull", "--plain-http", "--snapshotter", "native",
-                "--print-chainid", "--user", credentials));
-        arguments.addAll(List.of(options));
-        arguments.add(reference);
-        return arguments.toArray(String[]::new);
-    }
-
-    /** The columns of {@code ctr images ls} for one reference: REF TYPE DIGEST SIZE(2 words) PLATFORMS LABELS. */
-    private List<String> listed(String reference) {
-        String out = ctr("images", "ls").stdout();
-        return out.lines().map(line -> Arrays.asList(line.trim().split("\\s+")))
-                .filter(columns -> columns.getFirst().equals(reference)).findFirst()
-                .orElseThrow(() -> new AssertionError(reference + " is not in `ctr images ls`:\n" + out));
-    }
-
-    private List<String> contentDigests() {
-        return ctr("content", "ls", "-q").stdout().lines().map(String::trim).toList();
-    }
-
-    /** The image-spec chain ID: {@code ChainID(L0) = DiffID(L0)}, {@code ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln))}. */
-    private static String chainId(List<Layer> layers) {
-        String chain = layers.getFirst().diffId();
-        for (Layer layer : layers.subList(1, layers.size())) {
-            chain = RegistryClient.digest((chain + " " + layer.diffId()).getBytes(StandardCharsets.US_ASCII));
-        }
-        return chain;
+        return containerd.pull(ADMIN + ":" + ADMIN_PASSWORD, reference, options);
     }
 
     @Test
@@ -176,13 +84,13 @@ class ContainerdClientTest {
 
         String chainId = pull(reference);
 
-        List<String> columns = listed(reference);
+        List<String> columns = containerd.listed(reference);
         assertThat(columns.get(1)).as("TYPE").isEqualTo(ImageLayout.OCI_MANIFEST);
         assertThat(columns.get(2)).as("DIGEST").isEqualTo(image.manifest().digest());
         assertThat(columns.get(5)).as("PLATFORMS").isEqualTo("linux/amd64");
-        assertThat(contentDigests()).containsAll(image.digests());
+        assertThat(containerd.contentDigests()).containsAll(image.digests());
         // containerd unpacked every layer and each one hashed to its diff ID
-        assertThat(chainId).isEqualTo(chainId(image.layers()));
+        assertThat(chainId).isEqualTo(Containerd.chainId(image.layers()));
     }
 
     @Test
@@ -201,13 +109,13 @@ class ContainerdClientTest {
 
         String chainId = pull(reference, "--platform", "linux/arm64");
 
-        List<String> columns = listed(reference);
+        List<String> columns = containerd.listed(reference);
         assertThat(columns.get(1)).as("TYPE").isEqualTo(ImageLayout.OCI_INDEX);
         assertThat(columns.get(2)).as("DIGEST").isEqualTo(index.digest());
         assertThat(columns.get(5)).as("PLATFORMS").isEqualTo("linux/amd64,linux/arm64");
-        assertThat(contentDigests()).containsAll(arm64.digests()).contains(index.digest())
+        assertThat(containerd.contentDigests()).containsAll(arm64.digests()).contains(index.digest())
                 .doesNotContain(amd64.layers().get(1).descriptor().digest());
-        assertThat(chainId).isEqualTo(chainId(arm64.layers()));
+        assertThat(chainId).isEqualTo(Containerd.chainId(arm64.layers()));
     }
 
     @Test
@@ -222,19 +130,12 @@ class ContainerdClientTest {
         String reference = "localhost:" + port + "/" + repository + ":1.0";
 
         // when containerd pulls with another project's robot, then with the project's pull robot
-        Cli.Result refused = Cli.run(TIMEOUT, Map.of(), dir, prepend("ctr", "--address", socket.toString(), "-n", "k8s.io",
-                pullArguments(fixture.credentials("robot-other-project"), reference)));
-        String chainId = pullAs(fixture.credentials("robot-pull"), reference);
+        Cli.Result refused = containerd.tryPull(fixture.credentials("robot-other-project"), reference);
+        String chainId = containerd.pull(fixture.credentials("robot-pull"), reference);
 
         // then the first is refused and the second unpacks every layer
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderr() + refused.stdout()).containsAnyOf("not found", "denied", "unauthorized", "not known");
-        assertThat(chainId).isEqualTo(chainId(image.layers()));
-    }
-
-    private static String[] prepend(String a, String b, String c, String d, String e, String[] rest) {
-        List<String> all = new ArrayList<>(List.of(a, b, c, d, e));
-        all.addAll(List.of(rest));
-        return all.toArray(String[]::new);
+        assertThat(chainId).isEqualTo(Containerd.chainId(image.layers()));
     }
 }

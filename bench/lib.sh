@@ -1,0 +1,266 @@
+# Shell functions shared by the benchmark scripts (compare.sh, s3.sh, replicas.sh, memory.sh).
+# Source it; it only defines functions (and clk_tck). They read a few globals the calling script
+# sets: results (folder for logs), work (scratch folder), samples (samples.tsv), servers (array of
+# server names for order), port_of/pid_of (functions: name -> port / pid), runs, warm_runs, and
+# here (the bench folder).
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+load_report() { # CPU use over 3 s (top's second sample) and the five busiest processes then
+    top -b -n 2 -d 3 -o %CPU -w 200 | awk -v cores="$(nproc)" '
+        /^top -/ { n++ }
+        n == 2 && /^top -/ { sub(/.*load average: /, ""); load = $0 }
+        n == 2 && /^%Cpu/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^id/) idle = $i }
+        n == 2 && /^ *PID/ { head = 1; next }
+        n == 2 && head && shown < 5 { procs = procs sprintf("\n    %5.1f%% %s (pid %s)", $9, $12, $1); shown++ }
+        END { printf "loadavg %s; CPU %.0f%% busy of %d cores over 3 s; busiest then:%s\n", load, 100 - idle, cores, procs }'
+}
+
+# On a shared machine: waits (at most BENCH_QUIET_WAIT seconds, default 0) until the CPU is less
+# than 25% busy over 3 s, so a run does not start in the middle of someone else's build.
+wait_for_quiet() {
+    local limit=${BENCH_QUIET_WAIT:-0} start=$SECONDS busy
+    ((limit > 0)) || return 0
+    while :; do
+        busy=$(top -b -n 2 -d 3 | awk '/^%Cpu/ {n++; for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^id/) idle = $i} END {printf "%d", 100 - idle}')
+        ((busy < 25)) && return 0
+        ((SECONDS - start < limit)) || { log "machine still ${busy}% busy after ${limit} s; starting anyway"; return 0; }
+        log "machine ${busy}% busy; waiting for it to calm down"
+        sleep 20
+    done
+}
+
+# Every 20 s until killed: load average and the five busiest processes (servers, clients and
+# anything else on the machine), for the record. Sets watcher_pid.
+start_load_watcher() { # OUT
+    (
+        while :; do
+            top -b -n 2 -d 1 -o %CPU -w 200 | awk '/^top -/ {n++} n == 2' | sed -n '1p;8,12p'
+            sleep 19
+        done
+    ) >"$1" 2>&1 &
+    watcher_pid=$!
+}
+# The highest 1-minute load average in a load watcher's file.
+max_load() { awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$1"; }
+
+# ---------------------------------------------------------------- test images
+make_image() { # DIR LAYERS MIB
+    if [[ ! -f $1/index.json ]]; then
+        log "writing test image $1 ($2 layer(s) of $3 MiB)"
+        rm -rf "$1.tmp"
+        "$here/make-image.sh" "$1.tmp" v1 "$2" "$3" >/dev/null
+        mv "$1.tmp" "$1"
+    fi
+}
+manifest_of() { jq -r '.manifests[0].digest' "$1/index.json"; }
+layers_of() { jq -r '.layers[].digest' "$1/blobs/sha256/$(manifest_of "$1" | cut -d: -f2)"; }
+
+# ---------------------------------------------------------------- processes
+wait_ready() { # NAME PID URL
+    local deadline=$((SECONDS + 180))
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' "$3" || true) == 200 ]]; do
+        kill -0 "$2" 2>/dev/null || die "$1 exited during start-up; see its log in $results"
+        ((SECONDS < deadline)) || die "$1 not ready after 180 s"
+        sleep 0.2
+    done
+}
+
+kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+clk_tck=$(getconf CLK_TCK)
+# user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)
+cpu_ms() { awk -v hz="$clk_tck" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
+
+# CPU so far (ms) of every process that is not part of this benchmark: "PID MS" lines for all
+# processes outside the calling script's process group, except kernel threads and PostgreSQL's
+# processes (which scripts account for themselves). Another session's build on the same machine
+# shows up here; other_cpu_since turns two snapshots into the ms used in between.
+other_cpu() {
+    local group pg
+    group=$(ps -o pgid= -p $$ | tr -d ' ')
+    pg=" $(pgrep -u postgres 2>/dev/null | tr '\n' ' ') "
+    awk -v me="$group" -v pg="$pg" -v hz="$clk_tck" 'FNR == 1 {
+        pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/stat$/, "", pid)
+        line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+        if (f[3] != me && f[2] != 2 && pid != 2 && index(pg, " " pid " ") == 0)
+            printf "%s %d\n", pid, (f[12] + f[13]) * 1000 / hz
+    }' /proc/[0-9]*/stat 2>/dev/null || true
+}
+other_cpu_since() { # SNAPSHOT_FILE: ms of CPU the processes outside this benchmark used since it was taken
+    other_cpu | awk 'NR == FNR {a[$1] = $2; next} {d += $2 - (($1 in a) ? a[$1] : 0)} END {printf "%d", d}' "$1" -
+}
+
+# ---------------------------------------------------------------- samples
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$samples"; }
+# median (min-max) of a metric's samples for a server
+stat_of() { # METRIC SERVER FIELD(median|min|max)
+    awk -F'\t' -v m="$1" -v s="$2" -v f="$3" '$1 == m && $2 == s {print $4}' "$samples" | sort -g | awk -v f="$3" '
+        {v[NR] = $1} END {
+            if (NR == 0) { print "nan"; exit }
+            if (f == "min") print v[1]; else if (f == "max") print v[NR];
+            else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---------------------------------------------------------------- skopeo copies
+# skopeo with its own blob-info cache: a shared cache lets skopeo mount blobs from a repository
+# it pushed before instead of uploading them. _CONTAINERS_ROOTLESS_UID must be non-zero: with 0
+# (or unset, as root) containers/image ignores XDG_DATA_HOME and uses /var/lib/containers/cache.
+skopeo_fresh() { # RUN_DIR ARGS...
+    local dir=$1; shift
+    mkdir -p "$dir/xdg"
+    echo '{}' >"$dir/auth.json"
+    XDG_DATA_HOME="$dir/xdg" _CONTAINERS_ROOTLESS_UID=1000 REGISTRY_AUTH_FILE="$dir/auth.json" \
+        skopeo "$@"
+}
+timed() { # prints seconds the command took; fails if it fails
+    local a b
+    a=$(date +%s.%N)
+    "$@" >/dev/null || return 1
+    b=$(date +%s.%N)
+    awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", b - a}'
+}
+# Which server goes first changes every round, so a load change on the machine hits all alike:
+# round R starts at servers[R mod n] (with servers=(ours dist): odd rounds dist first).
+order() { # ROUND
+    local n=${#servers[@]} k i
+    k=$(((($1 % n) + n) % n))
+    for ((i = 0; i < n; i++)); do printf '%s ' "${servers[(k + i) % n]}"; done
+    echo
+}
+
+# Times one kind of skopeo copy on every server, taking turns: warm-up runs (the first one is
+# recorded as first_METRIC), then timed runs. ARGS_FN S I DIR prints the copy's arguments for
+# server S, run I and the run's scratch folder DIR (its blob-info cache and, for pulls, the target).
+# With side_pid set (and side_name), that process's CPU per copy is recorded too (side_cpu_METRIC);
+# with track_others=1, the CPU of processes outside the benchmark during each copy (other_cpu_METRIC).
+copy_runs() { # METRIC ARGS_FN
+    local i s t c sc oc dir
+    for ((i = 1 - warm_runs; i <= runs; i++)); do
+        for s in $(order $i); do
+            dir="$work/skopeo/$s-$1-$i"
+            if [[ ${track_others:-0} == 1 ]]; then other_cpu >"$work/other-cpu.snapshot"; fi
+            c=$(cpu_ms "$(pid_of $s)")
+            if [[ -n ${side_pid:-} ]]; then sc=$(cpu_ms "$side_pid"); fi
+            t=$(timed skopeo_fresh "$dir" copy -q $("$2" "$s" "$i" "$dir"))
+            c=$(($(cpu_ms "$(pid_of $s)") - c))
+            if [[ -n ${side_pid:-} ]]; then sc=$(($(cpu_ms "$side_pid") - sc)); fi
+            if [[ ${track_others:-0} == 1 ]]; then oc=$(other_cpu_since "$work/other-cpu.snapshot"); fi
+            rm -rf "$dir"
+            if ((i <= 0)); then
+                log "$1 $s warm-up: ${t} s (server CPU $c ms)"
+                ((i == 1 - warm_runs)) && record "first_$1" "$s" "$i" "$t"
+            else
+                log "$1 $s run $i: ${t} s (server CPU $c ms${side_pid:+, $side_name CPU $sc ms}${oc:+, other processes $oc ms})"
+                record "$1" "$s" "$i" "$t"; record "cpu_$1" "$s" "$i" "$c"
+                if [[ -n ${side_pid:-} ]]; then record "side_cpu_$1" "$s" "$i" "$sc"; fi
+                if [[ ${track_others:-0} == 1 ]]; then record "other_cpu_$1" "$s" "$i" "$oc"; fi
+            fi
+        done
+    done
+}
+# Our registry signs its admin in with this password (registry_auth_args on every start); the
+# benchmark repositories have one-component names, which in our registry belong to the public
+# "library" project: pulls are anonymous on every server, pushes to ours sign in as admin (skopeo
+# then fetches a Bearer token), pushes to Distribution ("dist") need nothing.
+admin_password=Bench-Admin-1
+registry_auth_args=(--registry.admin.password="$admin_password" --registry.auth.token.lifetime=1h)
+push_creds() { [[ $1 == dist ]] || echo "--dest-creds admin:$admin_password"; }
+push_args() { echo "--dest-tls-verify=false $(push_creds "$1") oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench-$copy_repo-$2:v1"; }
+pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench-$copy_repo:v1 oci:$3/image:v1"; }
+push() { # METRIC IMAGE_DIR REPO: every run pushes into a new repository, so every blob is uploaded
+    copy_image=$2 copy_repo=$3
+    copy_runs "$1" push_args
+}
+pull() { # METRIC REPO
+    copy_repo=$2
+    copy_runs "$1" pull_args
+}
+
+# ---------------------------------------------------------------- load phases
+# RSS sampler: highest VmRSS of PID every 0.2 s until killed, written on exit
+start_sampler() { # PID OUT
+    (
+        max=0
+        trap 'echo $max >"$2"; exit 0' TERM
+        while :; do
+            v=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+            ((v > max)) && max=$v
+            echo "$max" >"$2"
+            sleep 0.2
+        done
+    ) &
+    sampler_pid=$!
+}
+stop_sampler() {
+    kill "$sampler_pid" 2>/dev/null || true
+    wait "$sampler_pid" 2>/dev/null || true
+    sampler_pid=''
+}
+to_ms() { # 1.23ms / 456.00us / 1.20s -> ms
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0;
+        else if (v ~ /m$/) printf "%.3f", v * 60000; else printf "%.3f", v * 1000 }'
+}
+
+# ---------------------------------------------------------------- formatting
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+fmt() { awk -v v="$1" 'BEGIN {if (v == int(v) || v >= 1000) printf "%.0f", v; else if (v >= 100) printf "%.1f", v; else printf "%.3g", v}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else printf "%.2f", a / b}'; }
+
+# ---------------------------------------------------------------- S3 server (S3Proxy child process)
+# S3Proxy's jar-with-dependencies (Maven Central) in the local Maven repository; fetched with the
+# project's Maven wrapper when missing. Needs root (the checkout) and java (a java binary).
+s3proxy_jar() {
+    local version=${BENCH_S3PROXY_VERSION:-4.1.0} repo=${BENCH_M2_REPO:-$HOME/.m2/repository} jar
+    jar="$repo/org/gaul/s3proxy/$version/s3proxy-$version-jar-with-dependencies.jar"
+    if [[ ! -f $jar ]]; then
+        log "fetching S3Proxy $version (jar-with-dependencies) into $repo"
+        JAVA_HOME=$(dirname "$(dirname "$java")") "$root/mvnw" -q -Dmaven.repo.local="$repo" dependency:get \
+            -Dartifact="org.gaul:s3proxy:$version:jar:jar-with-dependencies" -Dtransitive=false >&2 \
+            || die "cannot fetch S3Proxy $version"
+    fi
+    echo "$jar"
+}
+
+s3_access=bench s3_secret=bench-secret-key
+# Starts S3Proxy on 127.0.0.1:PORT over the filesystem (DIR/data; a bucket is a folder there),
+# with signature checking on, and creates BUCKET. Sets s3_pid and s3_port.
+start_s3proxy() { # DIR PORT BUCKET
+    local dir=$1 deadline
+    mkdir -p "$dir/data/$3"
+    cat >"$dir/s3proxy.conf" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$2
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$s3_access
+s3proxy.credential=$s3_secret
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$dir/data
+CONF
+    # shellcheck disable=SC2086
+    "$java" ${BENCH_S3PROXY_JAVA_OPTS--Xms64m -Xmx512m} -jar "$(s3proxy_jar)" --properties "$dir/s3proxy.conf" \
+        >"$dir/s3proxy.log" 2>&1 &
+    s3_pid=$! s3_port=$2
+    deadline=$((SECONDS + 60))
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/" || true) != 000 ]]; do
+        kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited during start-up: $(tail -5 "$dir/s3proxy.log")"
+        ((SECONDS < deadline)) || die "S3Proxy not answering on port $2 after 60 s"
+        sleep 0.2
+    done
+}
+
+# Registry arguments for the S3 store on the S3Proxy started above.
+s3_registry_args() { # BUCKET PREFIX REDIRECT(true|false)
+    printf '%s\n' --registry.storage.type=s3 --registry.storage.s3.bucket="$1" --registry.storage.s3.prefix="$2" \
+        --registry.storage.s3.endpoint="http://127.0.0.1:$s3_port" --registry.storage.s3.path-style=true \
+        --registry.storage.s3.access-key="$s3_access" --registry.storage.s3.secret-key="$s3_secret" \
+        --registry.storage.s3.redirect="$3"
+}
+
+# Stops a process started by the calling script: TERM, then KILL after 10 s.
+stop_pid() { # PID
+    [[ -n $1 ]] || return 0
+    kill "$1" 2>/dev/null || return 0
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
+    kill -9 "$1" 2>/dev/null || true
+}

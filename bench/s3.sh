@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Push and pull through the S3 blob store, beside the filesystem store, in one run: three registry
+# processes (the fat jar) on 127.0.0.1, each with a fresh H2 file database:
+#   fs       filesystem store (fresh folder)
+#   s3       S3 store, blob GETs streamed through the registry (registry.storage.s3.redirect=false)
+#   s3redir  S3 store, blob GETs answered 307 to a presigned URL (redirect=true), bytes from S3
+# Both S3 registries use one S3Proxy child process (S3Proxy's jar-with-dependencies from Maven
+# Central, filesystem-backed under the scratch folder, signatures checked), each its own prefix in
+# one bucket. The servers take turns like in compare.sh. See docs/benchmarks.md.
+#
+#   ./mvnw -q -DskipTests package        # builds registry-api/target/registry.jar
+#   bench/s3.sh                          # full run (5 x 8 MiB and 256 MiB images)
+#   BENCH_QUICK=1 bench/s3.sh            # small sizes, fewer runs: checks the script works
+#
+# Knobs (defaults; quick-mode defaults after "/"):
+#   BENCH_LAYERS [5] BENCH_LAYER_MIB [8 / 2] BENCH_BIG_MIB [256 / 32]   the two test images
+#   BENCH_RUNS [5 / 2]  BENCH_WARM_RUNS [3 / 1]  BENCH_GET_RUNS [5 / 2]
+#   BENCH_QUIET_WAIT [0]  seconds to wait at most for a quiet machine before starting (see lib.sh)
+#   BENCH_PORT_BASE [15180]  fs, s3, s3redir and S3Proxy on BASE, BASE+1, BASE+2, BASE+9
+#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC], BENCH_S3PROXY_JAVA_OPTS
+#   [-Xms64m -Xmx512m], BENCH_S3PROXY_VERSION [4.1.0], BENCH_RESULTS, BENCH_DATA, BENCH_KEEP  as in compare.sh
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+servers=(fs s3 s3redir)
+
+quick=${BENCH_QUICK:-0}
+q() { if [[ $quick == 1 ]]; then echo "$2"; else echo "$1"; fi; }
+layers=${BENCH_LAYERS:-5}
+layer_mib=${BENCH_LAYER_MIB:-$(q 8 2)}
+big_mib=${BENCH_BIG_MIB:-$(q 256 32)}
+runs=${BENCH_RUNS:-$(q 5 2)}
+warm_runs=${BENCH_WARM_RUNS:-$(q 3 1)}
+get_runs=${BENCH_GET_RUNS:-$(q 5 2)}
+port_base=${BENCH_PORT_BASE:-15180}
+jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
+java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+stamp=$(date -u +%Y%m%d-%H%M%S)
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+revision=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$root" status --porcelain -- bench registry-api registry-core registry-storage 2>/dev/null) ]] \
+    && revision="$revision (with uncommitted changes)"
+results=${BENCH_RESULTS:-$root/bench/results/s3-$stamp}
+data=${BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/registry-bench}
+keep=${BENCH_KEEP:-0}
+bucket=registry
+
+for tool in skopeo curl openssl jq; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+[[ -x $java ]] || die "no java at $java (set BENCH_JAVA)"
+[[ -f $jar ]] || die "no $jar: build it with ./mvnw -q -DskipTests package"
+declare -A port=([fs]=$port_base [s3]=$((port_base + 1)) [s3redir]=$((port_base + 2)))
+for p in "${port[@]}" $((port_base + 9)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p on 127.0.0.1 is taken (set BENCH_PORT_BASE)"; fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench-s3.XXXXXX")
+mkdir -p "$results"
+declare -A pid=()
+s3_pid=''
+cleanup() {
+    local rc=$?
+    stop_pid "${watcher_pid:-}"
+    for s in "${servers[@]}"; do
+        stop_pid "${pid[$s]:-}"
+        [[ -f $work/$s/server.log ]] && cp "$work/$s/server.log" "$results/$s-server.log"
+    done
+    stop_pid "$s3_pid"
+    [[ -f $work/s3proxy/s3proxy.log ]] && cp "$work/s3proxy/s3proxy.log" "$results/s3proxy.log"
+    if [[ $keep == 1 ]]; then log "kept $work"; else rm -rf "$work"; fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+port_of() { echo "${port[$1]}"; }
+pid_of() { echo "${pid[$1]}"; }
+
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
+$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
+wait_for_quiet
+load_before=$(load_report)
+log "machine: $machine"
+log "$load_before"
+start_load_watcher "$results/load-during-run.txt"
+
+mkdir -p "$data"
+multi="$data/multi-${layers}x${layer_mib}"
+big="$data/big-${big_mib}"
+make_image "$multi" "$layers" "$layer_mib"
+make_image "$big" 1 "$big_mib"
+big_layer=$(layers_of "$big")
+big_bytes=$(stat -c %s "$big/blobs/sha256/${big_layer#sha256:}")
+
+# ---------------------------------------------------------------- servers
+start_s3proxy "$work/s3proxy" $((port_base + 9)) "$bucket"
+log "S3Proxy ready (pid $s3_pid, port $s3_port, filesystem-backed under $work/s3proxy/data)"
+start_registry() { # NAME ARGS...
+    local name=$1; shift
+    mkdir -p "$work/$name"
+    # shellcheck disable=SC2086
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts -jar "$jar" \
+        --server.address=127.0.0.1 --server.port="${port[$name]}" \
+        --spring.datasource.url="jdbc:h2:file:$work/$name/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
+        "${registry_auth_args[@]}" "$@" >"$work/$name/server.log" 2>&1 &
+    pid[$name]=$!
+}
+start_registry fs --registry.storage.filesystem.root="$work/fs/blobs"
+mapfile -t s3_args < <(s3_registry_args "$bucket" s3 false)
+start_registry s3 "${s3_args[@]}"
+mapfile -t s3_args < <(s3_registry_args "$bucket" s3redir true)
+start_registry s3redir "${s3_args[@]}"
+for s in "${servers[@]}"; do
+    wait_ready "$s" "${pid[$s]}" "http://127.0.0.1:${port[$s]}/actuator/health/readiness"
+done
+log "registries ready: $(for s in "${servers[@]}"; do printf '%s (pid %s, port %s) ' "$s" "${pid[$s]}" "${port[$s]}"; done)"
+
+samples="$results/samples.tsv"
+printf 'metric\tserver\trun\tvalue\n' >"$samples"
+side_pid=$s3_pid side_name=S3Proxy track_others=1
+
+log "push: ${layers} x ${layer_mib} MiB image, $runs runs after $warm_runs warm-up runs per server"
+push push_multi "$multi" multi
+log "push: 1 x ${big_mib} MiB image"
+push push_big "$big" big
+log "pull: ${layers} x ${layer_mib} MiB image"
+pull pull_multi multi-1
+log "pull: 1 x ${big_mib} MiB image"
+pull pull_big big-1
+
+log "blob GET: ${big_mib} MiB layer with curl -L (s3redir: 307, then the bytes from S3Proxy), $get_runs runs + 1 warm-up"
+for ((i = 0; i <= get_runs; i++)); do
+    for s in $(order $i); do
+        other_cpu >"$work/other-cpu.snapshot"
+        c=$(cpu_ms "${pid[$s]}") sc=$(cpu_ms "$s3_pid")
+        read -r code size speed < <(curl -sL -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
+            "http://127.0.0.1:${port[$s]}/v2/bench-big-1/blobs/$big_layer")
+        [[ $code == 200 && $size == "$big_bytes" ]] || die "blob GET from $s: HTTP $code, $size bytes"
+        c=$(($(cpu_ms "${pid[$s]}") - c)) sc=$(($(cpu_ms "$s3_pid") - sc)) oc=$(other_cpu_since "$work/other-cpu.snapshot")
+        mbs=$(awk -v v="$speed" 'BEGIN {printf "%.1f", v / 1e6}')
+        if ((i == 0)); then log "blob_get $s warm-up: $mbs MB/s"; else
+            log "blob_get $s run $i: $mbs MB/s (server CPU $c ms, S3Proxy CPU $sc ms)"
+            record blob_get "$s" "$i" "$mbs"; record cpu_blob_get "$s" "$i" "$c"; record side_cpu_blob_get "$s" "$i" "$sc"
+            record other_cpu_blob_get "$s" "$i" "$oc"
+        fi
+    done
+done
+
+declare -A hwm
+for s in "${servers[@]}"; do hwm[$s]=$(kib "${pid[$s]}" VmHWM); done
+s3_hwm=$(kib "$s3_pid" VmHWM)
+load_after=$(load_report)
+
+# ---------------------------------------------------------------- table
+med() { stat_of "$1" "$2" median; }
+rng() { echo "$(fmt "$(stat_of "$1" "$2" min)")–$(fmt "$(stat_of "$1" "$2" max)")"; }
+rows=()
+time_row() { # METRIC LABEL UNIT
+    local f=$(med "$1" fs) s=$(med "$1" s3) r=$(med "$1" s3redir)
+    rows+=("| $2 | $(fmt "$f") $3 ($(rng "$1" fs)) | $(fmt "$s") $3 ($(rng "$1" s3)) | $(fmt "$r") $3 ($(rng "$1" s3redir)) | $(ratio "$s" "$f") | $(ratio "$r" "$f") |")
+}
+cpu_rows=()
+others() { # METRIC: the CPU other processes used during the timed runs of all servers, median and max
+    awk -F'\t' -v m="other_cpu_$1" '$1 == m {print $4}' "$samples" | sort -g | awk '{v[NR] = $1} END {
+        if (NR == 0) print "n/a"; else printf "%d (max %d)", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[NR] }'
+}
+cpu_row() { # METRIC LABEL
+    cpu_rows+=("| $2 | $(fmt "$(med "cpu_$1" fs)") | $(fmt "$(med "cpu_$1" s3)") + $(fmt "$(med "side_cpu_$1" s3)") | $(fmt "$(med "cpu_$1" s3redir)") + $(fmt "$(med "side_cpu_$1" s3redir)") | $(others "$1") |")
+}
+time_row push_multi "push ${layers}×${layer_mib} MiB image, s" s
+time_row push_big "push 1×${big_mib} MiB image, s" s
+time_row pull_multi "pull ${layers}×${layer_mib} MiB image, s" s
+time_row pull_big "pull 1×${big_mib} MiB image, s" s
+time_row blob_get "blob GET ${big_mib} MiB (curl -L), MB/s" MB/s
+cpu_row push_multi "push ${layers}×${layer_mib} MiB image"
+cpu_row push_big "push 1×${big_mib} MiB image"
+cpu_row pull_multi "pull ${layers}×${layer_mib} MiB image"
+cpu_row pull_big "pull 1×${big_mib} MiB image"
+cpu_row blob_get "blob GET ${big_mib} MiB"
+
+{
+    echo "## S3 store vs filesystem store — started $started"
+    echo
+    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/s3.sh\` at commit $revision"
+    echo "- registries: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options \`${java_opts:-(none)}\`, H2 file database each"
+    echo "- S3: S3Proxy ${BENCH_S3PROXY_VERSION:-4.1.0} (jar-with-dependencies, \`filesystem-nio2\` store on the same disk, signature checks on) as a child process, JVM options \`${BENCH_S3PROXY_JAVA_OPTS--Xms64m -Xmx512m}\`; part size 8 MiB (default)"
+    echo "- machine: $machine"
+    echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
+    echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
+    echo "- highest 1-minute load average seen during the run (sampled every 20 s): $(max_load "$results/load-during-run.txt"); samples in load-during-run.txt"
+    echo "- times are medians of $runs runs after $warm_runs warm-up runs per server (min–max in brackets); every push goes to a new repository with an empty skopeo blob-info cache"
+    echo
+    echo "| measurement | filesystem | S3 | S3 + redirect | S3 ÷ fs | S3 redirect ÷ fs |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Server CPU per operation, ms (median; for S3: registry + S3Proxy), and the CPU that processes outside"
+    echo "this benchmark (other sessions' builds, say) used during the same operations, all servers together:"
+    echo
+    echo "| operation | filesystem | S3 | S3 + redirect | other processes, ms |"
+    echo "|---|---|---|---|---|"
+    printf '%s\n' "${cpu_rows[@]}"
+    echo
+    echo "VmHWM over the run: fs $(mib "${hwm[fs]}") MiB, s3 $(mib "${hwm[s3]}") MiB, s3redir $(mib "${hwm[s3redir]}") MiB, S3Proxy $(mib "$s3_hwm") MiB."
+} >"$results/result.md"
+
+echo
+cat "$results/result.md"
+echo
+log "results in $results (result.md, samples.tsv, server logs)"
