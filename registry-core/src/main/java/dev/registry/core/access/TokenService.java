@@ -52,6 +52,8 @@ public class TokenService {
     private final JWSAlgorithm algorithm;
     private final JWSSigner signer;
     private final JWSVerifier verifier;
+    private static final int VERIFIED_LIMIT = 4096;
+    private final Map<String, VerifiedToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TokenService(TokenPolicy policy, SigningKeys keys) {
         this.policy = policy;
@@ -103,8 +105,32 @@ public class TokenService {
     /**
      * Checks signature, issuer and audience; {@code UNAUTHORIZED} with the reason when one fails.
      * An expired token is returned (callers decide: only an upload's continuation accepts one).
+     *
+     * <p>A client sends the same token with every request until it expires, and checking an ES256
+     * signature costs far more than serving a manifest; so a token that checked out is remembered,
+     * keyed by its exact text (a changed byte is another key and is checked afresh), until it
+     * expires. Only the signature check is saved: callers still check expiry, and whether the
+     * principal may still act, on every request.
      */
     public VerifiedToken verify(String token) {
+        VerifiedToken known = verified.get(token);
+        if (known != null) {
+            return known;
+        }
+        VerifiedToken checked = check(token);
+        if (!checked.expired(Instant.now())) {
+            if (verified.size() >= VERIFIED_LIMIT) {
+                verified.values().removeIf(v -> v.expired(Instant.now()));
+                if (verified.size() >= VERIFIED_LIMIT) {
+                    verified.clear();
+                }
+            }
+            verified.put(token, checked);
+        }
+        return checked;
+    }
+
+    private VerifiedToken check(String token) {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
