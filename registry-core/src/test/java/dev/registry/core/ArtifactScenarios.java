@@ -36,16 +36,16 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         // when Flyway ran at start-up
         List<MigrationInfo> applied = List.of(flyway.info().applied());
 
-        // then both versions were applied successfully, in this run's schema
-        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6");
+        // then every version was applied successfully, in this run's schema
+        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7");
         assertThat(applied).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(expectedSchema);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
                 + " AND table_name IN ('repository', 'blob', 'repository_blob', 'manifest', 'manifest_reference',"
                 + " 'tag', 'upload_session', 'flyway_schema_history', 'project', 'user_account', 'project_member', 'robot',"
-                + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule')",
-                Integer.class, expectedSchema)).isEqualTo(17);
+                + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule', 'shedlock')",
+                Integer.class, expectedSchema)).isEqualTo(18);
     }
 
     @Test
@@ -53,10 +53,10 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         assumeTrue(onPostgres(), "collations are a PostgreSQL matter; H2 compares code points already");
 
         // given the schema V2__byte_order_names migrated
-        // when the catalog describes the name columns
+        // when the catalog describes the name columns that are listed in pages (not, say, ShedLock's job names)
         List<String> collations = jdbc.queryForList("SELECT table_name || '.' || column_name || ' ' || collation_name"
                 + " FROM information_schema.columns WHERE table_schema = ? AND column_name = 'name'"
-                + " ORDER BY table_name", String.class, expectedSchema);
+                + " AND table_name IN ('project', 'repository', 'robot', 'tag') ORDER BY table_name", String.class, expectedSchema);
 
         // then all use "C", whatever the database's default collation is
         assertThat(collations).containsExactly("project.name C", "repository.name C", "robot.name C", "tag.name C");

@@ -4,10 +4,14 @@ import dev.registry.core.upload.UploadService;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Expires idle upload sessions (clients that went away) on a fixed interval. */
+/**
+ * Expires idle upload sessions (clients that went away) on a fixed interval, on one replica at a
+ * time (the {@code upload-cleanup} job lock, see {@code JobLocks}).
+ */
 @Component
 class UploadCleanup {
 
@@ -23,7 +27,8 @@ class UploadCleanup {
 
     @Scheduled(fixedDelayString = "${registry.uploads.cleanup-interval:10m}",
             initialDelayString = "${registry.uploads.cleanup-interval:10m}")
-    void expireIdleUploads() {
+    @SchedulerLock(name = "upload-cleanup", lockAtMostFor = "1h", lockAtLeastFor = "1m")
+    public void expireIdleUploads() {
         try {
             uploads.expireIdle(properties.uploads().sessionTimeout());
         } catch (IOException | RuntimeException e) {

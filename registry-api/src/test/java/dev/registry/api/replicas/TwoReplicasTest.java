@@ -64,7 +64,9 @@ class TwoReplicasTest {
                     "--spring.main.banner-mode=off",
                     "--spring.application.name=registry-" + name,
                     "--spring.datasource.hikari.maximum-pool-size=8",
-                    "--logging.level.root=warn"));
+                    "--logging.level.root=warn",
+                    // the clean-up job runs every second on both replicas, so its job lock is exercised
+                    "--registry.uploads.cleanup-interval=1s"));
             arguments.addAll(SharedPostgres.database().arguments()); // the same URL and schema for both
             arguments.addAll(RegistryOnS3.arguments(RegistryOnS3.properties(s3, BUCKET, PREFIX, false)));
             ConfigurableApplicationContext context = new SpringApplicationBuilder(RegistryApplication.class)
@@ -302,5 +304,40 @@ class TwoReplicasTest {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer realm="));
         assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+    }
+
+    /**
+     * Periodic jobs (upload clean-up now; retention and GC later) take their lock in PostgreSQL:
+     * while A holds a job's lock, B cannot take it; once A lets go, B can.
+     */
+    @Test
+    void aJobLockHeldByAIsNotGrantedToBUntilAReleasesIt() {
+        var config = new net.javacrumbs.shedlock.core.LockConfiguration(java.time.Instant.now(), "two-replicas-test",
+                java.time.Duration.ofMinutes(5), java.time.Duration.ZERO);
+        var providerOfA = a.context().getBean(net.javacrumbs.shedlock.core.LockProvider.class);
+        var providerOfB = b.context().getBean(net.javacrumbs.shedlock.core.LockProvider.class);
+
+        var heldByA = providerOfA.lock(config);
+        var triedByB = providerOfB.lock(config);
+        heldByA.orElseThrow().unlock();
+        var afterRelease = providerOfB.lock(config);
+
+        assertThat(heldByA).isPresent();
+        assertThat(triedByB).isEmpty();
+        assertThat(afterRelease).isPresent();
+        afterRelease.get().unlock();
+    }
+
+    @Test
+    void theUploadCleanUpRunsUnderItsJobLock() throws InterruptedException {
+        var jdbc = a.context().getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+        java.util.List<String> holders = java.util.List.of();
+        for (int i = 0; i < 100 && holders.isEmpty(); i++) {
+            holders = jdbc.queryForList("SELECT locked_by FROM shedlock WHERE name = 'upload-cleanup'", String.class);
+            Thread.sleep(100);
+        }
+
+        // one row: whichever replica ran it first holds it for at least a minute, the other skips
+        assertThat(holders).hasSize(1);
     }
 }
