@@ -1,8 +1,7 @@
 package dev.registry.storage.filesystem;
 
+import dev.registry.storage.RecentUploads;
 import java.security.MessageDigest;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The running SHA-256 of uploads this process has written, so the common case (the client sends
@@ -16,7 +15,9 @@ final class UploadHashCache {
     record State(MessageDigest sha256, long offset) {
     }
 
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    /** At most this many uploads keep a running digest here; more than that are hashed again at commit. */
+    static final int LIMIT = 10_000;
+    private final RecentUploads<State> states = new RecentUploads<>(LIMIT);
 
     /** A state covering exactly {@code offset} bytes, or null. The caller owns the returned digest. */
     State take(String uploadId, long offset) {

@@ -1,10 +1,9 @@
 package dev.registry.storage.s3;
 
 import dev.registry.storage.Digest;
+import dev.registry.storage.RecentUploads;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The running SHA-256 (JDK {@link MessageDigest}) of uploads this process appended to, kept in
@@ -40,7 +39,9 @@ final class UploadHashes {
     private record Local(String token, long size, MessageDigest sha256) {
     }
 
-    private final Map<String, Local> local = new ConcurrentHashMap<>();
+    /** At most this many uploads keep a running digest here; more than that verify by reading back. */
+    static final int LIMIT = 10_000;
+    private final RecentUploads<Local> local = new RecentUploads<>(LIMIT);
 
     /** The hash an append to {@code state} continues: a copy of the covering digest, a new one at size 0, or none. */
     Running forAppend(String id, UploadState state) {
