@@ -95,7 +95,7 @@ cleanup() {
     local rc=$?
     [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null || true
     [[ -n $watcher_pid ]] && kill "$watcher_pid" 2>/dev/null || true
-    for pid in $ours_pid $dist_pid; do
+    for pid in $ours_pid $dist_pid ${dist_auth_pid:-}; do
         kill "$pid" 2>/dev/null || true
     done
     for pid in $ours_pid $dist_pid; do
@@ -180,8 +180,8 @@ wait_ready distribution "$dist_pid" "http://127.0.0.1:$dist_port/v2/"
 curl -sf -o /dev/null -u "admin:$admin_password" "http://127.0.0.1:$ours_port/v2/" || die "our registry does not answer /v2/ to its admin"
 log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${ours_ready_s} s; distribution: pid $dist_pid, port $dist_port)"
 
-port_of() { if [[ $1 == ours ]]; then echo "$ours_port"; else echo "$dist_port"; fi; }
-pid_of() { if [[ $1 == ours ]]; then echo "$ours_pid"; else echo "$dist_pid"; fi; }
+port_of() { case $1 in ours) echo "$ours_port" ;; distauth) echo "$dist_auth_port" ;; *) echo "$dist_port" ;; esac; }
+pid_of() { case $1 in ours) echo "$ours_pid" ;; distauth) echo "$dist_auth_pid" ;; *) echo "$dist_pid" ;; esac; }
 
 declare -A rss_idle
 for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
@@ -335,6 +335,13 @@ until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "bench:$admin_password" "ht
     ((SECONDS < auth_deadline)) || die "Distribution with htpasswd not ready after 60 s"
     sleep 0.2
 done
+# Pushes with auth on both sides: ours signed in as before (a Bearer token per push), Distribution
+# with htpasswd (bcrypt on every request).
+log "push with auth on both: ${layers} x ${layer_mib} MiB image, ${runs} runs + ${warm_runs} warm-up per server"
+servers=(ours distauth)
+push push_multi_auth "$multi" multi-auth
+servers=(ours dist)
+
 pull_credentials=$(auth_credentials)
 bearer=$(curl -s -u "$pull_credentials" \
     "http://127.0.0.1:$ours_port/service/token?service=registry&scope=repository:bench-multi-1:pull" | jq -r .token)
@@ -384,10 +391,10 @@ row() {
 spread() { # METRIC SERVER -> " (min–max)"
     echo "$(fmt "$(stat_of "$1" "$2" min)")–$(fmt "$(stat_of "$1" "$2" max)")"
 }
-time_row() { # METRIC LABEL
-    local o d
-    o=$(stat_of "$1" ours median) d=$(stat_of "$1" dist median)
-    row "$2 (median of $runs; ours $(spread "$1" ours), dist $(spread "$1" dist))" s lower "$o" "$d" '≤ 1.10' 'r <= 1.10'
+time_row() { # METRIC LABEL [OTHER_SERVER, default dist]
+    local o d other=${3:-dist}
+    o=$(stat_of "$1" ours median) d=$(stat_of "$1" "$other" median)
+    row "$2 (median of $runs; ours $(spread "$1" ours), $other $(spread "$1" "$other"))" s lower "$o" "$d" '≤ 1.10' 'r <= 1.10'
 }
 first_row() { # METRIC LABEL
     row "$2" s lower "$(stat_of "first_$1" ours median)" "$(stat_of "first_$1" dist median)"
@@ -396,6 +403,7 @@ time_row push_multi "push ${layers}×${layer_mib} MiB image"
 time_row push_big "push 1×${big_mib} MiB image"
 time_row pull_multi "pull ${layers}×${layer_mib} MiB image"
 time_row pull_big "pull 1×${big_mib} MiB image"
+time_row push_multi_auth "push ${layers}×${layer_mib} MiB image with auth on both (Distribution: htpasswd)" distauth
 first_row push_multi "first push of the ${layers}×${layer_mib} MiB image after start-up (untimed warm-up run)"
 row "blob GET ${big_mib} MiB, MB/s (median of $get_runs; ours $(spread blob_get ours), dist $(spread blob_get dist))" MB/s higher \
     "$(stat_of blob_get ours median)" "$(stat_of blob_get dist median)" '≥ 1.00' 'r >= 1.0'
@@ -426,13 +434,14 @@ row "VmHWM over the whole run (pushes included)" MiB lower "$(mib "${rss_hwm[our
     'ours ≤ 512 MiB' 'o <= 512'
 
 cpu_rows=()
-cpu_row() { # METRIC LABEL UNIT
+cpu_row() { # METRIC LABEL UNIT [OTHER_SERVER, default dist]
     local o d
-    o=$(stat_of "$1" ours median) d=$(stat_of "$1" dist median)
+    o=$(stat_of "$1" ours median) d=$(stat_of "$1" "${4:-dist}" median)
     cpu_rows+=("| $2 | $(fmt "$o") $3 | $(fmt "$d") $3 | $(ratio "$o" "$d") |")
 }
 cpu_row cpu_push_multi "push ${layers}×${layer_mib} MiB image" ms
 cpu_row cpu_push_big "push 1×${big_mib} MiB image" ms
+cpu_row cpu_push_multi_auth "push ${layers}×${layer_mib} MiB image with auth on both (Distribution: htpasswd)" ms distauth
 cpu_row cpu_pull_multi "pull ${layers}×${layer_mib} MiB image" ms
 cpu_row cpu_pull_big "pull 1×${big_mib} MiB image" ms
 cpu_row cpu_blob_get "blob GET ${big_mib} MiB" ms

@@ -162,10 +162,17 @@ copy_runs() { # METRIC ARGS_FN
 # Our registry signs its admin in with this password (registry_auth_args on every start); the
 # benchmark repositories have one-component names, which in our registry belong to the public
 # "library" project: pulls are anonymous on every server, pushes to ours sign in as admin (skopeo
-# then fetches a Bearer token), pushes to Distribution ("dist") need nothing.
+# then fetches a Bearer token), pushes to Distribution ("dist") need nothing, and pushes to
+# Distribution with htpasswd ("distauth") sign in with Basic credentials.
 admin_password=Bench-Admin-1
 registry_auth_args=(--registry.admin.password="$admin_password" --registry.auth.token.lifetime=1h)
-push_creds() { [[ $1 == dist ]] || echo "--dest-creds admin:$admin_password"; }
+push_creds() {
+    case $1 in
+        dist) ;;
+        distauth) echo "--dest-creds bench:$admin_password" ;;
+        *) echo "--dest-creds admin:$admin_password" ;;
+    esac
+}
 push_args() { echo "--dest-tls-verify=false $(push_creds "$1") oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench-$copy_repo-$2:v1"; }
 pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench-$copy_repo:v1 oci:$3/image:v1"; }
 push() { # METRIC IMAGE_DIR REPO: every run pushes into a new repository, so every blob is uploaded
