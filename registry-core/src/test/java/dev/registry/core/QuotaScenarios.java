@@ -296,4 +296,40 @@ abstract class QuotaScenarios extends DatabaseScenarios {
             assertThat(used(team)).isEqualTo(succeeded * 10_000).isEqualTo(recalculated(team));
         }
     }
+
+    @Test
+    void deleting_the_only_image_using_a_layer_while_another_image_using_it_is_pushed_leaves_a_consistent_figure()
+            throws Exception {
+        for (int round = 0; round < ConcurrencyScenarios.ROUNDS; round++) {
+            // given image a using a layer, and image b using the same layer, not yet pushed
+            String team = newProject(null);
+            RepositoryName repo = new RepositoryName(team + "/app");
+            Blob layer = randomBlob(9_000);
+            Blob configA = blob("{\"race\":\"a\"}");
+            Blob configB = blob("{\"race\":\"b\"}");
+            for (Blob b : List.of(layer, configA, configB)) {
+                pushBlob(repo, b);
+            }
+            var a = pushManifest(repo, "a", image(configA).layer(layer).bytes());
+            byte[] imageB = image(configB).layer(layer).bytes();
+
+            // when a is deleted while b is pushed
+            var outcomes = ConcurrencyScenarios.atOnce(2, i -> () -> {
+                if (i == 0) {
+                    artifacts.deleteManifest(repo, Reference.parse(a.digest().toString()));
+                } else {
+                    pushManifest(repo, "b", imageB);
+                }
+                return null;
+            });
+
+            // then the delete went through; b either went in first (and keeps the layer linked) or was
+            // refused for the missing layer; either way the live figure equals the recalculation
+            ConcurrencyScenarios.assertAllSucceededOrRefusedCleanly(outcomes);
+            assertThat(outcomes.get(0).succeeded()).isTrue();
+            boolean bStored = outcomes.get(1).succeeded();
+            assertThat(linkRows(repo, layer.digest())).as("round %d", round).isEqualTo(bStored ? 1 : 0);
+            assertThat(used(team)).as("round %d", round).isEqualTo(recalculated(team));
+        }
+    }
 }
