@@ -37,15 +37,15 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         List<MigrationInfo> applied = List.of(flyway.info().applied());
 
         // then every version was applied successfully, in this run's schema
-        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
         assertThat(applied).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(expectedSchema);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
                 + " AND table_name IN ('repository', 'blob', 'repository_blob', 'manifest', 'manifest_reference',"
                 + " 'tag', 'upload_session', 'flyway_schema_history', 'project', 'user_account', 'project_member', 'robot',"
-                + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule', 'shedlock')",
-                Integer.class, expectedSchema)).isEqualTo(18);
+                + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule', 'shedlock', 'project_usage')",
+                Integer.class, expectedSchema)).isEqualTo(19);
     }
 
     @Test
@@ -167,8 +167,11 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         assertThat(referenceRows(repo, digestA)).isZero();
         assertThat(artifacts.tags(repo, 10, null).items()).containsExactly("b");
         assertThat(artifacts.getManifest(repo, Reference.parse("b")).content()).isEqualTo(b);
-        // and the blobs stay linked (only garbage collection removes them)
-        assertThat(blobs.linkedSize(repo, layer.digest())).contains(layer.size());
+        // and the layer only A used is unlinked from the repository (its share of the quota is freed;
+        // its bytes stay until garbage collection), while the config B uses stays linked
+        assertThat(blobs.linkedSize(repo, layer.digest())).isEmpty();
+        assertThat(blobRows(layer.digest())).isOne();
+        assertThat(blobs.linkedSize(repo, config.digest())).contains(config.size());
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.registry.core.access.ProjectCreator;
 import dev.registry.core.access.ProjectSettings;
 import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
+import dev.registry.core.quota.ProjectUsage;
+import dev.registry.core.quota.QuotaService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -16,6 +18,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -43,20 +46,35 @@ class ProjectController {
     record ProjectChanges(@JsonProperty("public") Boolean isPublic, @Min(-1) Long quotaBytes) {
     }
 
-    record ProjectView(long id, String name, @JsonProperty("public") boolean isPublic, Long quotaBytes, String createdBy,
-                       Instant createdAt) {
-        static ProjectView of(Project p) {
-            return new ProjectView(p.id(), p.name(), p.isPublic(), p.quotaBytes(), p.createdBy(), p.createdAt());
+    /** @param usedBytes distinct blobs linked in the project's repositories plus its manifests, in bytes */
+    record ProjectView(long id, String name, @JsonProperty("public") boolean isPublic, Long quotaBytes, long usedBytes,
+                       String createdBy, Instant createdAt) {
+        static ProjectView of(Project p, long usedBytes) {
+            return new ProjectView(p.id(), p.name(), p.isPublic(), p.quotaBytes(), usedBytes, p.createdBy(), p.createdAt());
         }
+    }
+
+    /** @param quotaBytes null for no quota */
+    record UsageView(String project, Long quotaBytes, long usedBytes) {
+        static UsageView of(ProjectUsage u) {
+            return new UsageView(u.project(), u.quotaBytes(), u.usedBytes());
+        }
+    }
+
+    /** @param previousUsedBytes the live figure the recalculation replaced */
+    record RecalculatedUsageView(String project, Long quotaBytes, long usedBytes, long previousUsedBytes) {
     }
 
     private final ManagementAccess access;
     private final ProjectService projects;
     private final ProjectCreator creator;
     private final ProjectSettings settings;
+    private final QuotaService quotas;
 
-    ProjectController(ManagementAccess access, ProjectService projects, ProjectCreator creator, ProjectSettings settings) {
+    ProjectController(ManagementAccess access, ProjectService projects, ProjectCreator creator, ProjectSettings settings,
+                      QuotaService quotas) {
         this.access = access;
+        this.quotas = quotas;
         this.projects = projects;
         this.creator = creator;
         this.settings = settings;
@@ -68,7 +86,7 @@ class ProjectController {
     @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<ProjectView> createProject(Principal caller, @Valid @RequestBody NewProject body) {
         Project created = creator.create(caller, body.name(), Boolean.TRUE.equals(body.isPublic()), body.quotaBytes());
-        return ResponseEntity.created(URI.create("/api/v1/projects/" + created.name())).body(ProjectView.of(created));
+        return ResponseEntity.created(URI.create("/api/v1/projects/" + created.name())).body(view(created));
     }
 
     @GetMapping
@@ -82,7 +100,9 @@ class ProjectController {
         if (visible != null && visible.isEmpty()) {
             return paging.respond(List.of(), 0);
         }
-        List<ProjectView> found = projects.list(q, visible, paging.index(), paging.size()).stream().map(ProjectView::of).toList();
+        List<Project> listed = projects.list(q, visible, paging.index(), paging.size());
+        Map<Long, Long> used = quotas.usedBytes(listed.stream().map(Project::id).toList());
+        List<ProjectView> found = listed.stream().map(p -> ProjectView.of(p, used.getOrDefault(p.id(), 0L))).toList();
         return paging.respond(found, projects.count(q, visible));
     }
 
@@ -90,7 +110,26 @@ class ProjectController {
     @Operation(summary = "Get a project", description = "Needs pull.")
     ProjectView getProject(Principal caller, @PathVariable String project) {
         access.require(caller, project, Action.PULL);
-        return ProjectView.of(projects.require(project));
+        return view(projects.require(project));
+    }
+
+    @GetMapping("/{project}/usage")
+    @Operation(summary = "Get a project's storage usage and quota", description = "Needs pull. usedBytes counts each blob "
+            + "once per project (however many images or repositories use it) plus the manifests' bytes; it is kept up to date "
+            + "by every push and deletion.")
+    UsageView getUsage(Principal caller, @PathVariable String project) {
+        access.require(caller, project, Action.PULL);
+        return UsageView.of(quotas.usage(project));
+    }
+
+    @PostMapping("/{project}/usage/recalculate")
+    @Operation(summary = "Recalculate a project's storage usage", description = "System admins only. Recomputes usedBytes "
+            + "from the blob links and manifests and stores it; previousUsedBytes is the live figure it replaced.")
+    RecalculatedUsageView recalculateUsage(Principal caller, @PathVariable String project) {
+        access.requireSystemAdmin(caller);
+        QuotaService.Recalculation r = quotas.recalculate(project);
+        return new RecalculatedUsageView(r.usage().project(), r.usage().quotaBytes(), r.usage().usedBytes(),
+                r.previousUsedBytes());
     }
 
     @PatchMapping("/{project}")
@@ -98,7 +137,11 @@ class ProjectController {
     ProjectView updateProject(Principal caller, @PathVariable String project, @Valid @RequestBody ProjectChanges body) {
         access.require(caller, project, Action.UPDATE_PROJECT);
         boolean clearQuota = body.quotaBytes() != null && body.quotaBytes() == -1;
-        return ProjectView.of(settings.update(caller, project, body.isPublic(), clearQuota ? null : body.quotaBytes(), clearQuota));
+        return view(settings.update(caller, project, body.isPublic(), clearQuota ? null : body.quotaBytes(), clearQuota));
+    }
+
+    private ProjectView view(Project p) {
+        return ProjectView.of(p, quotas.usedBytes(List.of(p.id())).getOrDefault(p.id(), 0L));
     }
 
     @DeleteMapping("/{project}")

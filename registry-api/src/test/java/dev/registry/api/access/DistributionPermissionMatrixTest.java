@@ -118,7 +118,9 @@ class DistributionPermissionMatrixTest {
         Image doomed = push(repo, "doomed-" + SEEDS.incrementAndGet());
         outcome.put("delete-manifest", ok(call(mode, caller, "delete", repo, "DELETE",
                 "/v2/" + repo + "/manifests/" + doomed.manifestDigest(), null), 202));
-        outcome.put("delete-blob", ok(call(mode, caller, "delete", repo, "DELETE", "/v2/" + repo + "/blobs/" + doomed.layerDigest(), null), 202));
+        // a blob no manifest uses (deleting a manifest unlinks the blobs only it used, so not doomed's layer)
+        String loose = admin.pushBlob(repo, ("loose blob of " + caller + " " + mode + " " + SEEDS.incrementAndGet()).getBytes());
+        outcome.put("delete-blob", ok(call(mode, caller, "delete", repo, "DELETE", "/v2/" + repo + "/blobs/" + loose, null), 202));
         outcome.put("pull-other", ok(call(mode, caller, "pull", otherRepo, "GET", "/v2/" + otherRepo + "/manifests/1.0", null), 200));
         // a mount from the other project: only a caller who may pull there and push here gets 201
         String mountTarget = repo + "-mount-" + SEEDS.incrementAndGet();

@@ -11,6 +11,8 @@ import dev.registry.core.artifact.internal.RepositoryEntityRepository;
 import dev.registry.core.artifact.internal.Retry;
 import dev.registry.core.artifact.internal.TagEntityRepository;
 import dev.registry.core.artifact.internal.BlobEntityRepository;
+import dev.registry.core.artifact.internal.UnsharedBlobs;
+import dev.registry.core.quota.QuotaLedger;
 import dev.registry.storage.Digest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +37,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Every change publishes its event ({@link ArtifactPushed}, {@link ArtifactDeleted},
  * {@link TagDeleted}, {@link RepositoryDeleted}) inside its transaction; {@link #pulled} publishes
  * {@link ArtifactPulled} for a manifest GET.
+ *
+ * <p>Every change keeps the project's storage usage ({@link QuotaLedger}) in the same transaction,
+ * taking the project's usage lock first: a push that would exceed the quota is refused with
+ * {@code DENIED} and stores nothing, and a deletion frees its share at once.
  */
 @Service
 public class ArtifactService {
@@ -52,11 +58,16 @@ public class ArtifactService {
     private final TransactionTemplate readTx;
     private final ApplicationEventPublisher events;
     private final TagGuard guard;
+    private final QuotaLedger quota;
+    private final UnsharedBlobs unshared;
 
     public ArtifactService(ManifestParser parser, Repositories repositories, RepositoryEntityRepository repositoryEntities,
                            ManifestEntityRepository manifests, TagEntityRepository tags, BlobEntityRepository blobs,
-                           TransactionTemplate tx, ApplicationEventPublisher events, TagGuard guard) {
+                           TransactionTemplate tx, ApplicationEventPublisher events, TagGuard guard, QuotaLedger quota,
+                           UnsharedBlobs unshared) {
         this.guard = guard;
+        this.quota = quota;
+        this.unshared = unshared;
         this.parser = parser;
         this.repositories = repositories;
         this.repositoryEntities = repositoryEntities;
@@ -72,7 +83,8 @@ public class ArtifactService {
     /**
      * Stores a manifest under its digest and, when {@code reference} is a tag, points the tag at it.
      * Moving a tag to another manifest asks the {@link TagGuard} first ({@code DENIED} for an
-     * immutable tag).
+     * immutable tag). A manifest new to the repository adds its size to the project's usage;
+     * {@code DENIED} (nothing stored) when that would exceed the project's quota.
      *
      * @param contentType the request's media type without parameters, or null
      */
@@ -95,9 +107,13 @@ public class ArtifactService {
     }
 
     private void store(RepositoryName name, Reference reference, byte[] content, ParsedManifest parsed, Digest digest) {
+        QuotaLedger.Held project = quota.lock(name.project());
         long repositoryId = repositories.ensure(name);
         requireReferencedContent(repositoryId, parsed);
         Instant now = Instant.now();
+        if (manifests.findId(repositoryId, digest.toString()).isEmpty()) {
+            quota.manifestAdding(project, content.length);
+        }
         manifests.insertIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), parsed.artifactType(),
                 content.length, content, parsed.subject() == null ? null : parsed.subject().digest().toString(),
                 parsed.annotations(), now);
@@ -158,9 +174,15 @@ public class ArtifactService {
     /**
      * Deletes a tag (the manifest stays), or a manifest by digest together with the tags that
      * point at it; {@code DENIED} when the {@link TagGuard} protects one of those tags.
+     *
+     * <p>Deleting a manifest frees its share of the project's usage at once: its own size, and the
+     * blobs it referenced that no other manifest of the repository references are unlinked from
+     * the repository (their size leaves the usage when no other repository of the project links
+     * them). A client that later pushes a manifest using such a blob uploads (or mounts) it again.
      */
     public void deleteManifest(RepositoryName name, Reference reference) {
         tx.executeWithoutResult(status -> {
+            QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
             if (reference.isTag()) {
                 guard.checkMayChange(name, reference.tag());
@@ -173,8 +195,16 @@ public class ArtifactService {
             long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
             tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(name, tag));
+            List<UnsharedBlobs.Blob> freed = unshared.referencedOnlyBy(repositoryId, manifestId);
+            long size = unshared.manifestSize(manifestId);
             tags.deleteByManifest(manifestId);
             manifests.deleteById(manifestId);
+            manifests.flush();
+            quota.manifestRemoved(project, size);
+            for (UnsharedBlobs.Blob blob : freed) {
+                blobs.unlink(repositoryId, blob.digest());
+                quota.blobUnlinked(project, blob.digest(), blob.size());
+            }
             events.publishEvent(new ArtifactDeleted(Actor.current(), name, reference.digest()));
         });
     }
@@ -182,14 +212,17 @@ public class ArtifactService {
     /**
      * Deletes a repository with every manifest, tag, blob link and open upload in it. The blobs'
      * bytes stay in the store (other repositories may link them). {@code NAME_UNKNOWN} when there
-     * is no such repository.
+     * is no such repository. The project's usage is recounted in the same transaction.
      */
     public void deleteRepository(RepositoryName name) {
         tx.executeWithoutResult(status -> {
+            QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
             long artifacts = manifests.countByRepositoryId(repositoryId);
             tags.namesIn(repositoryId).forEach(tag -> guard.checkMayChange(name, tag));
             repositoryEntities.deleteById(repositoryId); // manifests, tags, links and sessions cascade in the database
+            repositoryEntities.flush();
+            quota.recount(project);
             events.publishEvent(new RepositoryDeleted(Actor.current(), name, artifacts));
         });
     }

@@ -5,6 +5,7 @@ import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.internal.BlobEntityRepository;
 import dev.registry.core.artifact.internal.Repositories;
 import dev.registry.core.artifact.internal.Retry;
+import dev.registry.core.quota.QuotaLedger;
 import dev.registry.storage.BlobInfo;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.Digest;
@@ -31,9 +32,12 @@ public class BlobService {
     private final Repositories repositories;
     private final TransactionTemplate tx;
     private final BlobStore store;
+    private final QuotaLedger quota;
 
-    public BlobService(BlobEntityRepository blobs, Repositories repositories, TransactionTemplate tx, BlobStore store) {
+    public BlobService(BlobEntityRepository blobs, Repositories repositories, TransactionTemplate tx, BlobStore store,
+                       QuotaLedger quota) {
         this.store = store;
+        this.quota = quota;
         this.blobs = blobs;
         this.repositories = repositories;
         this.tx = tx;
@@ -50,7 +54,12 @@ public class BlobService {
                 new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name));
     }
 
-    /** Records a verified blob and links it into the repository. Idempotent. */
+    /**
+     * Records a verified blob and links it into the repository. Idempotent. {@code DENIED} when
+     * the link would take the project over its quota; then nothing is linked (the verified bytes
+     * stay in the content-addressed store, where another link may use them or garbage collection
+     * removes them).
+     */
     public void link(RepositoryName name, BlobInfo blob) {
         link(name, blob, () -> { });
     }
@@ -58,25 +67,35 @@ public class BlobService {
     /**
      * Records a verified blob, links it into the repository and runs {@code alsoInTransaction}
      * (closing the upload session that produced it) in the same short transaction. Idempotent.
+     * The project's usage grows by the blob's size when no repository of the project linked it
+     * yet; {@code DENIED} (and nothing stored) when that would exceed the quota.
      */
     public void link(RepositoryName name, BlobInfo blob, Runnable alsoInTransaction) {
         Retry.onConflict(() -> tx.execute(status -> {
             Instant now = Instant.now();
+            QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.ensure(name);
             blobs.insertIfAbsent(blob.digest().toString(), blob.size(), now);
+            quota.blobLinking(project, blob.digest().toString(), blob.size());
             blobs.linkIfAbsent(repositoryId, blob.digest().toString(), now);
             alsoInTransaction.run();
             return null;
         }));
     }
 
-    /** Removes the blob from the repository (its bytes stay until garbage collection). */
+    /**
+     * Removes the blob from the repository (its bytes stay until garbage collection); the
+     * project's usage drops by its size when this was the project's last link to it.
+     */
     public void unlink(RepositoryName name, Digest digest) {
         tx.executeWithoutResult(status -> {
+            QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
-            if (blobs.unlink(repositoryId, digest.toString()) == 0) {
+            Optional<Long> size = blobs.linkedSize(repositoryId, digest.toString());
+            if (size.isEmpty() || blobs.unlink(repositoryId, digest.toString()) == 0) {
                 throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name);
             }
+            quota.blobUnlinked(project, digest.toString(), size.get());
         });
     }
 
@@ -84,7 +103,8 @@ public class BlobService {
      * Cross-repository mount: links {@code digest} into {@code target} when it is linked in
      * {@code from} (or, with no {@code from}, in any repository) that {@code mayRead} allows.
      *
-     * @return the mounted blob's size, or empty when the caller must upload the bytes
+     * @return the mounted blob's size, or empty when the caller must upload the bytes; {@code DENIED}
+     *         when the mount would take the target's project over its quota
      */
     public Optional<Long> mount(RepositoryName target, Digest digest, RepositoryName from,
                                 Predicate<String> mayRead) {

@@ -72,15 +72,19 @@ public class UploadService {
         return sessions.findInRepository(id, name.value()).map(UploadSessionEntity::getStartedBy);
     }
 
-    /** A whole blob in one request ({@code POST ?digest=}); nothing is kept unless it verifies. */
+    /**
+     * A whole blob in one request ({@code POST ?digest=}); nothing is kept unless it verifies.
+     * {@code DENIED} when linking it would exceed the project's quota: the blob is not linked
+     * (its verified bytes may stay in the content-addressed store; garbage collection removes them
+     * unless another link uses them).
+     */
     public BlobInfo uploadMonolithic(RepositoryName name, Digest digest, InputStream body, long length)
             throws IOException {
         BlobUpload upload = store.startUpload();
+        BlobInfo blob;
         try {
             upload.append(body, length);
-            BlobInfo blob = upload.commit(digest);
-            blobs.link(name, blob);
-            return blob;
+            blob = upload.commit(digest);
         } catch (RuntimeException e) {
             upload.cancel();
             throw translate(e);
@@ -88,6 +92,8 @@ public class UploadService {
             upload.cancel();
             throw e;
         }
+        blobs.link(name, blob);
+        return blob;
     }
 
     /**
@@ -120,7 +126,8 @@ public class UploadService {
 
     /**
      * Appends the optional last chunk, verifies the digest and links the blob. On a digest
-     * mismatch the upload is discarded and the session closed.
+     * mismatch the upload is discarded and the session closed; when the link is refused (the
+     * project's quota) the session is closed too and the blob is not linked.
      */
     public BlobInfo complete(RepositoryName name, String id, Digest digest, InputStream lastChunk, long length)
             throws IOException {
@@ -138,7 +145,12 @@ public class UploadService {
         } catch (RuntimeException e) {
             throw translate(e);
         }
-        blobs.link(name, blob, () -> sessions.close(id));
+        try {
+            blobs.link(name, blob, () -> sessions.close(id));
+        } catch (RegistryException refused) {
+            closeSession(id);
+            throw refused;
+        }
         return blob;
     }
 

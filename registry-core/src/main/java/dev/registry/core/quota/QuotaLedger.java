@@ -1,0 +1,112 @@
+package dev.registry.core.quota;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * A project's storage usage, kept in {@code project_usage} by the transactions that change it.
+ * Usage is the sum of the sizes of the distinct blob digests linked in any repository of the
+ * project plus the sizes of the project's manifests; {@link #recount} computes exactly that from
+ * the link and manifest tables.
+ *
+ * <p>Concurrency: every method takes a {@link Held} from {@link #lock}, which locks the project's
+ * usage row until the surrounding transaction ends. Pushes and deletions in one project are so
+ * serialised (their transactions are short: no bytes stream inside them), which makes "is this
+ * digest already linked somewhere in the project?" and "does this fit the quota?" reliable on
+ * PostgreSQL and H2 alike at READ COMMITTED. Call {@link #lock} first in the transaction, before
+ * any other write, so that lock order is the same everywhere.
+ */
+@Component
+public class QuotaLedger {
+
+    /** A project whose usage row this transaction holds. */
+    public record Held(long projectId, String project) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public QuotaLedger(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Locks the project's usage for the rest of the transaction; {@code NAME_UNKNOWN} for no such project. */
+    public Held lock(String project) {
+        long projectId = jdbc.sql("SELECT id FROM project WHERE name = ?").param(project).query(Long.class).optional()
+                .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "project " + project + " does not exist"));
+        // a project created after V8 has no row until its first change; it then holds nothing
+        jdbc.sql("INSERT INTO project_usage (project_id, used_bytes) VALUES (?, 0) ON CONFLICT DO NOTHING")
+                .param(projectId).update();
+        jdbc.sql("SELECT used_bytes FROM project_usage WHERE project_id = ? FOR UPDATE").param(projectId)
+                .query(Long.class).single();
+        return new Held(projectId, project);
+    }
+
+    /**
+     * Counts a blob about to be linked into a repository of the project: its size when no
+     * repository of the project links it yet, else nothing. {@code DENIED} when that would take
+     * the project over its quota.
+     */
+    public void blobLinking(Held held, String digest, long size) {
+        if (!linkedInProject(held, digest)) {
+            charge(held, size);
+        }
+    }
+
+    /** Uncounts a blob just unlinked from a repository, when no repository of the project links it any more. */
+    public void blobUnlinked(Held held, String digest, long size) {
+        if (!linkedInProject(held, digest)) {
+            add(held, -size);
+        }
+    }
+
+    /** Counts a manifest about to be stored (call only when the repository lacks it); {@code DENIED} over the quota. */
+    public void manifestAdding(Held held, long size) {
+        charge(held, size);
+    }
+
+    /** Uncounts a manifest just deleted. */
+    public void manifestRemoved(Held held, long size) {
+        add(held, -size);
+    }
+
+    /** Sets the usage to what the link and manifest tables say, and returns it (after bulk deletions, or to repair). */
+    public long recount(Held held) {
+        long used = jdbc.sql("SELECT COALESCE((SELECT SUM(b.size) FROM blob b WHERE b.digest IN ("
+                        + " SELECT l.digest FROM repository_blob l JOIN repository r ON r.id = l.repository_id"
+                        + " WHERE r.project_id = :p)), 0)"
+                        + " + COALESCE((SELECT SUM(m.size) FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                        + " WHERE r.project_id = :p), 0)")
+                .param("p", held.projectId()).query(Long.class).single();
+        jdbc.sql("UPDATE project_usage SET used_bytes = ? WHERE project_id = ?").params(used, held.projectId()).update();
+        return used;
+    }
+
+    private boolean linkedInProject(Held held, String digest) {
+        return jdbc.sql("SELECT count(*) FROM repository_blob l JOIN repository r ON r.id = l.repository_id"
+                        + " WHERE r.project_id = ? AND l.digest = ?")
+                .params(held.projectId(), digest).query(Long.class).single() > 0;
+    }
+
+    private void charge(Held held, long size) {
+        if (size <= 0) {
+            return;
+        }
+        long used = jdbc.sql("SELECT used_bytes FROM project_usage WHERE project_id = ?").param(held.projectId())
+                .query(Long.class).single();
+        Long quota = jdbc.sql("SELECT quota_bytes FROM project WHERE id = ?").param(held.projectId())
+                .query(Long.class).optional().orElse(null);
+        if (quota != null && used + size > quota) {
+            throw new RegistryException(ErrorCode.DENIED, "project " + held.project() + " would use "
+                    + ByteSizes.format(used + size) + " of its " + ByteSizes.format(quota) + " quota (it uses "
+                    + ByteSizes.format(used) + " now); delete artifacts or ask a system administrator to raise the quota");
+        }
+        add(held, size);
+    }
+
+    private void add(Held held, long delta) {
+        jdbc.sql("UPDATE project_usage SET used_bytes = used_bytes + ? WHERE project_id = ?")
+                .params(delta, held.projectId()).update();
+    }
+}
