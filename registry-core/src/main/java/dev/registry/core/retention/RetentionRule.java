@@ -1,5 +1,7 @@
 package dev.registry.core.retention;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import java.time.Duration;
@@ -15,6 +17,14 @@ import java.util.Optional;
  * records of this sealed interface, so a new template is a new record and the compiler finds every
  * place that must learn it.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "template")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = RetentionRule.LatestPushed.class, name = "latestPushed"),
+        @JsonSubTypes.Type(value = RetentionRule.LatestPulled.class, name = "latestPulled"),
+        @JsonSubTypes.Type(value = RetentionRule.HighestSemver.class, name = "highestSemver"),
+        @JsonSubTypes.Type(value = RetentionRule.PushedWithinDays.class, name = "pushedWithinDays"),
+        @JsonSubTypes.Type(value = RetentionRule.PulledWithinDays.class, name = "pulledWithinDays"),
+        @JsonSubTypes.Type(value = RetentionRule.Always.class, name = "always")})
 public sealed interface RetentionRule {
 
     /** At most this many artifacts or days in a rule. */
