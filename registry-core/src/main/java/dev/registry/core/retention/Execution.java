@@ -13,7 +13,7 @@ public record Execution(long id, String project, boolean dryRun, String triggere
 
     /** Artifacts kept with their tags, kept without them, and deleted. */
     public record Counts(int retained, int untagged, int deleted) {
-        static Counts of(List<Decision> decisions) {
+        public static Counts of(List<Decision> decisions) {
             return new Counts(count(decisions, Decision.Action.RETAIN), count(decisions, Decision.Action.UNTAG),
                     count(decisions, Decision.Action.DELETE));
         }
