@@ -5,13 +5,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registry.api.RegistryClient;
 import dev.registry.api.TestImages;
 import dev.registry.api.access.AccessFixture;
+import dev.registry.core.artifact.PullTimes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** /api/v1/projects/{project}/retention: the policy, a dry run against a real run, and the history of both. */
 class RetentionApiTest extends ManagementTestBase {
+
+    @Autowired
+    PullTimes pullTimes;
+
+    @Test
+    void a_pull_by_tag_over_v2_counts_for_the_digest_it_served_in_the_pulled_templates() {
+        // given 1.0 and then 2.0, of which only 1.0 is pulled (by its tag), and a policy keeping the most recently pulled
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        String repo = fixture.project + "/pulled";
+        String layer = admin.pushBlob(repo, "layer".getBytes());
+        List<String> digests = new ArrayList<>();
+        for (String version : List.of("1.0", "2.0")) {
+            byte[] config = ("{\"pulled\":\"" + version + "\"}").getBytes();
+            String manifest = TestImages.ociManifest(admin.pushBlob(repo, config), config.length, layer, 5);
+            digests.add(expect(admin.pushManifest(repo, version, TestImages.OCI_MANIFEST, manifest), 201)
+                    .headers().firstValue("Docker-Content-Digest").orElseThrow());
+        }
+        expect(admin.send("GET", "/v2/" + repo + "/manifests/1.0"), 200);
+        pullTimes.flush();
+        expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"latestPulled\",\"count\":1,\"selection\":"
+                + "{\"repositoryPattern\":\"pulled\",\"tagPattern\":\"**\",\"untagged\":false}}]}"), 200);
+
+        // when it runs dry
+        JsonNode dry = json(expect(admin.send("POST", base + "/executions"), 201));
+
+        // then the pulled 1.0 stays and the newer, never pulled 2.0 would go
+        assertThat(dry.get("dryRun").asBoolean()).isTrue();
+        for (JsonNode decision : dry.get("decisions")) {
+            String expected = decision.get("digest").asString().equals(digests.get(0)) ? "RETAIN" : "DELETE";
+            assertThat(decision.get("action").asString()).as(decision.toString()).isEqualTo(expected);
+        }
+        assertThat(dry.get("decisions")).hasSize(2);
+    }
 
     @Test
     void a_dry_run_lists_what_a_real_run_then_deletes_and_the_history_keeps_both() {
@@ -75,6 +111,8 @@ class RetentionApiTest extends ManagementTestBase {
                 + "\"tagPattern\":\"**\",\"untagged\":true}}]}";
 
         assertProblem(send(admin, "PUT", base, zero), 400, "rules[0]");
+        expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"keepEverything\",\"selection\":{}}]}"), 400);
+        expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"always\"}]}"), 400);
     }
 
     private List<String> tags(String repo) {
