@@ -42,7 +42,7 @@ class ManifestController {
     void get(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String reference,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         ManifestContent manifest = negotiated(name, reference, request, response);
-        artifacts.pulled(name, reference); // a GET is a pull (a HEAD is not): counted for the audit log, off this path
+        artifacts.pulled(name, reference, manifest.digest()); // a GET is a pull (a HEAD is not): counted off this path
         response.getOutputStream().write(manifest.content());
     }
 

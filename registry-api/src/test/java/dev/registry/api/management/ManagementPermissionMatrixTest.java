@@ -34,24 +34,24 @@ class ManagementPermissionMatrixTest extends ManagementTestBase {
      * ok: 2xx; 401, 403, 404: refused so. Columns: read, update and delete the project (delete: a fresh empty
      * project with the same user members, which the project robots are not part of); list, add and remove
      * members; list, create, rotate and delete project robots; list repositories, list artifacts, delete an
-     * artifact; read the project's audit log; list and create users.
+     * artifact; read the project's audit log; read the retention policy and run it dry; list and create users.
      */
     private static final String EXPECTED = """
-            caller              read upd  del  m-ls m-add m-rm r-ls r-new r-rot r-del repos arts a-del audit u-ls u-new
-            anonymous           401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401
-            admin               ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok
-            project-admin       ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    403  403
-            maintainer          ok   403  403  ok   403   403  ok   403   403   403   ok    ok   ok    ok    403  403
-            developer           ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    403  403
-            guest               ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    403  403
-            limited-guest       ok   403  403  403  403   403  403  403   403   403   ok    ok   403   403   403  403
-            outsider            404  404  404  404  404   404  404  404   404   404   404   404  404   404   403  403
-            robot-pull          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403
-            robot-push          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403
-            robot-other-project 404  404  404  404  404   404  404  404   404   404   404   404  404   404   403  403
-            system-robot        ok   403  403  403  403   403  403  403   403   403   403   403  403   403   403  403
-            robot-disabled      401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401
-            robot-expired       401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401
+            caller              read upd  del  m-ls m-add m-rm r-ls r-new r-rot r-del repos arts a-del audit ret  ret-run u-ls u-new
+            anonymous           401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401
+            admin               ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok      ok   ok
+            project-admin       ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok      403  403
+            maintainer          ok   403  403  ok   403   403  ok   403   403   403   ok    ok   ok    ok    ok   ok      403  403
+            developer           ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    ok   403     403  403
+            guest               ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    ok   403     403  403
+            limited-guest       ok   403  403  403  403   403  403  403   403   403   ok    ok   403   403   ok   403     403  403
+            outsider            404  404  404  404  404   404  404  404   404   404   404   404  404   404   404  404     403  403
+            robot-pull          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403
+            robot-push          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403
+            robot-other-project 404  404  404  404  404   404  404  404   404   404   404   404  404   404   404  404     403  403
+            system-robot        ok   403  403  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403
+            robot-disabled      401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401
+            robot-expired       401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401
             """;
 
     @Test
@@ -160,6 +160,8 @@ class ManagementPermissionMatrixTest extends ManagementTestBase {
             a.put("a-del", c -> c.send("DELETE", base + "/repositories/" + repository + "/artifacts/"
                     + pushImage(admin, repository, unique("t"), 20).digest()));
             a.put("audit", c -> c.send("GET", base + "/audit"));
+            a.put("ret", c -> c.send("GET", base + "/retention"));
+            a.put("ret-run", c -> c.send("POST", base + "/retention/executions?dryRun=true"));
             a.put("u-ls", c -> c.send("GET", "/api/v1/users"));
             a.put("u-new", c -> send(c, "POST", "/api/v1/users", "{\"username\":\"" + unique("new") + "\",\"password\":\""
                     + AccessFixture.PASSWORD + "\"}"));

@@ -227,9 +227,12 @@ public class ArtifactService {
         });
     }
 
-    /** Records that a client fetched a manifest (a pull): for the audit log's pull counts, off the request's path. */
-    public void pulled(RepositoryName name, String reference) {
-        events.publishEvent(new ArtifactPulled(Actor.current(), name, reference));
+    /**
+     * Records that a client fetched a manifest (a pull), asked for by {@code reference} and served as
+     * {@code digest}: for the audit log's pull counts and the last-pulled times, off the request's path.
+     */
+    public void pulled(RepositoryName name, String reference, Digest digest) {
+        events.publishEvent(new ArtifactPulled(Actor.current(), name, reference, digest));
     }
 
     /** Tags in lexical order after {@code last}; {@code NAME_UNKNOWN} for an unknown repository. */

@@ -1,0 +1,123 @@
+package dev.registry.api.management;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registry.api.RegistryClient;
+import dev.registry.api.TestImages;
+import dev.registry.api.access.AccessFixture;
+import dev.registry.core.artifact.PullTimes;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/** /api/v1/projects/{project}/retention: the policy, a dry run against a real run, and the history of both. */
+class RetentionApiTest extends ManagementTestBase {
+
+    @Autowired
+    PullTimes pullTimes;
+
+    @Test
+    void a_pull_by_tag_over_v2_counts_for_the_digest_it_served_in_the_pulled_templates() {
+        // given 1.0 and then 2.0, of which only 1.0 is pulled (by its tag), and a policy keeping the most recently pulled
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        String repo = fixture.project + "/pulled";
+        String layer = admin.pushBlob(repo, "layer".getBytes());
+        List<String> digests = new ArrayList<>();
+        for (String version : List.of("1.0", "2.0")) {
+            byte[] config = ("{\"pulled\":\"" + version + "\"}").getBytes();
+            String manifest = TestImages.ociManifest(admin.pushBlob(repo, config), config.length, layer, 5);
+            digests.add(expect(admin.pushManifest(repo, version, TestImages.OCI_MANIFEST, manifest), 201)
+                    .headers().firstValue("Docker-Content-Digest").orElseThrow());
+        }
+        expect(admin.send("GET", "/v2/" + repo + "/manifests/1.0"), 200);
+        pullTimes.flush();
+        expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"latestPulled\",\"count\":1,\"selection\":"
+                + "{\"repositoryPattern\":\"pulled\",\"tagPattern\":\"**\",\"untagged\":false}}]}"), 200);
+
+        // when it runs dry
+        JsonNode dry = json(expect(admin.send("POST", base + "/executions"), 201));
+
+        // then the pulled 1.0 stays and the newer, never pulled 2.0 would go
+        assertThat(dry.get("dryRun").asBoolean()).isTrue();
+        for (JsonNode decision : dry.get("decisions")) {
+            String expected = decision.get("digest").asString().equals(digests.get(0)) ? "RETAIN" : "DELETE";
+            assertThat(decision.get("action").asString()).as(decision.toString()).isEqualTo(expected);
+        }
+        assertThat(dry.get("decisions")).hasSize(2);
+    }
+
+    @Test
+    void a_dry_run_lists_what_a_real_run_then_deletes_and_the_history_keeps_both() {
+        // given the fixture's project with 1.0, 2.0 and 3.0 of one repository, and a policy keeping the 2 highest versions
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        RegistryClient maintainer = fixture.basic(port, "maintainer");
+        String repo = fixture.project + "/team/app";
+        String layer = admin.pushBlob(repo, "layer".getBytes());
+        List<String> digests = new ArrayList<>();
+        for (String version : List.of("1.0", "2.0", "3.0")) {
+            byte[] config = ("{\"version\":\"" + version + "\"}").getBytes();
+            String manifest = TestImages.ociManifest(admin.pushBlob(repo, config), config.length, layer, 5);
+            digests.add(expect(admin.pushManifest(repo, version, TestImages.OCI_MANIFEST, manifest), 201)
+                    .headers().firstValue("Docker-Content-Digest").orElseThrow());
+        }
+        String policy = "{\"rules\":[{\"template\":\"highestSemver\",\"count\":2,\"selection\":{\"repositoryPattern\":\"**\","
+                + "\"tagPattern\":\"*.*\",\"tagPatternKind\":\"DOUBLESTAR\",\"tagDecoration\":\"INCLUDE\",\"untagged\":false}}]}";
+        int asDeveloper = send(fixture.basic(port, "developer"), "PUT", base, policy).statusCode();
+        expect(send(maintainer, "PUT", base, policy), 200);
+        JsonNode read = json(expect(fixture.basic(port, "limited-guest").send("GET", base), 200));
+
+        // when the maintainer runs it dry, then for real
+        JsonNode dry = json(expect(maintainer.send("POST", base + "/executions?dryRun=true"), 201));
+        List<String> tagsAfterDryRun = tags(repo);
+        JsonNode run = json(expect(maintainer.send("POST", base + "/executions?dryRun=false"), 201));
+
+        // then the dry run changed nothing and named 1.0 as the one to go; the run deleted it
+        assertThat(asDeveloper).isEqualTo(403);
+        assertThat(read.get("rules").get(0).get("template").asString()).isEqualTo("highestSemver");
+        assertThat(dry.get("dryRun").asBoolean()).isTrue();
+        assertThat(dry.get("counts").get("deleted").asInt()).isEqualTo(1);
+        assertThat(tagsAfterDryRun).containsExactly("1.0", "2.0", "3.0");
+        assertThat(tags(repo)).containsExactly("2.0", "3.0");
+        assertThat(run.get("decisions").toString()).isEqualTo(dry.get("decisions").toString());
+        expect(admin.send("GET", "/v2/" + repo + "/manifests/" + digests.get(0)), 404);
+
+        // and the history lists both, newest first, and shows each artifact's decision with its reason
+        var listed = expect(fixture.basic(port, "limited-guest").send("GET", base + "/executions"), 200);
+        assertThat(listed.headers().firstValue("X-Total-Count")).contains("2");
+        assertThat(json(listed).get(0).get("id").asLong()).isEqualTo(run.get("id").asLong());
+        JsonNode stored = json(expect(maintainer.send("GET", base + "/executions/" + dry.get("id").asLong()), 200));
+        assertThat(stored.get("repositories").get(0).get("repository").asString()).isEqualTo(repo);
+        JsonNode deleted = null;
+        for (JsonNode decision : stored.get("decisions")) {
+            if (decision.get("action").asString().equals("DELETE")) {
+                deleted = decision;
+            }
+        }
+        assertThat(deleted).isNotNull();
+        assertThat(deleted.get("digest").asString()).isEqualTo(digests.get(0));
+        assertThat(deleted.get("reason").asString()).isEqualTo("no rule retains it");
+        expect(maintainer.send("GET", base + "/executions/999999"), 404);
+    }
+
+    @Test
+    void a_bad_policy_is_a_400_naming_the_rule() {
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        String zero = "{\"rules\":[{\"template\":\"latestPushed\",\"count\":0,\"selection\":{\"repositoryPattern\":\"**\","
+                + "\"tagPattern\":\"**\",\"untagged\":true}}]}";
+
+        assertProblem(send(admin, "PUT", base, zero), 400, "rules[0]");
+        expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"keepEverything\",\"selection\":{}}]}"), 400);
+        expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"always\"}]}"), 400);
+    }
+
+    private List<String> tags(String repo) {
+        List<String> tags = new ArrayList<>();
+        json(expect(admin.send("GET", "/v2/" + repo + "/tags/list"), 200)).get("tags").forEach(t -> tags.add(t.asString()));
+        return tags;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.registry.core.retention;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.ArtifactService;
+import dev.registry.core.artifact.Reference;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.immutability.ImmutabilityService;
+import dev.registry.core.retention.internal.ExecutionHistory;
+import dev.registry.core.retention.internal.ProjectArtifacts;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Retention policies, their executions and the history: the public face of the retention feature.
+ *
+ * <p>An execution reads the project's artifacts, lets {@link RetentionEngine} decide, stores every
+ * decision, and (unless it is a dry run) carries them out through {@link ArtifactService}, one
+ * short transaction per tag or manifest, so pushes and pulls go on meanwhile and the usual events
+ * (audit) are published. What changed between deciding and deleting is re-checked (see
+ * {@code carryOut}); the history records what was done, not only what was decided.
+ *
+ * <p>Scheduled runs: a {@code @Scheduled} method under {@code @SchedulerLock(name = "retention")}
+ * (see {@code JobLocks}) calling {@link #execute} for each project with a policy is the hook; no
+ * schedule is stored yet.
+ */
+@Service
+public class RetentionService {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+    private final ArtifactService artifacts;
+    private final ImmutabilityService immutability;
+
+    public RetentionService(JdbcClient jdbc, ArtifactService artifacts, ImmutabilityService immutability) {
+        this.jdbc = jdbc;
+        this.artifacts = artifacts;
+        this.immutability = immutability;
+    }
+
+    /** The project's policy; an empty one when none was set. */
+    public RetentionPolicy policy(long projectId) {
+        return jdbc.sql("SELECT rules FROM retention_policy WHERE project_id = ?").param(projectId).query(String.class)
+                .optional().map(json -> JSON.readValue(json, RetentionPolicy.class)).orElse(new RetentionPolicy(List.of()));
+    }
+
+    /** Replaces the project's policy; {@code INVALID_INPUT} naming the field of a bad rule. */
+    @Transactional
+    public RetentionPolicy setPolicy(long projectId, RetentionPolicy policy, String updatedBy) {
+        policy.validate();
+        String json = JSON.writeValueAsString(policy);
+        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        if (jdbc.sql("UPDATE retention_policy SET rules = ?, updated_by = ?, updated_at = ? WHERE project_id = ?")
+                .params(json, updatedBy, now, projectId).update() == 0) {
+            jdbc.sql("INSERT INTO retention_policy (project_id, rules, updated_by, updated_at) VALUES (?, ?, ?, ?)")
+                    .params(projectId, json, updatedBy, now).update();
+        }
+        return policy;
+    }
+
+    /** Runs the project's policy now; a dry run only records what would happen. */
+    public Execution execute(long projectId, boolean dryRun, String triggeredBy) {
+        String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
+        RetentionPolicy policy = policy(projectId);
+        Instant started = Instant.now();
+        Map<String, String> fullNames = new HashMap<>();
+        List<Candidate> candidates = ProjectArtifacts.read(jdbc, projectId, project, immutability.rules(project), fullNames);
+        List<Decision> decided = RetentionEngine.decide(policy, candidates, started).stream()
+                .map(d -> new Decision(fullNames.get(d.repository()), d.digest(), d.tags(), d.action(), d.rule(), d.reason()))
+                .toList();
+        Set<String> doomed = decided.stream().filter(d -> d.action() == Decision.Action.DELETE)
+                .map(d -> d.repository() + "@" + d.digest()).collect(Collectors.toSet());
+        List<Decision> decisions = dryRun ? decided : decided.stream().map(d -> carryOut(d, doomed)).toList();
+        Execution.Counts counts = Execution.Counts.of(decisions);
+        Instant finished = Instant.now();
+        long id = ExecutionHistory.store(jdbc, projectId, dryRun, triggeredBy, started, finished, counts, decisions);
+        log.info("retention of project {} ({}): {}", project, dryRun ? "dry run" : "run", counts);
+        return new Execution(id, project, dryRun, triggeredBy, started, finished, counts,
+                ExecutionHistory.perRepository(decisions), decisions);
+    }
+
+    /**
+     * Carries out one decision and answers what was done. Re-checked first, since pushes go on
+     * while a run deletes: only tags still on the digest are removed, and a manifest that got a new
+     * tag, or that a manifest outside this run's deletions now references, is kept (and the history
+     * says why). A small window remains between this check and the deletion's own transaction.
+     */
+    private Decision carryOut(Decision decision, Set<String> doomed) {
+        RepositoryName repository = new RepositoryName(decision.repository());
+        List<String> current = jdbc.sql("SELECT t.name FROM tag t JOIN manifest m ON m.id = t.manifest_id"
+                        + " JOIN repository r ON r.id = m.repository_id WHERE r.name = ? AND m.digest = ?")
+                .params(decision.repository(), decision.digest()).query(String.class).list();
+        try {
+            switch (decision.action()) {
+                case RETAIN -> {
+                }
+                case UNTAG -> {
+                    for (String tag : decision.tags()) {
+                        if (current.contains(tag)) {
+                            artifacts.deleteManifest(repository, Reference.parse(tag));
+                        }
+                    }
+                }
+                case DELETE -> {
+                    List<String> newTags = current.stream().filter(t -> !decision.tags().contains(t)).toList();
+                    if (!newTags.isEmpty()) {
+                        return kept(decision, "tagged " + String.join(", ", newTags) + " while the run went on");
+                    }
+                    List<String> parents = jdbc.sql("SELECT p.digest FROM manifest_reference x JOIN manifest p ON p.id = x.manifest_id"
+                                    + " JOIN repository r ON r.id = p.repository_id WHERE r.name = ? AND x.digest = ?"
+                                    + " AND x.kind = 'manifest'")
+                            .params(decision.repository(), decision.digest()).query(String.class).list().stream()
+                            .filter(p -> !doomed.contains(decision.repository() + "@" + p)).toList();
+                    if (!parents.isEmpty()) {
+                        return kept(decision, "index " + parents.getFirst() + " references it since the decision");
+                    }
+                    artifacts.deleteManifest(repository, Reference.parse(decision.digest()));
+                }
+            }
+        } catch (RegistryException e) {
+            // gone meanwhile (MANIFEST_UNKNOWN) or protected meanwhile (DENIED)
+            log.info("retention skipped {} of {}@{}: {}", decision.action(), repository, decision.digest(), e.getMessage());
+            if (e.code() == ErrorCode.DENIED) {
+                return kept(decision, e.getMessage());
+            }
+        }
+        return decision;
+    }
+
+    private static Decision kept(Decision decision, String why) {
+        return new Decision(decision.repository(), decision.digest(), decision.tags(), Decision.Action.RETAIN, null,
+                "not deleted: " + why);
+    }
+
+    /** Executions of the project, newest first. */
+    public List<Execution> executions(long projectId, int offset, int limit) {
+        return ExecutionHistory.list(jdbc, projectId, offset, limit);
+    }
+
+    public long countExecutions(long projectId) {
+        return jdbc.sql("SELECT count(*) FROM retention_execution WHERE project_id = ?").param(projectId)
+                .query(Long.class).single();
+    }
+
+    /** One execution with its decisions; {@code NAME_UNKNOWN} when the project has no such execution. */
+    public Execution execution(long projectId, long executionId) {
+        return ExecutionHistory.find(jdbc, projectId, executionId).orElseThrow(() -> new RegistryException(
+                ErrorCode.NAME_UNKNOWN, "the project has no retention execution " + executionId, Map.of("field", "id")));
+    }
+}

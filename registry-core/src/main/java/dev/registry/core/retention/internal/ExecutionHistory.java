@@ -1,0 +1,75 @@
+package dev.registry.core.retention.internal;
+
+import dev.registry.core.retention.Decision;
+import dev.registry.core.retention.Execution;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The history's rows: one per execution, one per decision; written once, never changed. */
+public final class ExecutionHistory {
+
+    private ExecutionHistory() {
+    }
+
+    public static long store(JdbcClient jdbc, long projectId, boolean dryRun, String triggeredBy, Instant started,
+                      Instant finished, Execution.Counts counts, List<Decision> decisions) {
+        var key = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO retention_execution (project_id, dry_run, triggered_by, started_at, finished_at,"
+                        + " retained, untagged, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(projectId, dryRun, triggeredBy, started.atOffset(ZoneOffset.UTC), finished.atOffset(ZoneOffset.UTC),
+                        counts.retained(), counts.untagged(), counts.deleted()).update(key, "id");
+        long id = key.getKeyAs(Number.class).longValue();
+        for (Decision d : decisions) {
+            jdbc.sql("INSERT INTO retention_decision (execution_id, repository, digest, tags, action, rule, reason)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .params(id, d.repository(), d.digest(), String.join(",", d.tags()), d.action().name(), d.rule(),
+                            d.reason()).update();
+        }
+        return id;
+    }
+
+    public static List<Execution.RepositoryCounts> perRepository(List<Decision> decisions) {
+        Map<String, List<Decision>> byRepository = new LinkedHashMap<>();
+        decisions.forEach(d -> byRepository.computeIfAbsent(d.repository(), k -> new ArrayList<>()).add(d));
+        return byRepository.entrySet().stream()
+                .map(e -> new Execution.RepositoryCounts(e.getKey(), Execution.Counts.of(e.getValue()))).toList();
+    }
+
+    private static final String SELECT = "SELECT e.id, p.name, e.dry_run, e.triggered_by, e.started_at, e.finished_at,"
+            + " e.retained, e.untagged, e.deleted FROM retention_execution e JOIN project p ON p.id = e.project_id";
+
+    private static Execution summary(java.sql.ResultSet rs) throws java.sql.SQLException {
+        OffsetDateTime finished = rs.getObject(6, OffsetDateTime.class);
+        return new Execution(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                rs.getObject(5, OffsetDateTime.class).toInstant(), finished == null ? null : finished.toInstant(),
+                new Execution.Counts(rs.getInt(7), rs.getInt(8), rs.getInt(9)), List.of(), List.of());
+    }
+
+    public static List<Execution> list(JdbcClient jdbc, long projectId, int offset, int limit) {
+        return jdbc.sql(SELECT + " WHERE e.project_id = ? ORDER BY e.id DESC LIMIT ? OFFSET ?")
+                .params(projectId, limit, offset).query((rs, n) -> summary(rs)).list();
+    }
+
+    public static Optional<Execution> find(JdbcClient jdbc, long projectId, long executionId) {
+        return jdbc.sql(SELECT + " WHERE e.project_id = ? AND e.id = ?").params(projectId, executionId)
+                .query((rs, n) -> summary(rs)).optional().map(e -> {
+                    List<Decision> decisions = jdbc.sql("SELECT repository, digest, tags, action, rule, reason"
+                                    + " FROM retention_decision WHERE execution_id = ? ORDER BY repository, action, digest")
+                            .param(executionId)
+                            .query((rs, n) -> new Decision(rs.getString(1), rs.getString(2),
+                                    rs.getString(3).isEmpty() ? List.of() : Arrays.asList(rs.getString(3).split(",")),
+                                    Decision.Action.valueOf(rs.getString(4)), (Integer) rs.getObject(5), rs.getString(6)))
+                            .list();
+                    return new Execution(e.id(), e.project(), e.dryRun(), e.triggeredBy(), e.startedAt(), e.finishedAt(),
+                            e.counts(), perRepository(decisions), decisions);
+                });
+    }
+}

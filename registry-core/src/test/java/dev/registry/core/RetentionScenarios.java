@@ -1,0 +1,164 @@
+package dev.registry.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registry.core.artifact.MediaTypes;
+import dev.registry.core.artifact.PullTimes;
+import dev.registry.core.artifact.Reference;
+import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.immutability.ImmutabilityService;
+import dev.registry.core.retention.Decision;
+import dev.registry.core.retention.Decision.Action;
+import dev.registry.core.retention.Execution;
+import dev.registry.core.retention.RetentionPolicy;
+import dev.registry.core.retention.RetentionRule;
+import dev.registry.core.retention.Selection;
+import dev.registry.core.retention.Selection.Decoration;
+import dev.registry.core.retention.Selection.PatternKind;
+import dev.registry.storage.Digest;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Retention on a real database: last-pulled times recorded in batches, a dry run that changes
+ * nothing, a run that deletes what the dry run listed, and the history of both.
+ */
+abstract class RetentionScenarios extends DatabaseScenarios {
+
+    @Autowired
+    dev.registry.core.retention.RetentionService retention;
+    @Autowired
+    ImmutabilityService immutability;
+    @Autowired
+    PullTimes pullTimes;
+
+    private long newProject() {
+        String project = "ret-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        return projects.create(project, false, null, "tester", null).id();
+    }
+
+    private String projectName(long id) {
+        return jdbc.queryForObject("SELECT name FROM project WHERE id = ?", String.class, id);
+    }
+
+    private Digest pushImage(RepositoryName repo, String tag, String seed) throws Exception {
+        Blob config = blob("{\"seed\":\"" + seed + "\"}");
+        pushBlob(repo, config);
+        return pushManifest(repo, tag, image(config).bytes()).digest();
+    }
+
+    private static Selection tags(String pattern, boolean untagged) {
+        return new Selection("**", Decoration.INCLUDE, pattern, PatternKind.DOUBLESTAR, Decoration.INCLUDE, untagged);
+    }
+
+    @Test
+    void a_pull_records_the_last_pulled_time_of_the_digest_it_served_once_flushed() throws Exception {
+        RepositoryName repo = new RepositoryName(projectName(newProject()) + "/app");
+        Digest digest = pushImage(repo, "1.0", "pulled");
+
+        artifacts.pulled(repo, "1.0", digest);
+        assertThat(pulledAt(repo, digest)).isZero();
+        pullTimes.flush();
+
+        assertThat(pulledAt(repo, digest)).isOne();
+    }
+
+    private int pulledAt(RepositoryName repo, Digest digest) {
+        return jdbc.queryForObject("SELECT count(*) FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                + " WHERE r.name = ? AND m.digest = ? AND m.pulled_at IS NOT NULL", Integer.class, repo.value(), digest.toString());
+    }
+
+    @Test
+    void a_dry_run_changes_nothing_and_a_run_deletes_exactly_what_it_listed_both_kept_in_the_history() throws Exception {
+        // given 1.0 (immutable, signed), 2.0, 3.0 and an untagged image; the policy keeps the highest version
+        long projectId = newProject();
+        String project = projectName(projectId);
+        RepositoryName repo = new RepositoryName(project + "/team/app");
+        immutability.create(projectId, "**", "1.0", "tester");
+        Digest v1 = pushImage(repo, "1.0", "one");
+        Blob sigConfig = blob("{\"sig\":1}");
+        pushBlob(repo, sigConfig);
+        Digest signature = pushManifest(repo, "sha256-sig", image(sigConfig).artifactType("application/vnd.example.sig")
+                .subject(v1, 100).bytes()).digest();
+        artifacts.deleteManifest(repo, Reference.parse("sha256-sig"));
+        Digest v2 = pushImage(repo, "2.0", "two");
+        Digest v3 = pushImage(repo, "3.0", "three");
+        Digest untagged = pushImage(repo, "scratch", "untagged");
+        artifacts.deleteManifest(repo, Reference.parse("scratch"));
+        retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.HighestSemver(tags("*.*", false), 1))),
+                "tester");
+
+        // when it runs dry
+        Execution dry = retention.execute(projectId, true, "tester");
+
+        // then nothing changed, and every artifact has its decision
+        assertThat(manifestRows(repo)).isEqualTo(5);
+        assertThat(dry.counts()).isEqualTo(new Execution.Counts(3, 0, 2));
+        assertThat(dry.decisions()).filteredOn(d -> d.action() == Action.DELETE).extracting(Decision::digest)
+                .containsExactlyInAnyOrder(v2.toString(), untagged.toString());
+        assertThat(dry.decisions()).filteredOn(d -> d.digest().equals(v1.toString())).singleElement()
+                .extracting(Decision::reason).isEqualTo("immutable tag 1.0");
+        assertThat(dry.decisions()).filteredOn(d -> d.digest().equals(signature.toString())).singleElement()
+                .extracting(Decision::reason).isEqualTo("kept with its subject " + v1);
+
+        // when it runs for real
+        Execution run = retention.execute(projectId, false, "tester");
+
+        // then exactly the listed ones are gone
+        assertThat(run.decisions()).isEqualTo(dry.decisions());
+        assertThat(manifestRows(repo, v2)).isZero();
+        assertThat(manifestRows(repo, untagged)).isZero();
+        assertThat(manifestRows(repo)).isEqualTo(3);
+        assertThat(artifacts.tags(repo, 10, null).items()).containsExactly("1.0", "3.0");
+        assertThat(manifestRows(repo, v3)).isOne();
+
+        // and the history has both, newest first, with per-repository counts and decisions
+        assertThat(retention.executions(projectId, 0, 10)).extracting(Execution::id).containsExactly(run.id(), dry.id());
+        assertThat(retention.countExecutions(projectId)).isEqualTo(2);
+        Execution stored = retention.execution(projectId, dry.id());
+        assertThat(stored.dryRun()).isTrue();
+        assertThat(stored.repositories()).singleElement().satisfies(r -> {
+            assertThat(r.repository()).isEqualTo(repo.value());
+            assertThat(r.counts()).isEqualTo(new Execution.Counts(3, 0, 2));
+        });
+        assertThat(stored.decisions()).containsExactlyInAnyOrderElementsOf(dry.decisions());
+        assertThat(retention.policy(projectId).rules()).hasSize(1);
+    }
+
+    @Test
+    void the_children_of_a_kept_index_stay_and_those_of_a_deleted_one_go() throws Exception {
+        long projectId = newProject();
+        RepositoryName repo = new RepositoryName(projectName(projectId) + "/multi");
+        Digest amd64 = pushImage(repo, "tmp-a", "amd64");
+        Digest arm64 = pushImage(repo, "tmp-b", "arm64");
+        Digest old = pushImage(repo, "tmp-c", "old");
+        for (String tag : List.of("tmp-a", "tmp-b", "tmp-c")) {
+            artifacts.deleteManifest(repo, Reference.parse(tag));
+        }
+        Digest keptIndex = pushIndex(repo, "release", amd64, arm64);
+        Digest droppedIndex = pushIndex(repo, "nightly", old);
+        retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.Always(tags("release", false)))), "tester");
+
+        retention.execute(projectId, false, "tester");
+
+        assertThat(manifestRows(repo, keptIndex)).isOne();
+        assertThat(manifestRows(repo, amd64)).isOne();
+        assertThat(manifestRows(repo, arm64)).isOne();
+        assertThat(manifestRows(repo, droppedIndex)).isZero();
+        assertThat(manifestRows(repo, old)).isZero();
+    }
+
+    private Digest pushIndex(RepositoryName repo, String tag, Digest... children) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[");
+        for (int i = 0; i < children.length; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(MediaTypes.OCI_MANIFEST)
+                    .append("\",\"digest\":\"").append(children[i]).append("\",\"size\":100}");
+        }
+        byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        return artifacts.putManifest(repo, Reference.parse(tag), bytes, MediaTypes.OCI_INDEX).digest();
+    }
+}
