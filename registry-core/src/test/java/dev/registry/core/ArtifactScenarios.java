@@ -37,15 +37,15 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         List<MigrationInfo> applied = List.of(flyway.info().applied());
 
         // then every version was applied successfully, in this run's schema
-        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7", "10");
         assertThat(applied).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(expectedSchema);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
                 + " AND table_name IN ('repository', 'blob', 'repository_blob', 'manifest', 'manifest_reference',"
                 + " 'tag', 'upload_session', 'flyway_schema_history', 'project', 'user_account', 'project_member', 'robot',"
-                + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule', 'shedlock')",
-                Integer.class, expectedSchema)).isEqualTo(18);
+                + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule', 'shedlock', 'job_run')",
+                Integer.class, expectedSchema)).isEqualTo(19);
     }
 
     @Test
