@@ -37,7 +37,8 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         List<MigrationInfo> applied = List.of(flyway.info().applied());
 
         // then every version was applied successfully, in this run's schema
-        assertThat(applied).extracting(m -> m.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(applied).extracting(m -> m.getVersion().getVersion())
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
         assertThat(applied).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(expectedSchema);
@@ -45,8 +46,8 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
                 + " AND table_name IN ('repository', 'blob', 'repository_blob', 'manifest', 'manifest_reference',"
                 + " 'tag', 'upload_session', 'flyway_schema_history', 'project', 'user_account', 'project_member', 'robot',"
                 + " 'robot_permission', 'login_failure', 'signing_key', 'audit_event', 'immutability_rule', 'shedlock',"
-                + " 'project_usage', 'retention_policy', 'retention_execution', 'retention_decision')",
-                Integer.class, expectedSchema)).isEqualTo(22);
+                + " 'project_usage', 'retention_policy', 'retention_execution', 'retention_decision', 'job_run')",
+                Integer.class, expectedSchema)).isEqualTo(23);
     }
 
     @Test

@@ -1,21 +1,20 @@
 package dev.registry.api.config;
 
+import dev.registry.core.job.Job;
+import dev.registry.core.job.JobService;
 import dev.registry.core.upload.UploadService;
-import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Expires idle upload sessions (clients that went away) on a fixed interval, on one replica at a
- * time (the {@code upload-cleanup} job lock, see {@code JobLocks}).
+ * The {@code upload-cleanup} job: cancels upload sessions idle for longer than
+ * {@code registry.uploads.session-timeout} (clients that went away) and removes upload bytes no
+ * session owns. Scheduled every {@code registry.uploads.cleanup-interval} on every replica
+ * ({@link JobSchedules}); {@link JobService} runs it on one at a time and keeps its history.
  */
 @Component
-class UploadCleanup {
+class UploadCleanup implements Job {
 
-    private static final Logger log = LoggerFactory.getLogger(UploadCleanup.class);
+    static final String NAME = "upload-cleanup";
 
     private final UploadService uploads;
     private final RegistryProperties properties;
@@ -25,14 +24,20 @@ class UploadCleanup {
         this.properties = properties;
     }
 
-    @Scheduled(fixedDelayString = "${registry.uploads.cleanup-interval:10m}",
-            initialDelayString = "${registry.uploads.cleanup-interval:10m}")
-    @SchedulerLock(name = "upload-cleanup", lockAtMostFor = "1h", lockAtLeastFor = "1m")
-    public void expireIdleUploads() {
-        try {
-            uploads.expireIdle(properties.uploads().sessionTimeout());
-        } catch (IOException | RuntimeException e) {
-            log.warn("upload clean-up failed; it runs again at the next interval", e);
-        }
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "cancels upload sessions idle for longer than " + properties.uploads().sessionTimeout()
+                + " and removes upload bytes no session owns";
+    }
+
+    @Override
+    public String run(Context context) throws Exception {
+        int expired = uploads.expireIdle(properties.uploads().sessionTimeout());
+        return "cancelled " + expired + " idle upload session(s)";
     }
 }

@@ -3,20 +3,18 @@ package dev.registry.core.job;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
-import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Periodic jobs run once across replicas: a method annotated {@code @SchedulerLock(name = …)}
- * runs only on the replica that holds the job's row in the {@code shedlock} table (ShedLock, an
- * existing engine; no protocol of our own). Lock times use the database's clock, so replicas with
- * skewed clocks still agree. A replica that dies while holding a lock releases it when
- * {@code lockAtMostFor} runs out.
+ * Job locks: a {@link Job} runs only on the replica that holds the job's row in the
+ * {@code shedlock} table (ShedLock's JDBC lock provider, an existing engine; no protocol of our
+ * own), taken by {@link JobService}. Lock times use the database's clock, so replicas with skewed
+ * clocks still agree. A replica that dies while holding a lock releases it when the lock's
+ * at-most time runs out.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableSchedulerLock(defaultLockAtMostFor = "30m")
 public class JobLocks {
 
     @Bean

@@ -33,9 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (audit) are published. What changed between deciding and deleting is re-checked (see
  * {@code carryOut}); the history records what was done, not only what was decided.
  *
- * <p>Scheduled runs: a {@code @Scheduled} method under {@code @SchedulerLock(name = "retention")}
- * (see {@code JobLocks}) calling {@link #execute} for each project with a policy is the hook; no
- * schedule is stored yet.
+ * <p>Scheduled runs: the {@code retention} job ({@link RetentionJob}) calls {@link #execute} for
+ * each project with a policy, under the job mechanism's lock, on {@code registry.retention.schedule}
+ * or by hand through {@code /api/v1/jobs}. Per-project cron expressions are not stored yet.
  */
 @Service
 public class RetentionService {

@@ -1,0 +1,29 @@
+package dev.registry.core.job;
+
+/**
+ * A unit of background work that runs once across replicas (under its job lock) and leaves a
+ * {@link JobRun} in the history. Implementations are Spring beans; {@link JobService} finds them.
+ */
+public interface Job {
+
+    /** Unique, stable, URL-safe: {@code upload-cleanup}. Also the name of its job lock. */
+    String name();
+
+    String description();
+
+    /**
+     * Does the work. Report progress through {@code context} and stop early (returning what was
+     * done) when {@link Context#stopRequested()} turns true. A thrown exception marks the run failed.
+     *
+     * @return a one-line summary for the history
+     */
+    String run(Context context) throws Exception;
+
+    /** What a running job can tell and ask. */
+    interface Context {
+        void progress(String text);
+
+        /** Whether someone asked this run to stop (read from the database: any replica may ask). */
+        boolean stopRequested();
+    }
+}

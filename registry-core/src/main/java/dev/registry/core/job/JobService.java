@@ -1,0 +1,199 @@
+package dev.registry.core.job;
+
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs {@link Job}s once across replicas and keeps their history in {@code job_run}. A run takes
+ * the job's lock in PostgreSQL (ShedLock); when another replica holds it, the run is recorded as
+ * {@code SKIPPED}. Scheduled and manual runs go the same way. Stopping is a flag on the run's row,
+ * so any replica can stop a run that another replica executes.
+ */
+@Service
+public class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+    /** A replica that dies mid-run frees the job's lock after this long. */
+    private static final Duration LOCK_AT_MOST = Duration.ofHours(6);
+    public static final String SCHEDULE = "schedule";
+    public static final String MANUAL = "manual";
+
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final JdbcClient jdbc;
+    private final LockProvider locks;
+    private final String replica;
+
+    public JobService(List<Job> jobs, JdbcClient jdbc, LockProvider locks) {
+        jobs.forEach(job -> this.jobs.put(job.name(), job));
+        this.jdbc = jdbc;
+        this.locks = locks;
+        this.replica = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public List<Job> jobs() {
+        return List.copyOf(jobs.values());
+    }
+
+    public Job require(String name) {
+        Job job = jobs.get(name);
+        if (job == null) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "there is no job " + name + "; jobs: " + jobs.keySet());
+        }
+        return job;
+    }
+
+    /** Runs the job here and now (in the calling thread) unless another replica runs it; returns the finished run. */
+    public JobRun run(String name, String trigger, String triggeredBy) {
+        Job job = require(name);
+        Optional<SimpleLock> lock = lock(name);
+        if (lock.isEmpty()) {
+            return skipped(name, trigger, triggeredBy);
+        }
+        long id = insert(name, trigger, triggeredBy, JobRun.State.RUNNING);
+        execute(job, id, lock.get());
+        return require(id);
+    }
+
+    /**
+     * Starts the job in a new (virtual) thread unless another replica runs it, and returns its run
+     * at once ({@code RUNNING}, or {@code SKIPPED}); follow it with {@link #require(long)}.
+     */
+    public JobRun start(String name, String triggeredBy) {
+        Job job = require(name);
+        Optional<SimpleLock> lock = lock(name);
+        if (lock.isEmpty()) {
+            return skipped(name, MANUAL, triggeredBy);
+        }
+        long id = insert(name, MANUAL, triggeredBy, JobRun.State.RUNNING);
+        Thread.ofVirtual().name("job-" + name + "-" + id).start(() -> execute(job, id, lock.get()));
+        return require(id);
+    }
+
+    private Optional<SimpleLock> lock(String name) {
+        return locks.lock(new LockConfiguration(Instant.now(), name, LOCK_AT_MOST, Duration.ZERO));
+    }
+
+    /** A skipped scheduled run is not kept (every replica's schedule fires); a skipped manual run is. */
+    private JobRun skipped(String name, String trigger, String triggeredBy) {
+        if (SCHEDULE.equals(trigger)) {
+            Instant now = Instant.now();
+            return new JobRun(0, name, trigger, triggeredBy, JobRun.State.SKIPPED, null, "another replica runs " + name + " now",
+                    replica, false, now, now);
+        }
+        long id = insert(name, trigger, triggeredBy, JobRun.State.SKIPPED);
+        finish(id, JobRun.State.SKIPPED, "another replica runs " + name + " now");
+        return require(id);
+    }
+
+    /** Runs the job for run {@code id} and records how it ended; releases the lock whatever happens. */
+    private void execute(Job job, long id, SimpleLock lock) {
+        try {
+            String summary = job.run(new Job.Context() {
+                @Override
+                public void progress(String text) {
+                    jdbc.sql("UPDATE job_run SET progress = ? WHERE id = ?").params(truncate(text, 1024), id).update();
+                }
+
+                @Override
+                public boolean stopRequested() {
+                    return JobService.this.stopRequested(id);
+                }
+            });
+            finish(id, stopRequested(id) ? JobRun.State.STOPPED : JobRun.State.SUCCEEDED, summary);
+        } catch (Exception e) {
+            log.warn("job {} failed", job.name(), e);
+            finish(id, JobRun.State.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean stopRequested(long id) {
+        return jdbc.sql("SELECT stop_requested FROM job_run WHERE id = ?").param(id).query(Boolean.class).single();
+    }
+
+    /** Asks a running run to stop; it stops at its next check. {@code CONFLICT} when it is not running. */
+    public JobRun requestStop(long runId) {
+        JobRun run = require(runId);
+        if (run.state() != JobRun.State.RUNNING) {
+            throw new RegistryException(ErrorCode.CONFLICT, "run " + runId + " of " + run.job() + " is " + run.state().name().toLowerCase()
+                    + ", not running");
+        }
+        jdbc.sql("UPDATE job_run SET stop_requested = TRUE WHERE id = ?").param(runId).update();
+        return require(runId);
+    }
+
+    public JobRun require(long runId) {
+        return jdbc.sql(SELECT + " WHERE id = ?").param(runId).query(JobService::map).optional()
+                .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "there is no job run " + runId));
+    }
+
+    /** Runs of a job, newest first. */
+    public List<JobRun> runs(String name, int offset, int limit) {
+        require(name);
+        return jdbc.sql(SELECT + " WHERE job_name = ? ORDER BY id DESC LIMIT ? OFFSET ?").params(name, limit, offset)
+                .query(JobService::map).list();
+    }
+
+    public long countRuns(String name) {
+        return jdbc.sql("SELECT count(*) FROM job_run WHERE job_name = ?").param(name).query(Long.class).single();
+    }
+
+    public Optional<JobRun> latest(String name) {
+        return jdbc.sql(SELECT + " WHERE job_name = ? ORDER BY id DESC LIMIT 1").param(name).query(JobService::map).optional();
+    }
+
+    private static final String SELECT = "SELECT id, job_name, run_trigger, triggered_by, state, progress, summary, replica,"
+            + " stop_requested, started_at, finished_at FROM job_run";
+
+    private static JobRun map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        OffsetDateTime finished = rs.getObject(11, OffsetDateTime.class);
+        return new JobRun(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), JobRun.State.valueOf(rs.getString(5)),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getObject(10, OffsetDateTime.class).toInstant(),
+                finished == null ? null : finished.toInstant());
+    }
+
+    private long insert(String name, String trigger, String triggeredBy, JobRun.State state) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        var key = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO job_run (job_name, run_trigger, triggered_by, state, replica, stop_requested, started_at)"
+                        + " VALUES (?, ?, ?, ?, ?, FALSE, ?)")
+                .params(name, trigger, triggeredBy, state.name(), replica, now).update(key, "id");
+        return key.getKeyAs(Number.class) != null ? key.getKeyAs(Number.class).longValue()
+                : ((Number) key.getKeys().get("id")).longValue();
+    }
+
+    private void finish(long id, JobRun.State state, String summary) {
+        jdbc.sql("UPDATE job_run SET state = ?, summary = ?, finished_at = ? WHERE id = ?")
+                .params(state.name(), truncate(summary, 4096), OffsetDateTime.now(ZoneOffset.UTC), id).update();
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "replica";
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.registry.core.retention;
+
+import dev.registry.core.job.Job;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code retention} job: runs every project's retention policy for real, one project after
+ * the other, through the job mechanism (one replica at a time, history in {@code job_run}; each
+ * project's execution also lands in its own retention history). Started by hand through
+ * {@code /api/v1/jobs/retention/runs}, or by {@code registry.retention.schedule} (a cron
+ * expression; off by default). A stop request ends it between projects.
+ */
+@Component
+public class RetentionJob implements Job {
+
+    public static final String NAME = "retention";
+
+    private final RetentionService retention;
+    private final JdbcClient jdbc;
+
+    public RetentionJob(RetentionService retention, JdbcClient jdbc) {
+        this.retention = retention;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "runs every project's tag retention policy (not a dry run)";
+    }
+
+    @Override
+    public String run(Context context) {
+        List<Long> projects = jdbc.sql("SELECT project_id FROM retention_policy ORDER BY project_id").query(Long.class).list();
+        int done = 0;
+        int untagged = 0;
+        int deleted = 0;
+        for (long projectId : projects) {
+            if (context.stopRequested()) {
+                break;
+            }
+            Execution execution = retention.execute(projectId, false, "schedule");
+            untagged += execution.counts().untagged();
+            deleted += execution.counts().deleted();
+            done++;
+            context.progress(done + " of " + projects.size() + " projects");
+        }
+        return done + " of " + projects.size() + " project policies run: " + untagged + " artifacts untagged, "
+                + deleted + " deleted";
+    }
+}
