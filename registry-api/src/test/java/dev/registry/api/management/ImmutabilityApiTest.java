@@ -50,6 +50,12 @@ class ImmutabilityApiTest extends ManagementTestBase {
         // and once the rule is gone, v1 moves
         expect(maintainer.send("DELETE", rules + "/" + rule.get("id").asLong()), 204);
         expect(admin.pushManifest(repo, "v1", TestImages.OCI_MANIFEST, second), 201);
+
+        // and the audit log has both changes of the project's rules, by the maintainer
+        audit.flush();
+        String log = expect(admin.send("GET", "/api/v1/projects/" + fixture.project + "/audit?page_size=100"), 200).body();
+        assertThat(log).contains("added immutability rule " + rule.get("id").asLong())
+                .contains("removed immutability rule " + rule.get("id").asLong());
     }
 
     @Test

@@ -1,15 +1,18 @@
 package dev.registry.core.immutability;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.RepositoryName;
 import dev.registry.core.artifact.TagGuard;
+import dev.registry.core.project.ProjectUpdated;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,9 +30,11 @@ public class ImmutabilityService implements TagGuard {
     public static final int MAX_RULES = 15;
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    public ImmutabilityService(JdbcClient jdbc) {
+    public ImmutabilityService(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     public List<ImmutabilityRule> rules(String project) {
@@ -57,7 +62,9 @@ public class ImmutabilityService implements TagGuard {
         long id = jdbc.sql("SELECT max(id) FROM immutability_rule WHERE project_id = ? AND repository_pattern = ?"
                         + " AND tag_pattern = ?").params(projectId, repositoryPattern, tagPattern).query(Long.class).single();
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
-        return new ImmutabilityRule(id, project, repositoryPattern, tagPattern, createdBy, now);
+        ImmutabilityRule rule = new ImmutabilityRule(id, project, repositoryPattern, tagPattern, createdBy, now);
+        events.publishEvent(new ProjectUpdated(Actor.current(), project, "added " + rule.describe()));
+        return rule;
     }
 
     @Transactional
@@ -66,6 +73,8 @@ public class ImmutabilityService implements TagGuard {
             throw new RegistryException(ErrorCode.NAME_UNKNOWN, "the project has no immutability rule " + ruleId,
                     Map.of("field", "id"));
         }
+        String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
+        events.publishEvent(new ProjectUpdated(Actor.current(), project, "removed immutability rule " + ruleId));
     }
 
     /** The first rule protecting {@code tag} in {@code repository}, if any. */

@@ -1,5 +1,7 @@
 package dev.registry.core.retention;
 
+import dev.registry.core.Actor;
+import dev.registry.core.project.ProjectUpdated;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.ArtifactService;
@@ -19,6 +21,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.ObjectMapper;
@@ -46,11 +49,14 @@ public class RetentionService {
     private final JdbcClient jdbc;
     private final ArtifactService artifacts;
     private final ImmutabilityService immutability;
+    private final ApplicationEventPublisher events;
 
-    public RetentionService(JdbcClient jdbc, ArtifactService artifacts, ImmutabilityService immutability) {
+    public RetentionService(JdbcClient jdbc, ArtifactService artifacts, ImmutabilityService immutability,
+                            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.artifacts = artifacts;
         this.immutability = immutability;
+        this.events = events;
     }
 
     /** The project's policy; an empty one when none was set. */
@@ -70,6 +76,8 @@ public class RetentionService {
             jdbc.sql("INSERT INTO retention_policy (project_id, rules, updated_by, updated_at) VALUES (?, ?, ?, ?)")
                     .params(projectId, json, updatedBy, now).update();
         }
+        String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
+        events.publishEvent(new ProjectUpdated(Actor.current(), project, "retention policy set: " + policy.rules().size() + " rule(s)"));
         return policy;
     }
 
