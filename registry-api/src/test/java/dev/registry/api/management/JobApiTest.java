@@ -60,4 +60,29 @@ class JobApiTest extends ManagementTestBase {
         assertThat(run.get("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(run.get("summary").asString()).contains("project policies run");
     }
+
+    @Test
+    void the_quota_recalculation_job_repairs_a_drifted_usage_figure_and_names_the_project() throws Exception {
+        // given a project whose live usage figure was changed behind the services' back
+        String project = unique("drift");
+        expect(send(admin, "POST", "/api/v1/projects", "{\"name\":\"" + project + "\"}"), 201);
+        admin.pushBlob(project + "/app", "some bytes".getBytes());
+        long live = json(expect(admin.send("GET", "/api/v1/projects/" + project + "/usage"), 200)).get("usedBytes").asLong();
+        jdbc.update("UPDATE project_usage SET used_bytes = used_bytes + 999 WHERE project_id = (SELECT id FROM project WHERE name = ?)",
+                project);
+
+        // when the job runs
+        var started = json(expect(admin.send("POST", "/api/v1/jobs/quota-recalculation/runs"), 202));
+        JsonNode run = started;
+        for (int i = 0; i < 200 && run.get("state").asString().equals("RUNNING"); i++) {
+            Thread.sleep(50);
+            run = json(expect(admin.send("GET", "/api/v1/jobs/quota-recalculation/runs/" + started.get("id").asLong()), 200));
+        }
+
+        // then the figure is back to what the tables say, and the run names the project
+        assertThat(run.get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("summary").asString()).contains(project + " " + (live + 999) + " -> " + live);
+        assertThat(json(expect(admin.send("GET", "/api/v1/projects/" + project + "/usage"), 200)).get("usedBytes").asLong())
+                .isEqualTo(live);
+    }
 }
