@@ -42,7 +42,8 @@ public class Challenges {
             return policy.realm();
         }
         String host = request.getHeader("Host");
-        if (host == null || host.isBlank()) {
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-:\\[\\]]+")) {
+            // no Host, or one that could break out of the quoted realm: the server's own name
             host = request.getServerName() + ":" + request.getServerPort();
         }
         return request.getScheme() + "://" + host + TOKEN_PATH;
