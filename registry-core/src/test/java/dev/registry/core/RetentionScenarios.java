@@ -30,6 +30,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 abstract class RetentionScenarios extends DatabaseScenarios {
 
     @Autowired
+    net.javacrumbs.shedlock.core.LockProvider locks;
+    @Autowired
     dev.registry.core.retention.RetentionService retention;
     @Autowired
     ImmutabilityService immutability;
@@ -160,5 +162,20 @@ abstract class RetentionScenarios extends DatabaseScenarios {
         }
         byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         return artifacts.putManifest(repo, Reference.parse(tag), bytes, MediaTypes.OCI_INDEX).digest();
+    }
+
+    @Test
+    void a_second_real_run_of_a_project_is_refused_while_one_holds_its_lock_and_a_dry_run_is_not() {
+        long projectId = newProject();
+        var held = locks.lock(new net.javacrumbs.shedlock.core.LockConfiguration(java.time.Instant.now(),
+                "retention-project-" + projectId, java.time.Duration.ofMinutes(1), java.time.Duration.ZERO)).orElseThrow();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> retention.execute(projectId, false, "tester"))
+                    .isInstanceOf(RegistryException.class).hasMessageContaining("in progress");
+            assertThat(retention.execute(projectId, true, "tester").dryRun()).isTrue();
+        } finally {
+            held.unlock();
+        }
+        assertThat(retention.execute(projectId, false, "tester").dryRun()).isFalse();
     }
 }

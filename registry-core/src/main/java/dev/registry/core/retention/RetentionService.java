@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -50,9 +53,11 @@ public class RetentionService {
     private final ArtifactService artifacts;
     private final ImmutabilityService immutability;
     private final ApplicationEventPublisher events;
+    private final LockProvider locks;
 
     public RetentionService(JdbcClient jdbc, ArtifactService artifacts, ImmutabilityService immutability,
-                            ApplicationEventPublisher events) {
+                            ApplicationEventPublisher events, LockProvider locks) {
+        this.locks = locks;
         this.jdbc = jdbc;
         this.artifacts = artifacts;
         this.immutability = immutability;
@@ -81,8 +86,26 @@ public class RetentionService {
         return policy;
     }
 
-    /** Runs the project's policy now; a dry run only records what would happen. */
+    /**
+     * Runs the project's policy now; a dry run only records what would happen. A real run holds
+     * the project's retention lock (in PostgreSQL, so across replicas): a second real run of the
+     * same project meanwhile is refused with {@code CONFLICT}.
+     */
     public Execution execute(long projectId, boolean dryRun, String triggeredBy) {
+        if (dryRun) {
+            return decideAndRecord(projectId, true, triggeredBy);
+        }
+        SimpleLock lock = locks.lock(new LockConfiguration(Instant.now(), "retention-project-" + projectId,
+                java.time.Duration.ofHours(6), java.time.Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
+                "a retention run of this project is in progress; try again when it has finished"));
+        try {
+            return decideAndRecord(projectId, false, triggeredBy);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Execution decideAndRecord(long projectId, boolean dryRun, String triggeredBy) {
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
         RetentionPolicy policy = policy(projectId);
         Instant started = Instant.now();
