@@ -112,4 +112,33 @@ abstract class AuditScenarios extends DatabaseScenarios {
         assertThat(second).extracting(AuditEvent::resource).containsExactly("r1");
         assertThat(first.get(0).occurredAt()).isEqualTo(start.plus(3, ChronoUnit.HOURS));
     }
+
+    @Test
+    void the_prune_job_deletes_entries_older_than_the_kept_period_and_keeps_the_rest() {
+        // given entries of one project from 400 days, 10 days and one minute ago
+        String project = "prune-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+        for (long minutesAgo : new long[] {400L * 24 * 60, 10L * 24 * 60, 1}) {
+            jdbc.update("INSERT INTO audit_event (occurred_at, actor_name, actor_kind, project, resource, operation, count)"
+                            + " VALUES (?, 'admin', 'user', ?, ?, 'update', 1)",
+                    java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(minutesAgo), project, project);
+        }
+        var job = new dev.registry.core.audit.AuditPruneJob(
+                org.springframework.jdbc.core.simple.JdbcClient.create(jdbc), java.time.Duration.ofDays(365));
+
+        // when the job runs
+        String summary = job.run(new dev.registry.core.job.Job.Context() {
+            @Override
+            public void progress(String text) {
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
+        });
+
+        // then only the entry from 400 days ago is gone
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE project = ?", Long.class, project)).isEqualTo(2);
+        assertThat(summary).contains("deleted");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.registry.api.config;
 
+import dev.registry.core.audit.AuditPruneJob;
 import dev.registry.core.job.JobService;
 import dev.registry.core.retention.RetentionJob;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,5 +26,11 @@ class JobSchedules {
     @Scheduled(cron = "${registry.retention.schedule:-}")
     void retention() {
         jobs.run(RetentionJob.NAME, JobService.SCHEDULE, "system");
+    }
+
+    /** {@code registry.audit.prune-schedule}: when old audit entries go (default: daily at 04:00). */
+    @Scheduled(cron = "${registry.audit.prune-schedule:0 0 4 * * *}")
+    void auditPrune() {
+        jobs.run(AuditPruneJob.NAME, JobService.SCHEDULE, "system");
     }
 }
