@@ -7,11 +7,10 @@ import dev.registry.core.access.internal.RobotEntity;
 import dev.registry.core.access.internal.RobotEntityRepository;
 import dev.registry.core.access.internal.UserEntity;
 import dev.registry.core.access.internal.UserEntityRepository;
+import dev.registry.storage.Digest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,9 +79,7 @@ public class CredentialService {
 
     private Principal authenticateRobot(String name, String secret, String address) {
         Optional<RobotEntity> found = robots.findByName(name);
-        boolean matches = found.isPresent() && MessageDigest.isEqual(
-                found.get().getSecretHash().getBytes(StandardCharsets.US_ASCII),
-                RobotService.hash(secret).getBytes(StandardCharsets.US_ASCII));
+        boolean matches = found.isPresent() && RobotService.matches(found.get().getSecretHash(), secret);
         if (!matches) {
             throttle.check(name, address);
             throttle.failed(name, address);
@@ -153,14 +150,7 @@ public class CredentialService {
     }
 
     private static String cacheKey(String username, String password) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(username.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            return HexFormat.of().formatHex(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digest.sha256((username + '\0' + password).getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     private static RegistryException wrong() {

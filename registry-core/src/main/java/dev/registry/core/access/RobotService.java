@@ -7,16 +7,15 @@ import dev.registry.core.access.internal.RobotEntity;
 import dev.registry.core.access.internal.RobotEntityRepository;
 import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
+import dev.registry.storage.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +123,12 @@ public class RobotService {
     /** Whether {@code secret} is the robot's current secret (compared in constant time). */
     @Transactional(readOnly = true)
     public boolean secretMatches(long id, String secret) {
-        return secret != null && MessageDigest.isEqual(entity(id).getSecretHash().getBytes(StandardCharsets.US_ASCII),
+        return matches(entity(id).getSecretHash(), secret);
+    }
+
+    /** Whether {@code secret} hashes to {@code storedHash}, compared in constant time. */
+    static boolean matches(String storedHash, String secret) {
+        return secret != null && MessageDigest.isEqual(storedHash.getBytes(StandardCharsets.US_ASCII),
                 hash(secret).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -192,11 +196,7 @@ public class RobotService {
 
     /** The SHA-256 of a secret, as stored. */
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digest.sha256(secret.getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     private Map<String, Set<Action>> checkPermissions(Spec spec) {
