@@ -128,6 +128,16 @@ abstract class AuditScenarios extends DatabaseScenarios {
         // when the job runs
         String summary = job.run(new dev.registry.core.job.Job.Context() {
             @Override
+            public long runId() {
+                return 0;
+            }
+
+            @Override
+            public java.util.Map<String, String> parameters() {
+                return java.util.Map.of();
+            }
+
+            @Override
             public void progress(String text) {
             }
 

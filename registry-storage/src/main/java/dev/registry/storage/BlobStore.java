@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -44,6 +45,16 @@ public interface BlobStore {
 
     /** Deletes a blob's bytes. Idempotent: returns false when there was nothing to delete. */
     boolean delete(Digest digest) throws IOException;
+
+    /**
+     * Deletes the bytes of several blobs (garbage collection's batches). Idempotent: missing blobs
+     * are fine. Stores with a bulk delete override it.
+     */
+    default void deleteAll(Collection<Digest> digests) throws IOException {
+        for (Digest digest : digests) {
+            delete(digest);
+        }
+    }
 
     /** Visits every verified blob (for garbage collection). */
     void walk(Consumer<BlobInfo> visitor) throws IOException;

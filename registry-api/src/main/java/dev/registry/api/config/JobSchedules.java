@@ -1,6 +1,7 @@
 package dev.registry.api.config;
 
 import dev.registry.core.audit.AuditPruneJob;
+import dev.registry.core.gc.GcService;
 import dev.registry.core.job.JobService;
 import dev.registry.core.retention.RetentionJob;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -11,9 +12,11 @@ import org.springframework.stereotype.Component;
 class JobSchedules {
 
     private final JobService jobs;
+    private final GcService gc;
 
-    JobSchedules(JobService jobs) {
+    JobSchedules(JobService jobs, GcService gc) {
         this.jobs = jobs;
+        this.gc = gc;
     }
 
     @Scheduled(fixedDelayString = "${registry.uploads.cleanup-interval:10m}",
@@ -26,6 +29,17 @@ class JobSchedules {
     @Scheduled(cron = "${registry.retention.schedule:-}")
     void retention() {
         jobs.run(RetentionJob.NAME, JobService.SCHEDULE, "system");
+    }
+
+    /**
+     * Garbage collection's schedule lives in the database ({@code PUT /api/v1/gc/schedule}); every
+     * replica looks every {@code registry.gc.schedule-check} whether it is due, and the replica
+     * that claims the fire runs it.
+     */
+    @Scheduled(fixedDelayString = "${registry.gc.schedule-check:30s}", initialDelayString = "${registry.gc.schedule-check:30s}")
+    void gc() {
+        gc.claimScheduledRun(java.time.Instant.now())
+                .ifPresent(parameters -> jobs.run(GcService.JOB, JobService.SCHEDULE, "system", parameters));
     }
 
     /** {@code registry.audit.prune-schedule}: when old audit entries go (default: daily at 04:00). */

@@ -52,7 +52,8 @@ class BlobController {
     void head(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
               HttpServletResponse response) {
         Digest d = Reference.parseDigest(digest);
-        long size = blobs.requireLinked(name, d);
+        // a HEAD is how clients decide to skip an upload: it restarts the grace of a GC candidate
+        long size = blobs.confirmLinked(name, d);
         contentHeaders(response, d);
         response.setContentLengthLong(size);
     }

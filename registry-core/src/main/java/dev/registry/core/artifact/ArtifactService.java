@@ -11,7 +11,10 @@ import dev.registry.core.artifact.internal.RepositoryEntityRepository;
 import dev.registry.core.artifact.internal.Retry;
 import dev.registry.core.artifact.internal.TagEntityRepository;
 import dev.registry.core.artifact.internal.BlobEntityRepository;
+import dev.registry.core.artifact.internal.RowLocks;
 import dev.registry.core.artifact.internal.UnsharedBlobs;
+import dev.registry.core.gc.GcPolicy;
+import dev.registry.core.gc.ReviewQueue;
 import dev.registry.core.quota.QuotaLedger;
 import dev.registry.storage.Digest;
 import java.time.Instant;
@@ -21,8 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
+import java.time.Duration;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,6 +47,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Every change keeps the project's storage usage ({@link QuotaLedger}) in the same transaction,
  * taking the project's usage lock first: a push that would exceed the quota is refused with
  * {@code DENIED} and stores nothing, and a deletion frees its share at once.
+ *
+ * <p>Every change that may leave something unreferenced queues it for online garbage collection
+ * ({@link ReviewQueue}) in the same transaction: a manifest pushed without a tag, the manifest a
+ * tag left, a deleted manifest's blobs, children and referrers, a deleted repository's blobs. A
+ * manifest push holds the blobs it references with a shared row lock while it checks their
+ * links, so a collection deleting one of them either waits for the push or is waited for (and the
+ * push then answers {@code MANIFEST_BLOB_UNKNOWN}).
  */
 @Service
 public class ArtifactService {
@@ -60,11 +73,19 @@ public class ArtifactService {
     private final TagGuard guard;
     private final QuotaLedger quota;
     private final UnsharedBlobs unshared;
+    private final ReviewQueue review;
+    private final RowLocks locks;
+    private final JdbcClient jdbc;
+    private final Duration grace;
 
     public ArtifactService(ManifestParser parser, Repositories repositories, RepositoryEntityRepository repositoryEntities,
                            ManifestEntityRepository manifests, TagEntityRepository tags, BlobEntityRepository blobs,
                            TransactionTemplate tx, ApplicationEventPublisher events, TagGuard guard, QuotaLedger quota,
-                           UnsharedBlobs unshared) {
+                           UnsharedBlobs unshared, ReviewQueue review, RowLocks locks, JdbcClient jdbc, GcPolicy gc) {
+        this.review = review;
+        this.locks = locks;
+        this.jdbc = jdbc;
+        this.grace = gc.grace();
         this.guard = guard;
         this.quota = quota;
         this.unshared = unshared;
@@ -111,13 +132,18 @@ public class ArtifactService {
         long repositoryId = repositories.ensure(name);
         requireReferencedContent(repositoryId, parsed);
         Instant now = Instant.now();
-        if (manifests.findId(repositoryId, digest.toString()).isEmpty()) {
+        boolean isNew = manifests.findId(repositoryId, digest.toString()).isEmpty();
+        if (isNew) {
             quota.manifestAdding(project, content.length);
         }
         manifests.insertIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), parsed.artifactType(),
                 content.length, content, parsed.subject() == null ? null : parsed.subject().digest().toString(),
                 parsed.annotations(), now);
         long manifestId = manifests.findId(repositoryId, digest.toString()).orElseThrow();
+        if (isNew && !reference.isTag()) {
+            // pushed by digest: an index child or a referrer, kept by what it hangs on, else untagged garbage
+            review.manifest(manifestId, now.plus(grace), "pushed-by-digest");
+        }
         for (Descriptor blob : parsed.blobs()) {
             manifests.addReference(manifestId, "blob", blob.digest().toString());
         }
@@ -128,6 +154,7 @@ public class ArtifactService {
             Optional<Long> current = tags.findManifestId(repositoryId, reference.tag());
             if (current.isPresent() && current.get() != manifestId) {
                 guard.checkMayChange(name, reference.tag());
+                review.manifest(current.get(), now, "tag-moved");
             }
         }
         if (reference.isTag() && tags.point(repositoryId, reference.tag(), manifestId, now) == 0
@@ -142,6 +169,9 @@ public class ArtifactService {
         Set<String> wantedBlobs = parsed.blobs().stream().filter(d -> !d.foreign())
                 .map(d -> d.digest().toString()).collect(Collectors.toCollection(HashSet::new));
         if (!wantedBlobs.isEmpty()) {
+            // held until commit: garbage collection cannot delete them between this check and the references
+            jdbc.sql("SELECT digest FROM blob WHERE digest IN (:digests) ORDER BY digest" + locks.share())
+                    .param("digests", wantedBlobs).query(String.class).list();
             wantedBlobs.removeAll(blobs.linkedAmong(repositoryId, wantedBlobs));
             if (!wantedBlobs.isEmpty()) {
                 throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN,
@@ -186,27 +216,74 @@ public class ArtifactService {
             long repositoryId = repositories.require(name);
             if (reference.isTag()) {
                 guard.checkMayChange(name, reference.tag());
-                if (tags.deleteByName(repositoryId, reference.tag()) == 0) {
+                Optional<Long> tagged = tags.findManifestId(repositoryId, reference.tag());
+                if (tagged.isEmpty() || tags.deleteByName(repositoryId, reference.tag()) == 0) {
                     throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name);
                 }
+                review.manifest(tagged.get(), Instant.now(), "untagged");
                 events.publishEvent(new TagDeleted(Actor.current(), name, reference.tag()));
                 return;
             }
             long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
             tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(name, tag));
-            List<UnsharedBlobs.Blob> freed = unshared.referencedOnlyBy(repositoryId, manifestId);
-            long size = unshared.manifestSize(manifestId);
-            tags.deleteByManifest(manifestId);
-            manifests.deleteById(manifestId);
-            manifests.flush();
-            quota.manifestRemoved(project, size);
-            for (UnsharedBlobs.Blob blob : freed) {
-                blobs.unlink(repositoryId, blob.digest());
-                quota.blobUnlinked(project, blob.digest(), blob.size());
-            }
-            events.publishEvent(new ArtifactDeleted(Actor.current(), name, reference.digest()));
+            delete(name, project, repositoryId, manifestId, reference.digest());
         });
+    }
+
+    /** Deletes a manifest and its tags, frees its share of the usage and queues what it leaves behind. */
+    private long delete(RepositoryName name, QuotaLedger.Held project, long repositoryId, long manifestId, Digest digest) {
+        List<UnsharedBlobs.Blob> freed = unshared.referencedOnlyBy(repositoryId, manifestId);
+        List<Long> dependents = unshared.dependents(repositoryId, manifestId);
+        long size = unshared.manifestSize(manifestId);
+        tags.deleteByManifest(manifestId);
+        manifests.deleteById(manifestId);
+        manifests.flush();
+        quota.manifestRemoved(project, size);
+        Instant now = Instant.now();
+        for (UnsharedBlobs.Blob blob : freed) {
+            blobs.unlink(repositoryId, blob.digest());
+            quota.blobUnlinked(project, blob.digest(), blob.size());
+            review.blob(blob.digest(), now, "manifest-deleted");
+        }
+        dependents.stream().filter(id -> id != manifestId).forEach(id -> review.manifest(id, now, "subject-deleted"));
+        events.publishEvent(new ArtifactDeleted(Actor.current(), name, digest));
+        return size;
+    }
+
+    /** A manifest as garbage collection sees it. */
+    public record StoredManifest(long id, RepositoryName repository, long repositoryId, Digest digest) {
+    }
+
+    /**
+     * For garbage collection: deletes the untagged manifest {@code manifestId} (and what it frees,
+     * as {@link #deleteManifest} by digest does) when {@code unreferenced} still holds once the
+     * project's lock is taken, so no push or tag change of the project runs between the decision
+     * and the deletion. Publishes {@link ArtifactDeleted} for the audit log.
+     *
+     * @return the deleted manifest, or empty when it was gone, tagged, or {@code unreferenced} kept it
+     */
+    public Optional<StoredManifest> deleteIfUnreferenced(long manifestId, LongPredicate unreferenced) {
+        return tx.execute(status -> {
+            Optional<StoredManifest> found = storedManifest(manifestId);
+            if (found.isEmpty()) {
+                return Optional.<StoredManifest>empty();
+            }
+            StoredManifest m = found.get();
+            QuotaLedger.Held project = quota.lock(m.repository().project());
+            if (storedManifest(manifestId).isEmpty() || !tags.namesOf(manifestId).isEmpty() || !unreferenced.test(manifestId)) {
+                return Optional.<StoredManifest>empty();
+            }
+            delete(m.repository(), project, m.repositoryId(), manifestId, m.digest());
+            return Optional.of(m);
+        });
+    }
+
+    private Optional<StoredManifest> storedManifest(long manifestId) {
+        return jdbc.sql("SELECT m.id, r.name, r.id, m.digest FROM manifest m JOIN repository r ON r.id = m.repository_id WHERE m.id = ?")
+                .param(manifestId)
+                .query((rs, n) -> new StoredManifest(rs.getLong(1), new RepositoryName(rs.getString(2)), rs.getLong(3),
+                        Digest.parse(rs.getString(4)))).optional();
     }
 
     /**
@@ -220,6 +297,7 @@ public class ArtifactService {
             long repositoryId = repositories.require(name);
             long artifacts = manifests.countByRepositoryId(repositoryId);
             tags.namesIn(repositoryId).forEach(tag -> guard.checkMayChange(name, tag));
+            review.blobsLinkedIn(repositoryId, Instant.now(), "repository-deleted");
             repositoryEntities.deleteById(repositoryId); // manifests, tags, links and sessions cascade in the database
             repositoryEntities.flush();
             quota.recount(project);

@@ -1,5 +1,7 @@
 package dev.registry.core.job;
 
+import java.util.Map;
+
 /**
  * A unit of background work that runs once across replicas (under its job lock) and leaves a
  * {@link JobRun} in the history. Implementations are Spring beans; {@link JobService} finds them.
@@ -21,6 +23,12 @@ public interface Job {
 
     /** What a running job can tell and ask. */
     interface Context {
+        /** The id of this run in the history ({@link JobRun#id()}). */
+        long runId();
+
+        /** What the run was started with (empty for a plain run): each job documents the names it reads. */
+        Map<String, String> parameters();
+
         void progress(String text);
 
         /** Whether someone asked this run to stop (read from the database: any replica may ask). */

@@ -61,13 +61,18 @@ public class JobService {
 
     /** Runs the job here and now (in the calling thread) unless another replica runs it; returns the finished run. */
     public JobRun run(String name, String trigger, String triggeredBy) {
+        return run(name, trigger, triggeredBy, Map.of());
+    }
+
+    /** {@link #run(String, String, String)} with parameters for the job ({@link Job.Context#parameters}). */
+    public JobRun run(String name, String trigger, String triggeredBy, Map<String, String> parameters) {
         Job job = require(name);
         Optional<SimpleLock> lock = lock(name);
         if (lock.isEmpty()) {
-            return skipped(name, trigger, triggeredBy);
+            return skipped(name, trigger, triggeredBy, parameters);
         }
-        long id = insert(name, trigger, triggeredBy, JobRun.State.RUNNING);
-        execute(job, id, lock.get());
+        long id = insert(name, trigger, triggeredBy, JobRun.State.RUNNING, parameters);
+        execute(job, id, lock.get(), parameters);
         return require(id);
     }
 
@@ -76,13 +81,18 @@ public class JobService {
      * at once ({@code RUNNING}, or {@code SKIPPED}); follow it with {@link #require(long)}.
      */
     public JobRun start(String name, String triggeredBy) {
+        return start(name, triggeredBy, Map.of());
+    }
+
+    /** {@link #start(String, String)} with parameters for the job ({@link Job.Context#parameters}). */
+    public JobRun start(String name, String triggeredBy, Map<String, String> parameters) {
         Job job = require(name);
         Optional<SimpleLock> lock = lock(name);
         if (lock.isEmpty()) {
-            return skipped(name, MANUAL, triggeredBy);
+            return skipped(name, MANUAL, triggeredBy, parameters);
         }
-        long id = insert(name, MANUAL, triggeredBy, JobRun.State.RUNNING);
-        Thread.ofVirtual().name("job-" + name + "-" + id).start(() -> execute(job, id, lock.get()));
+        long id = insert(name, MANUAL, triggeredBy, JobRun.State.RUNNING, parameters);
+        Thread.ofVirtual().name("job-" + name + "-" + id).start(() -> execute(job, id, lock.get(), parameters));
         return require(id);
     }
 
@@ -91,21 +101,31 @@ public class JobService {
     }
 
     /** A skipped scheduled run is not kept (every replica's schedule fires); a skipped manual run is. */
-    private JobRun skipped(String name, String trigger, String triggeredBy) {
+    private JobRun skipped(String name, String trigger, String triggeredBy, Map<String, String> parameters) {
         if (SCHEDULE.equals(trigger)) {
             Instant now = Instant.now();
-            return new JobRun(0, name, trigger, triggeredBy, JobRun.State.SKIPPED, null, "another replica runs " + name + " now",
-                    replica, false, now, now);
+            return new JobRun(0, name, trigger, triggeredBy, format(parameters), JobRun.State.SKIPPED, null,
+                    "another replica runs " + name + " now", replica, false, now, now);
         }
-        long id = insert(name, trigger, triggeredBy, JobRun.State.SKIPPED);
+        long id = insert(name, trigger, triggeredBy, JobRun.State.SKIPPED, parameters);
         finish(id, JobRun.State.SKIPPED, "another replica runs " + name + " now");
         return require(id);
     }
 
     /** Runs the job for run {@code id} and records how it ended; releases the lock whatever happens. */
-    private void execute(Job job, long id, SimpleLock lock) {
+    private void execute(Job job, long id, SimpleLock lock, Map<String, String> parameters) {
         try {
             String summary = job.run(new Job.Context() {
+                @Override
+                public long runId() {
+                    return id;
+                }
+
+                @Override
+                public Map<String, String> parameters() {
+                    return parameters;
+                }
+
                 @Override
                 public void progress(String text) {
                     jdbc.sql("UPDATE job_run SET progress = ? WHERE id = ?").params(truncate(text, 1024), id).update();
@@ -161,21 +181,32 @@ public class JobService {
     }
 
     private static final String SELECT = "SELECT id, job_name, run_trigger, triggered_by, state, progress, summary, replica,"
-            + " stop_requested, started_at, finished_at FROM job_run";
+            + " stop_requested, started_at, finished_at, parameters FROM job_run";
 
     private static JobRun map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         OffsetDateTime finished = rs.getObject(11, OffsetDateTime.class);
-        return new JobRun(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), JobRun.State.valueOf(rs.getString(5)),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getObject(10, OffsetDateTime.class).toInstant(),
-                finished == null ? null : finished.toInstant());
+        return new JobRun(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(12),
+                JobRun.State.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
+                rs.getObject(10, OffsetDateTime.class).toInstant(), finished == null ? null : finished.toInstant());
     }
 
-    private long insert(String name, String trigger, String triggeredBy, JobRun.State state) {
+    /** Parameters as they are kept and shown: {@code dryRun=true deleteUntagged=false}, or null for none. */
+    private static String format(Map<String, String> parameters) {
+        if (parameters.isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        new java.util.TreeMap<>(parameters).forEach((key, value) -> text.append(text.isEmpty() ? "" : " ").append(key).append('=')
+                .append(value));
+        return truncate(text.toString(), 1024);
+    }
+
+    private long insert(String name, String trigger, String triggeredBy, JobRun.State state, Map<String, String> parameters) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         var key = new org.springframework.jdbc.support.GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO job_run (job_name, run_trigger, triggered_by, state, replica, stop_requested, started_at)"
-                        + " VALUES (?, ?, ?, ?, ?, FALSE, ?)")
-                .params(name, trigger, triggeredBy, state.name(), replica, now).update(key, "id");
+        jdbc.sql("INSERT INTO job_run (job_name, run_trigger, triggered_by, parameters, state, replica, stop_requested, started_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)")
+                .params(name, trigger, triggeredBy, format(parameters), state.name(), replica, now).update(key, "id");
         return key.getKeyAs(Number.class) != null ? key.getKeyAs(Number.class).longValue()
                 : ((Number) key.getKeys().get("id")).longValue();
     }

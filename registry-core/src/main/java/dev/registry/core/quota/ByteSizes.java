@@ -3,14 +3,14 @@ package dev.registry.core.quota;
 import java.util.Locale;
 
 /** Byte counts for people: binary units, at most one decimal ({@code 12.4 MiB}, {@code 10 MiB}, {@code 512 B}). */
-final class ByteSizes {
+public final class ByteSizes {
 
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private ByteSizes() {
     }
 
-    static String format(long bytes) {
+    public static String format(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }

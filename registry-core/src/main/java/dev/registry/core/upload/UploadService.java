@@ -75,8 +75,8 @@ public class UploadService {
     /**
      * A whole blob in one request ({@code POST ?digest=}); nothing is kept unless it verifies.
      * {@code DENIED} when linking it would exceed the project's quota: the blob is not linked
-     * (its verified bytes may stay in the content-addressed store; garbage collection removes them
-     * unless another link uses them).
+     * (its verified bytes stay in the content-addressed store, queued for garbage collection, which
+     * removes them unless another link uses them).
      */
     public BlobInfo uploadMonolithic(RepositoryName name, Digest digest, InputStream body, long length)
             throws IOException {
@@ -92,7 +92,12 @@ public class UploadService {
             upload.cancel();
             throw e;
         }
-        blobs.link(name, blob);
+        try {
+            blobs.link(name, blob);
+        } catch (RegistryException refused) {
+            abandoned(blob, refused);
+            throw refused;
+        }
         return blob;
     }
 
@@ -149,6 +154,7 @@ public class UploadService {
             blobs.link(name, blob, () -> sessions.close(id));
         } catch (RegistryException refused) {
             closeSession(id);
+            abandoned(blob, refused);
             throw refused;
         }
         return blob;
@@ -182,6 +188,13 @@ public class UploadService {
             log.info("expired {} upload sessions idle since {}", expired, cutoff);
         }
         return expired;
+    }
+
+    /** Verified bytes the quota kept out: garbage collection removes them unless a link comes. */
+    private void abandoned(BlobInfo blob, RegistryException refused) {
+        if (refused.code() == ErrorCode.DENIED) {
+            blobs.abandoned(blob);
+        }
     }
 
     private void closeSession(String id) {

@@ -116,7 +116,12 @@ public final class FilesystemBlobStore implements BlobStore {
         int removed = 0;
         try (Stream<Path> files = Files.list(layout.uploadsRoot())) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (java.nio.file.NoSuchFileException finished) {
+                    continue; // an upload committed (moved into blobs/) or cancelled since the listing
+                }
                 if (attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
                     hashes.forget(file.getFileName().toString());
                     removed++;

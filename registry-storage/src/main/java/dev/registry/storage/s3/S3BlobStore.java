@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -105,6 +106,11 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
         objects.delete(key);
         return true;
+    }
+
+    @Override
+    public void deleteAll(Collection<Digest> digests) {
+        objects.deleteKeys(digests.stream().map(layout::blob).toList());
     }
 
     @Override

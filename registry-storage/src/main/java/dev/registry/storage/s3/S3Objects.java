@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -78,6 +79,21 @@ final class S3Objects {
     /** Deletes an object; deleting a missing object succeeds (S3 semantics). */
     void delete(String key) {
         call("DELETE " + key, () -> s3.deleteObject(r -> r.bucket(bucket()).key(key)));
+    }
+
+    /** Deletes many keys, 1,000 to a request (S3's DeleteObjects); keys that do not exist are fine. */
+    void deleteKeys(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += 1000) {
+            List<ObjectIdentifier> chunk = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
+                    .map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+            var response = call("DELETE " + chunk.size() + " objects", () -> s3.deleteObjects(r -> r.bucket(bucket())
+                    .delete(d -> d.objects(chunk).quiet(true))));
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                var first = response.errors().getFirst();
+                throw new StorageException("could not delete " + response.errors().size() + " of " + chunk.size()
+                        + " objects, e.g. " + first.key() + ": " + first.code() + " " + first.message(), null);
+            }
+        }
     }
 
     void list(String prefix, Consumer<S3Object> visitor) {

@@ -20,6 +20,12 @@ public interface BlobEntityRepository extends JpaRepository<BlobEntity, String> 
             + " ON CONFLICT DO NOTHING", nativeQuery = true)
     int linkIfAbsent(long repositoryId, String digest, Instant now);
 
+    /** A link made again (an upload or mount of a blob the repository has) starts its grace anew. */
+    @Modifying
+    @Query(value = "UPDATE repository_blob SET created_at = :now WHERE repository_id = :repositoryId AND digest = :digest",
+            nativeQuery = true)
+    int refreshLink(long repositoryId, String digest, Instant now);
+
     @Modifying
     @Query(value = "DELETE FROM repository_blob WHERE repository_id = :repositoryId AND digest = :digest",
             nativeQuery = true)

@@ -33,6 +33,18 @@ public class UnsharedBlobs {
                 .query((rs, row) -> new Blob(rs.getString(1), rs.getLong(2))).list();
     }
 
+    /**
+     * The manifests of the repository that may become garbage when this one goes: its children
+     * (index entries) and its referrers (manifests whose subject it is).
+     */
+    public List<Long> dependents(long repositoryId, long manifestId) {
+        return jdbc.sql("SELECT c.id FROM manifest_reference x JOIN manifest c ON c.digest = x.digest AND c.repository_id = :repository"
+                        + " WHERE x.manifest_id = :manifest AND x.kind = 'manifest'"
+                        + " UNION SELECT r.id FROM manifest r JOIN manifest m ON m.id = :manifest"
+                        + " WHERE r.repository_id = :repository AND r.subject_digest = m.digest")
+                .param("repository", repositoryId).param("manifest", manifestId).query(Long.class).list();
+    }
+
     public long manifestSize(long manifestId) {
         return jdbc.sql("SELECT size FROM manifest WHERE id = ?").param(manifestId).query(Long.class).single();
     }

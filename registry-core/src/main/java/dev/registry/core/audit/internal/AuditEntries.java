@@ -14,6 +14,8 @@ import dev.registry.core.artifact.ArtifactPushed;
 import dev.registry.core.artifact.RepositoryDeleted;
 import dev.registry.core.artifact.TagDeleted;
 import dev.registry.core.audit.AuditService.Entry;
+import dev.registry.core.gc.GarbageCollected;
+import dev.registry.core.gc.GarbageCollectionScheduled;
 import dev.registry.core.project.MemberChanged;
 import dev.registry.core.project.ProjectCreated;
 import dev.registry.core.project.ProjectDeleted;
@@ -58,6 +60,11 @@ final class AuditEntries {
             case UserDeleted e -> new Entry(at, e.actor(), null, "user:" + e.username(), "delete", null);
             case PasswordChanged e -> new Entry(at, e.actor(), null, "user:" + e.username(), "update",
                     e.reset() ? "password reset by an administrator" : "password changed");
+            case GarbageCollectionScheduled e -> new Entry(at, e.actor(), null, "gc", "update",
+                    (e.schedule() == null ? "schedule off" : "schedule " + e.schedule()) + ", deleteUntagged=" + e.deleteUntagged());
+            case GarbageCollected e -> new Entry(at, e.actor(), null, "gc", "delete", "run " + e.runId() + ": "
+                    + e.counts().deletedManifests() + " manifest(s), " + e.counts().deletedBlobs() + " blob(s), "
+                    + e.counts().freedBytes() + " bytes");
             default -> null;
         };
         return Optional.ofNullable(entry);

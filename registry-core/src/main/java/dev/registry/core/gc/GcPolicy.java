@@ -1,0 +1,27 @@
+package dev.registry.core.gc;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Garbage collection settings ({@code registry.gc.*}).
+ *
+ * @param grace     how long a blob link no manifest references survives after it was made or last
+ *                  confirmed (an upload, a mount, a {@code HEAD} of a candidate): a client uploading
+ *                  the layers of a manifest it has not pushed yet has this long to push it. Also the
+ *                  age below which an untagged manifest is never collected.
+ * @param batchSize candidates looked at in one short transaction
+ */
+@ConfigurationProperties("registry.gc")
+public record GcPolicy(@DefaultValue("24h") Duration grace, @DefaultValue("200") int batchSize) {
+
+    public GcPolicy {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("registry.gc.grace must not be negative");
+        }
+        if (batchSize < 1 || batchSize > 1000) {
+            throw new IllegalArgumentException("registry.gc.batch-size must be between 1 and 1000");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.registry.core.gc;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The garbage collector's review queues ({@code gc_blob_review}, {@code gc_manifest_review}):
+ * candidates that may have become garbage, each to be looked at from a time on. The services that
+ * may make something unreferenced put it here in the same transaction (an upload that is not
+ * referenced yet, a deleted manifest's blobs and children, an untagged manifest); nothing else
+ * finds garbage, so a collection's work follows what changed, not the registry's size.
+ *
+ * <p>One row per candidate. A second event for a queued candidate moves its time to the earlier
+ * of the two: looking early is always safe (the collector decides from the links and references,
+ * not from the queue, and queues again what is still in its grace).
+ */
+@Component
+public class ReviewQueue {
+
+    private final JdbcClient jdbc;
+
+    public ReviewQueue(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Queues a blob for review from {@code at} on. */
+    public void blob(String digest, Instant at, String event) {
+        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+        if (jdbc.sql("INSERT INTO gc_blob_review (digest, review_after, event) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(digest, when, event).update() == 0) {
+            jdbc.sql("UPDATE gc_blob_review SET review_after = ?, event = ? WHERE digest = ? AND review_after > ?")
+                    .params(when, event, digest, when).update();
+        }
+    }
+
+    public void blobs(Collection<String> digests, Instant at, String event) {
+        digests.forEach(digest -> blob(digest, at, event));
+    }
+
+    /** Queues every blob linked in the repository (before the repository's links go). */
+    public void blobsLinkedIn(long repositoryId, Instant at, String event) {
+        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+        jdbc.sql("UPDATE gc_blob_review SET review_after = :at, event = :event WHERE review_after > :at"
+                        + " AND digest IN (SELECT digest FROM repository_blob WHERE repository_id = :repository)")
+                .param("at", when).param("event", event).param("repository", repositoryId).update();
+        jdbc.sql("INSERT INTO gc_blob_review (digest, review_after, event)"
+                        + " SELECT l.digest, :at, :event FROM repository_blob l WHERE l.repository_id = :repository"
+                        + " AND NOT EXISTS (SELECT 1 FROM gc_blob_review g WHERE g.digest = l.digest) ON CONFLICT DO NOTHING")
+                .param("at", when).param("event", event).param("repository", repositoryId).update();
+    }
+
+    /** Queues a manifest for review (as a possibly untagged one) from {@code at} on. */
+    public void manifest(long manifestId, Instant at, String event) {
+        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+        if (jdbc.sql("INSERT INTO gc_manifest_review (manifest_id, review_after, event) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(manifestId, when, event).update() == 0) {
+            jdbc.sql("UPDATE gc_manifest_review SET review_after = ?, event = ? WHERE manifest_id = ? AND review_after > ?")
+                    .params(when, event, manifestId, when).update();
+        }
+    }
+
+    public void manifests(Collection<Long> manifestIds, Instant at, String event) {
+        manifestIds.forEach(id -> manifest(id, at, event));
+    }
+}
