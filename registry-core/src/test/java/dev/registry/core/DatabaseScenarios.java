@@ -110,6 +110,17 @@ abstract class DatabaseScenarios {
         return artifacts.putManifest(name, Reference.parse(reference), manifest, MediaTypes.OCI_MANIFEST);
     }
 
+    /** Pushes an OCI image index listing {@code children} under {@code tag}. */
+    protected Digest pushIndex(RepositoryName repo, String tag, Digest... children) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[");
+        for (int i = 0; i < children.length; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(MediaTypes.OCI_MANIFEST)
+                    .append("\",\"digest\":\"").append(children[i]).append("\",\"size\":100}");
+        }
+        byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        return artifacts.putManifest(repo, Reference.parse(tag), bytes, MediaTypes.OCI_INDEX).digest();
+    }
+
     /**
      * An OCI image manifest, written with deliberately uneven layout so that a byte-exact read back
      * cannot be the result of re-serializing parsed JSON.

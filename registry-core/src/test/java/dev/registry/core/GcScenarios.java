@@ -12,7 +12,6 @@ import dev.registry.core.job.JobService;
 import dev.registry.core.quota.QuotaService;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.Digest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -472,16 +471,5 @@ abstract class GcScenarios extends DatabaseScenarios {
         byte[] bytes = builder.bytes();
         String reference = tag != null ? tag : Digest.sha256(bytes).toString();
         return pushManifest(repo, reference, bytes).digest();
-    }
-
-    private Digest pushIndex(RepositoryName repo, String tag, Digest... children) {
-        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + dev.registry.core.artifact.MediaTypes.OCI_INDEX
-                + "\",\"manifests\":[");
-        for (int i = 0; i < children.length; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(dev.registry.core.artifact.MediaTypes.OCI_MANIFEST)
-                    .append("\",\"digest\":\"").append(children[i]).append("\",\"size\":100}");
-        }
-        byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-        return artifacts.putManifest(repo, Reference.parse(tag), bytes, dev.registry.core.artifact.MediaTypes.OCI_INDEX).digest();
     }
 }

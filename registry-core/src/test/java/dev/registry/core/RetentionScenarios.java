@@ -2,7 +2,6 @@ package dev.registry.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.registry.core.artifact.MediaTypes;
 import dev.registry.core.artifact.PullTimes;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
@@ -16,7 +15,6 @@ import dev.registry.core.retention.Selection;
 import dev.registry.core.retention.Selection.Decoration;
 import dev.registry.core.retention.Selection.PatternKind;
 import dev.registry.storage.Digest;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -152,16 +150,6 @@ abstract class RetentionScenarios extends DatabaseScenarios {
         assertThat(manifestRows(repo, arm64)).isOne();
         assertThat(manifestRows(repo, droppedIndex)).isZero();
         assertThat(manifestRows(repo, old)).isZero();
-    }
-
-    private Digest pushIndex(RepositoryName repo, String tag, Digest... children) {
-        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[");
-        for (int i = 0; i < children.length; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(MediaTypes.OCI_MANIFEST)
-                    .append("\",\"digest\":\"").append(children[i]).append("\",\"size\":100}");
-        }
-        byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-        return artifacts.putManifest(repo, Reference.parse(tag), bytes, MediaTypes.OCI_INDEX).digest();
     }
 
     @Test

@@ -29,12 +29,7 @@ public class ReviewQueue {
 
     /** Queues a blob for review from {@code at} on. */
     public void blob(String digest, Instant at, String event) {
-        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
-        if (jdbc.sql("INSERT INTO gc_blob_review (digest, review_after, event) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(digest, when, event).update() == 0) {
-            jdbc.sql("UPDATE gc_blob_review SET review_after = ?, event = ? WHERE digest = ? AND review_after > ?")
-                    .params(when, event, digest, when).update();
-        }
+        queue("gc_blob_review", "digest", digest, at, event);
     }
 
     public void blobs(Collection<String> digests, Instant at, String event) {
@@ -55,15 +50,20 @@ public class ReviewQueue {
 
     /** Queues a manifest for review (as a possibly untagged one) from {@code at} on. */
     public void manifest(long manifestId, Instant at, String event) {
-        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
-        if (jdbc.sql("INSERT INTO gc_manifest_review (manifest_id, review_after, event) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(manifestId, when, event).update() == 0) {
-            jdbc.sql("UPDATE gc_manifest_review SET review_after = ?, event = ? WHERE manifest_id = ? AND review_after > ?")
-                    .params(when, event, manifestId, when).update();
-        }
+        queue("gc_manifest_review", "manifest_id", manifestId, at, event);
     }
 
     public void manifests(Collection<Long> manifestIds, Instant at, String event) {
         manifestIds.forEach(id -> manifest(id, at, event));
+    }
+
+    /** Inserts the candidate, or moves its review to {@code at} when that is earlier. */
+    private void queue(String table, String key, Object value, Instant at, String event) {
+        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+        if (jdbc.sql("INSERT INTO " + table + " (" + key + ", review_after, event) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(value, when, event).update() == 0) {
+            jdbc.sql("UPDATE " + table + " SET review_after = ?, event = ? WHERE " + key + " = ? AND review_after > ?")
+                    .params(when, event, value, when).update();
+        }
     }
 }
