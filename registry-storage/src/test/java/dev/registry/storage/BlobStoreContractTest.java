@@ -213,6 +213,24 @@ public abstract class BlobStoreContractTest {
     }
 
     @Test
+    void deleteAllRemovesEveryBlobGivenLeavesTheOthersAndIgnoresMissingOnes() throws IOException {
+        List<Digest> doomed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            doomed.add(put(("doomed " + i).getBytes()).digest());
+        }
+        BlobInfo kept = put("kept".getBytes());
+        doomed.add(Digest.sha256("never stored".getBytes()));
+
+        store.deleteAll(doomed);
+        store.deleteAll(doomed); // idempotent: a re-run of a garbage collection batch
+
+        for (Digest digest : doomed) {
+            assertThat(store.stat(digest)).isEmpty();
+        }
+        assertThat(read(kept.digest(), 0)).isEqualTo("kept".getBytes());
+    }
+
+    @Test
     void deleteRemovesTheBlobAndIsIdempotent() throws IOException {
         BlobInfo info = put("gone soon".getBytes());
         assertThat(store.delete(info.digest())).isTrue();
