@@ -24,7 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The registry with {@code registry.storage.type=s3} against an in-process S3 server, over HTTP:
  * push and pull of blobs and a manifest, a chunked upload in chunks below S3's 5 MiB part minimum,
- * and blob GETs answered with 307 to a presigned URL that serves the bytes. Its own Spring context
+ * blob GETs answered with 307 to a presigned URL that serves the bytes, and garbage collection
+ * deleting a deleted image's objects from the bucket (in batches). Its own Spring context
  * (closed after the class) and its own in-memory database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -136,5 +137,46 @@ class S3StorageApiTest {
         assertThat(pullBlobThroughRedirect(repo, digest)).isEqualTo(content);
         assertThat(s3.admin().listObjectsV2(r -> r.bucket(BUCKET).prefix("registry/uploads/")).contents())
                 .as("nothing left in the upload area").isEmpty();
+    }
+
+    @Test
+    void garbageCollectionDeletesTheObjectsOfADeletedImageFromTheBucketAndKeepsTheSharedLayer() throws Exception {
+        // given two images sharing a layer; one of them deleted by digest
+        String repo = "s3project/gc";
+        byte[] shared = bytes(1000, 3);
+        byte[] own = bytes(2000, 4);
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"gc\":1}".getBytes();
+        String sharedDigest = client.pushBlob(repo, shared);
+        String ownDigest = client.pushBlob(repo, own);
+        String configDigest = client.pushBlob(repo, config);
+        String doomed = TestImages.ociManifest(configDigest, config.length, ownDigest, own.length);
+        String kept = TestImages.ociManifest(configDigest, config.length, sharedDigest, shared.length);
+        assertThat(client.pushManifest(repo, "doomed", TestImages.OCI_MANIFEST, doomed).statusCode()).isEqualTo(201);
+        assertThat(client.pushManifest(repo, "kept", TestImages.OCI_MANIFEST, kept).statusCode()).isEqualTo(201);
+        assertThat(client.send("DELETE", "/v2/" + repo + "/manifests/" + RegistryClient.digest(doomed.getBytes())).statusCode())
+                .isEqualTo(202);
+
+        // when a real collection runs to its end
+        HttpResponse<String> started = client.send("POST", "/api/v1/gc/runs?dryRun=false");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        String run = started.body();
+        for (int i = 0; i < 200 && run.contains("\"RUNNING\""); i++) {
+            Thread.sleep(50);
+            run = client.send("GET", location).body();
+        }
+
+        // then the image's own layer left the bucket; the shared layer and the config (still used) stay
+        assertThat(run).contains("\"SUCCEEDED\"");
+        assertThat(object(ownDigest)).as("own layer").isFalse();
+        assertThat(object(sharedDigest)).as("shared layer").isTrue();
+        assertThat(object(configDigest)).as("config").isTrue();
+        assertThat(pullBlobThroughRedirect(repo, sharedDigest)).isEqualTo(shared);
+    }
+
+    private boolean object(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return !s3.admin().listObjectsV2(r -> r.bucket(BUCKET).prefix("registry/blobs/sha256/")).contents().stream()
+                .filter(o -> o.key().endsWith(hex)).toList().isEmpty();
     }
 }
