@@ -35,6 +35,8 @@ abstract class RetentionScenarios extends DatabaseScenarios {
     ImmutabilityService immutability;
     @Autowired
     PullTimes pullTimes;
+    @Autowired
+    dev.registry.core.job.JobService jobs;
 
     private long newProject() {
         String project = "ret-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -150,6 +152,81 @@ abstract class RetentionScenarios extends DatabaseScenarios {
         assertThat(manifestRows(repo, arm64)).isOne();
         assertThat(manifestRows(repo, droppedIndex)).isZero();
         assertThat(manifestRows(repo, old)).isZero();
+    }
+
+    @Test
+    void a_long_real_run_shows_its_progress_in_the_history_while_it_goes_on() throws Exception {
+        // given 130 tagged images and a policy keeping the 10 most recently pushed
+        long projectId = newProject();
+        RepositoryName repo = new RepositoryName(projectName(projectId) + "/app");
+        for (int i = 0; i < 130; i++) {
+            pushImage(repo, "t" + i, "progress-" + i);
+        }
+        retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.LatestPushed(tags("**", false), 10))),
+                "tester");
+
+        // when it runs for real, reading the history each time it reports progress
+        List<String> seen = new java.util.ArrayList<>();
+        Execution run = retention.execute(projectId, false, "tester", (done, inScope) -> seen.add(done + "/" + inScope + " "
+                + jdbc.queryForObject("SELECT (CASE WHEN finished_at IS NULL THEN 'running' ELSE 'finished' END) || ' '"
+                        + " || (retained + untagged + deleted) || ' of ' || in_scope FROM retention_execution WHERE project_id = ?"
+                        + " ORDER BY id DESC LIMIT 1", String.class, projectId)));
+
+        // then mid-run the execution was visible as running with its counts so far, and at the end as finished
+        assertThat(seen).containsExactly("100/130 running 100 of 130", "130/130 finished 130 of 130");
+        assertThat(run.inScope()).isEqualTo(130);
+        assertThat(run.counts().deleted()).isEqualTo(120);
+        assertThat(retention.execution(projectId, run.id()).decisions()).hasSize(130);
+    }
+
+    @Test
+    void the_retention_job_given_projects_runs_only_their_policies() throws Exception {
+        // given two projects with a policy deleting everything untagged-or-not but one image
+        long mine = newProject();
+        long other = newProject();
+        for (long projectId : List.of(mine, other)) {
+            RepositoryName repo = new RepositoryName(projectName(projectId) + "/app");
+            pushImage(repo, "a", "job-a-" + projectId);
+            pushImage(repo, "b", "job-b-" + projectId);
+            retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.LatestPushed(tags("**", false), 1))),
+                    "tester");
+        }
+
+        // when the job runs for one of them (as a due policy schedule starts it)
+        var run = jobs.run(dev.registry.core.retention.RetentionJob.NAME, dev.registry.core.job.JobService.SCHEDULE, "system",
+                java.util.Map.of(dev.registry.core.retention.RetentionJob.PROJECTS, Long.toString(mine)));
+
+        // then only that project lost an image
+        assertThat(run.summary()).startsWith("1 of 1 project policies run");
+        assertThat(manifestRows(new RepositoryName(projectName(mine) + "/app"))).isOne();
+        assertThat(manifestRows(new RepositoryName(projectName(other) + "/app"))).isEqualTo(2);
+    }
+
+    @Test
+    void a_policy_schedule_is_claimed_once_when_due_given_back_when_the_run_could_not_start_and_checked() {
+        // given a policy that runs every second
+        long projectId = newProject();
+        retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.Always(tags("**", true))), "* * * * * *"),
+                "tester");
+        assertThat(retention.policy(projectId).schedule()).isEqualTo("* * * * * *");
+        java.time.Instant later = java.time.Instant.now().plusSeconds(2);
+
+        // when two replicas look at the same moment, then one claims the project
+        assertThat(retention.claimScheduled(later)).containsKey(projectId);
+        assertThat(retention.claimScheduled(later)).doesNotContainKey(projectId);
+
+        // when the claim is given back (the run was skipped), then the next look claims it again
+        var again = retention.claimScheduled(later.plusSeconds(5));
+        assertThat(again).containsKey(projectId);
+        retention.unclaim(again, later.plusSeconds(5));
+        assertThat(retention.claimScheduled(later.plusSeconds(5))).containsKey(projectId);
+
+        // and a policy without a schedule is never claimed; a bad schedule is refused naming the field
+        retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.Always(tags("**", true)))), "tester");
+        assertThat(retention.claimScheduled(later.plusSeconds(3600))).doesNotContainKey(projectId);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> retention.setPolicy(projectId,
+                        new RetentionPolicy(List.of(new RetentionRule.Always(tags("**", true))), "nightly"), "tester"))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("schedule is not a cron expression");
     }
 
     @Test

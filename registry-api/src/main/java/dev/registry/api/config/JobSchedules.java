@@ -4,6 +4,7 @@ import dev.registry.core.audit.AuditPruneJob;
 import dev.registry.core.gc.GcService;
 import dev.registry.core.job.JobService;
 import dev.registry.core.retention.RetentionJob;
+import dev.registry.core.retention.RetentionService;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -13,10 +14,12 @@ class JobSchedules {
 
     private final JobService jobs;
     private final GcService gc;
+    private final RetentionService retention;
 
-    JobSchedules(JobService jobs, GcService gc) {
+    JobSchedules(JobService jobs, GcService gc, RetentionService retention) {
         this.jobs = jobs;
         this.gc = gc;
+        this.retention = retention;
     }
 
     @Scheduled(fixedDelayString = "${registry.uploads.cleanup-interval:10m}",
@@ -40,6 +43,27 @@ class JobSchedules {
     void gc() {
         gc.claimScheduledRun(java.time.Instant.now())
                 .ifPresent(parameters -> jobs.run(GcService.JOB, JobService.SCHEDULE, "system", parameters));
+    }
+
+    /**
+     * Each project's own retention schedule (the policy's {@code schedule}): every replica looks
+     * every {@code registry.retention.schedule-check}; the projects it claims run in one retention
+     * job run. When another replica runs retention right now the claims are given back, so the
+     * next look retries them.
+     */
+    @Scheduled(fixedDelayString = "${registry.retention.schedule-check:30s}",
+            initialDelayString = "${registry.retention.schedule-check:30s}")
+    void projectRetention() {
+        java.time.Instant now = java.time.Instant.now();
+        java.util.Map<Long, java.time.Instant> claimed = retention.claimScheduled(now);
+        if (claimed.isEmpty()) {
+            return;
+        }
+        String projects = claimed.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        var run = jobs.run(RetentionJob.NAME, JobService.SCHEDULE, "system", java.util.Map.of(RetentionJob.PROJECTS, projects));
+        if (run.state() == dev.registry.core.job.JobRun.State.SKIPPED) {
+            retention.unclaim(claimed, now);
+        }
     }
 
     /** {@code registry.audit.prune-schedule}: when old audit entries go (default: daily at 04:00). */

@@ -44,7 +44,9 @@ class RetentionController {
 
     @PutMapping
     @Operation(summary = "Replace the retention policy",
-            description = "Needs manage-policies; at most 15 rules, each with a template, a selection and a count of 1 or more.")
+            description = "Needs manage-policies; at most 15 rules, each with a template, a selection and a count of 1 or more;"
+                    + " schedule: a cron expression of six fields in UTC (e.g. \"0 0 3 * * *\") on which the policy runs by itself,"
+                    + " or null for only by hand. Audited.")
     RetentionPolicy putRetentionPolicy(Principal caller, @PathVariable String project, @RequestBody RetentionPolicy body) {
         long projectId = access.require(caller, project, Action.MANAGE_POLICIES).projectId();
         return retention.setPolicy(projectId, body, caller.name());
@@ -53,7 +55,8 @@ class RetentionController {
     @PostMapping("/executions")
     @Operation(summary = "Run the retention policy now",
             description = "Needs manage-policies. With dryRun=true (the default) nothing changes; the answer and the history"
-                    + " list every artifact in scope with its decision and the reason.")
+                    + " list every artifact in scope with its decision and the reason. While a real run goes on, its execution"
+                    + " shows in the history with finishedAt null, inScope and the counts so far.")
     ResponseEntity<Execution> executeRetention(Principal caller, @PathVariable String project,
                                                @RequestParam(defaultValue = "true") boolean dryRun) {
         long projectId = access.require(caller, project, Action.MANAGE_POLICIES).projectId();

@@ -83,6 +83,8 @@ class RetentionApiTest extends ManagementTestBase {
         assertThat(tagsAfterDryRun).containsExactly("1.0", "2.0", "3.0");
         assertThat(tags(repo)).containsExactly("2.0", "3.0");
         assertThat(run.get("decisions").toString()).isEqualTo(dry.get("decisions").toString());
+        assertThat(run.get("inScope").asInt()).isEqualTo(3);
+        assertThat(run.get("finishedAt").isNull()).isFalse();
         expect(admin.send("GET", "/v2/" + repo + "/manifests/" + digests.get(0)), 404);
 
         // and the history lists both, newest first, and shows each artifact's decision with its reason
@@ -113,6 +115,20 @@ class RetentionApiTest extends ManagementTestBase {
         assertProblem(send(admin, "PUT", base, zero), 400, "rules[0]");
         expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"keepEverything\",\"selection\":{}}]}"), 400);
         expect(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"always\"}]}"), 400);
+        assertProblem(send(admin, "PUT", base, "{\"rules\":[],\"schedule\":\"nightly\"}"), 400, "schedule");
+    }
+
+    @Test
+    void a_policy_keeps_its_own_schedule() {
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        String policy = "{\"rules\":[{\"template\":\"always\",\"selection\":{\"repositoryPattern\":\"**\","
+                + "\"tagPattern\":\"**\",\"untagged\":true}}],\"schedule\":\"0 30 3 * * *\"}";
+
+        assertThat(json(expect(send(admin, "PUT", base, policy), 200)).get("schedule").asString()).isEqualTo("0 30 3 * * *");
+        assertThat(json(expect(admin.send("GET", base), 200)).get("schedule").asString()).isEqualTo("0 30 3 * * *");
+        expect(send(admin, "PUT", base, "{\"rules\":[]}"), 200);
+        assertThat(json(expect(admin.send("GET", base), 200)).get("schedule").isNull()).isTrue();
     }
 
     private List<String> tags(String repo) {

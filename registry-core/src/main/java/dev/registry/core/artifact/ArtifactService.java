@@ -256,14 +256,17 @@ public class ArtifactService {
     }
 
     /**
-     * For garbage collection: deletes the untagged manifest {@code manifestId} (and what it frees,
-     * as {@link #deleteManifest} by digest does) when {@code unreferenced} still holds once the
-     * project's lock is taken, so no push or tag change of the project runs between the decision
-     * and the deletion. Publishes {@link ArtifactDeleted} for the audit log.
+     * Deletes the manifest {@code manifestId} (with its tags, and what it frees, as
+     * {@link #deleteManifest} by digest does) when {@code condition} still holds once the
+     * project's lock is taken, so no push, tag change or deletion of the project runs between the
+     * decision and the deletion: garbage collection and retention decide outside, then delete
+     * only what is still garbage. {@code DENIED} when an immutable tag points at it. Publishes
+     * {@link ArtifactDeleted} for the audit log.
      *
-     * @return the deleted manifest, or empty when it was gone, tagged, or {@code unreferenced} kept it
+     * @param condition evaluated inside the deleting transaction (it may query the database)
+     * @return the deleted manifest, or empty when it was gone or {@code condition} kept it
      */
-    public Optional<StoredManifest> deleteIfUnreferenced(long manifestId, LongPredicate unreferenced) {
+    public Optional<StoredManifest> deleteIf(long manifestId, LongPredicate condition) {
         return tx.execute(status -> {
             Optional<StoredManifest> found = storedManifest(manifestId);
             if (found.isEmpty()) {
@@ -271,12 +274,18 @@ public class ArtifactService {
             }
             StoredManifest m = found.get();
             QuotaLedger.Held project = quota.lock(m.repository().project());
-            if (storedManifest(manifestId).isEmpty() || !tags.namesOf(manifestId).isEmpty() || !unreferenced.test(manifestId)) {
+            if (storedManifest(manifestId).isEmpty() || !condition.test(manifestId)) {
                 return Optional.<StoredManifest>empty();
             }
+            tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(m.repository(), tag));
             delete(m.repository(), project, m.repositoryId(), manifestId, m.digest());
             return Optional.of(m);
         });
+    }
+
+    /** The id of the manifest with this digest in the repository, if it is there. */
+    public Optional<Long> manifestId(RepositoryName name, Digest digest) {
+        return readTx.execute(status -> repositories.find(name).flatMap(id -> manifests.findId(id, digest.toString())));
     }
 
     private Optional<StoredManifest> storedManifest(long manifestId) {

@@ -34,7 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Untagged manifests first (when asked): a queued manifest goes when it has no tag, is older
  * than the grace, is no child of a kept index and no referrer of a kept subject; it goes through
- * {@link ArtifactService#deleteIfUnreferenced} (one transaction under its project's lock; its
+ * {@link ArtifactService#deleteIf} (one transaction under its project's lock; its
  * blobs, children and referrers are queued, and its children and referrers looked at in the same
  * run). Then blobs, a batch per short transaction: the projects that may lose a link are locked,
  * then the blob rows {@code FOR UPDATE}; a link no manifest of its repository references and older
@@ -175,7 +175,7 @@ class GarbageCollector {
     private Optional<Judged> deleteIfGarbage(long id, Instant now) {
         Judged[] judged = new Judged[1];
         Instant[] until = new Instant[1];
-        Optional<ArtifactService.StoredManifest> deleted = artifacts.deleteIfUnreferenced(id, manifestId -> {
+        Optional<ArtifactService.StoredManifest> deleted = artifacts.deleteIf(id, manifestId -> {
             Optional<ManifestRow> m = manifest(manifestId);
             if (m.isEmpty()) {
                 return false;

@@ -3,19 +3,18 @@ package dev.registry.core.gc;
 import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.job.Cron;
 import dev.registry.core.job.JobRun;
 import dev.registry.core.job.JobService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -59,7 +58,7 @@ public class GcService {
                     String schedule = rs.getString(1);
                     Instant lastFire = instant(rs.getObject(3, OffsetDateTime.class));
                     Instant updatedAt = instant(rs.getObject(5, OffsetDateTime.class));
-                    return new GcSettings(schedule, rs.getBoolean(2), schedule == null ? null : next(schedule, lastFire, updatedAt),
+                    return new GcSettings(schedule, rs.getBoolean(2), schedule == null ? null : Cron.next(schedule, lastFire, updatedAt),
                             rs.getString(4), updatedAt);
                 }).single();
     }
@@ -69,28 +68,13 @@ public class GcService {
      * {@code INVALID_INPUT} naming the field for anything else. Audited.
      */
     public GcSettings setSchedule(String schedule, boolean deleteUntagged, String updatedBy) {
-        String cron = validSchedule(schedule);
+        String cron = Cron.valid(schedule, "schedule");
         tx.executeWithoutResult(status -> {
             jdbc.sql("UPDATE gc_settings SET schedule = ?, delete_untagged = ?, last_fire = NULL, updated_by = ?, updated_at = ?"
                     + " WHERE id = 1").params(cron, deleteUntagged, updatedBy, OffsetDateTime.now(ZoneOffset.UTC)).update();
             events.publishEvent(new GarbageCollectionScheduled(Actor.current(), cron, deleteUntagged));
         });
         return settings();
-    }
-
-    /** The cron expression, or null for none; {@code INVALID_INPUT} naming the problem when it is not one. */
-    static String validSchedule(String schedule) {
-        if (schedule == null || schedule.isBlank()) {
-            return null;
-        }
-        String cron = schedule.trim();
-        try {
-            CronExpression.parse(cron);
-        } catch (IllegalArgumentException e) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "schedule is not a cron expression of six fields (second minute"
-                    + " hour day month weekday, e.g. \"0 0 2 * * *\"): " + e.getMessage(), Map.of("field", "schedule"));
-        }
-        return cron;
     }
 
     /**
@@ -110,7 +94,7 @@ public class GcService {
             if (row.schedule() == null) {
                 return Optional.<Map<String, String>>empty();
             }
-            Instant next = next(row.schedule(), row.lastFire(), row.updatedAt());
+            Instant next = Cron.next(row.schedule(), row.lastFire(), row.updatedAt());
             if (next == null || next.isAfter(now)) {
                 return Optional.<Map<String, String>>empty();
             }
@@ -121,12 +105,6 @@ public class GcService {
                     ? Optional.of(Map.of(DRY_RUN, "false", DELETE_UNTAGGED, Boolean.toString(row.deleteUntagged())))
                     : Optional.<Map<String, String>>empty();
         });
-    }
-
-    private static Instant next(String schedule, Instant lastFire, Instant updatedAt) {
-        Instant base = lastFire != null && lastFire.isAfter(updatedAt) ? lastFire : updatedAt;
-        ZonedDateTime next = CronExpression.parse(schedule).next(base.atZone(ZoneOffset.UTC));
-        return next == null ? null : next.toInstant();
     }
 
     /** Starts a run in the background (or answers it SKIPPED when another replica runs one). */

@@ -6,10 +6,13 @@ import java.util.List;
 /**
  * One retention run of a project, as the history keeps it: counts overall and per repository, and
  * (when read one at a time) the decision for every artifact in scope. A dry run decides the same
- * way and changes nothing.
+ * way and changes nothing. While a real run goes on, {@code finishedAt} is null, {@code inScope}
+ * says how many artifacts it decided on and {@code counts} grow as it carries the decisions out
+ * (the decisions themselves are stored at the end). {@code inScope} is null for executions older
+ * than this field.
  */
 public record Execution(long id, String project, boolean dryRun, String triggeredBy, Instant startedAt, Instant finishedAt,
-                        Counts counts, List<RepositoryCounts> repositories, List<Decision> decisions) {
+                        Integer inScope, Counts counts, List<RepositoryCounts> repositories, List<Decision> decisions) {
 
     /** Artifacts kept with their tags, kept without them, and deleted. */
     public record Counts(int retained, int untagged, int deleted) {

@@ -9,13 +9,17 @@ import org.springframework.stereotype.Component;
  * The {@code retention} job: runs every project's retention policy for real, one project after
  * the other, through the job mechanism (one replica at a time, history in {@code job_run}; each
  * project's execution also lands in its own retention history). Started by hand through
- * {@code /api/v1/jobs/retention/runs}, or by {@code registry.retention.schedule} (a cron
- * expression; off by default). A stop request ends it between projects.
+ * {@code /api/v1/jobs/retention/runs}, by {@code registry.retention.schedule} (a cron expression;
+ * off by default), or for the projects whose own policy schedule is due (parameter
+ * {@code projects}: their ids, comma-separated). A stop request ends it between projects; its
+ * progress names the project it is at and how far that project's run is.
  */
 @Component
 public class RetentionJob implements Job {
 
     public static final String NAME = "retention";
+    /** Parameter: the ids of the projects to run, comma-separated; all projects with a policy when absent. */
+    public static final String PROJECTS = "projects";
 
     private final RetentionService retention;
     private final JdbcClient jdbc;
@@ -38,6 +42,12 @@ public class RetentionJob implements Job {
     @Override
     public String run(Context context) {
         List<Long> projects = jdbc.sql("SELECT project_id FROM retention_policy ORDER BY project_id").query(Long.class).list();
+        String only = context.parameters().get(PROJECTS);
+        if (only != null) {
+            java.util.Set<Long> wanted = java.util.Arrays.stream(only.split(",")).map(String::trim).filter(id -> !id.isEmpty())
+                    .map(Long::valueOf).collect(java.util.stream.Collectors.toSet());
+            projects = projects.stream().filter(wanted::contains).toList();
+        }
         int done = 0;
         int untagged = 0;
         int deleted = 0;
@@ -45,11 +55,15 @@ public class RetentionJob implements Job {
             if (context.stopRequested()) {
                 break;
             }
-            Execution execution = retention.execute(projectId, false, "schedule");
+            int at = done + 1;
+            int of = projects.size();
+            Execution execution = retention.execute(projectId, false, "schedule", (carried, inScope) ->
+                    context.progress("project " + at + " of " + of + " (id " + projectId + "): " + carried + " of " + inScope
+                            + " decisions carried out"));
             untagged += execution.counts().untagged();
             deleted += execution.counts().deleted();
             done++;
-            context.progress(done + " of " + projects.size() + " projects");
+            context.progress(done + " of " + of + " projects");
         }
         return done + " of " + projects.size() + " project policies run: " + untagged + " artifacts untagged, "
                 + deleted + " deleted";

@@ -8,18 +8,23 @@ import dev.registry.core.artifact.ArtifactService;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
 import dev.registry.core.immutability.ImmutabilityService;
+import dev.registry.core.job.Cron;
 import dev.registry.core.retention.internal.ExecutionHistory;
 import dev.registry.core.retention.internal.ProjectArtifacts;
+import dev.registry.storage.Digest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -40,8 +45,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code carryOut}); the history records what was done, not only what was decided.
  *
  * <p>Scheduled runs: the {@code retention} job ({@link RetentionJob}) calls {@link #execute} for
- * each project with a policy, under the job mechanism's lock, on {@code registry.retention.schedule}
- * or by hand through {@code /api/v1/jobs}. Per-project cron expressions are not stored yet.
+ * each project with a policy (or the projects it is given), under the job mechanism's lock: on
+ * {@code registry.retention.schedule} for every project, on each policy's own {@code schedule}
+ * ({@link #claimScheduled}), or by hand through {@code /api/v1/jobs}.
+ *
+ * <p>Progress: an execution's row is written when it starts and its counts grow as a real run
+ * carries its decisions out, so {@code GET …/executions/{id}} shows a long run's progress.
  */
 @Service
 public class RetentionService {
@@ -54,10 +63,18 @@ public class RetentionService {
     private final ImmutabilityService immutability;
     private final ApplicationEventPublisher events;
     private final LockProvider locks;
+    private final JdbcTemplate batches;
+
+    /** Told how far a real run is: {@code done} of {@code inScope} decisions carried out. */
+    @FunctionalInterface
+    public interface Progress {
+        void report(int done, int inScope);
+    }
 
     public RetentionService(JdbcClient jdbc, ArtifactService artifacts, ImmutabilityService immutability,
-                            ApplicationEventPublisher events, LockProvider locks) {
+                            ApplicationEventPublisher events, LockProvider locks, JdbcTemplate batches) {
         this.locks = locks;
+        this.batches = batches;
         this.jdbc = jdbc;
         this.artifacts = artifacts;
         this.immutability = immutability;
@@ -76,10 +93,11 @@ public class RetentionService {
         policy.validate();
         String json = JSON.writeValueAsString(policy);
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
-        if (jdbc.sql("UPDATE retention_policy SET rules = ?, updated_by = ?, updated_at = ? WHERE project_id = ?")
-                .params(json, updatedBy, now, projectId).update() == 0) {
-            jdbc.sql("INSERT INTO retention_policy (project_id, rules, updated_by, updated_at) VALUES (?, ?, ?, ?)")
-                    .params(projectId, json, updatedBy, now).update();
+        if (jdbc.sql("UPDATE retention_policy SET rules = ?, schedule = ?, last_fire = NULL, updated_by = ?, updated_at = ?"
+                        + " WHERE project_id = ?")
+                .params(json, policy.schedule(), updatedBy, now, projectId).update() == 0) {
+            jdbc.sql("INSERT INTO retention_policy (project_id, rules, schedule, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)")
+                    .params(projectId, json, policy.schedule(), updatedBy, now).update();
         }
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
         events.publishEvent(new ProjectUpdated(Actor.current(), project, "retention policy set: " + policy.rules().size() + " rule(s)"));
@@ -92,20 +110,28 @@ public class RetentionService {
      * same project meanwhile is refused with {@code CONFLICT}.
      */
     public Execution execute(long projectId, boolean dryRun, String triggeredBy) {
+        return execute(projectId, dryRun, triggeredBy, (done, inScope) -> { });
+    }
+
+    /** {@link #execute(long, boolean, String)}, telling {@code progress} how far a real run is. */
+    public Execution execute(long projectId, boolean dryRun, String triggeredBy, Progress progress) {
         if (dryRun) {
-            return decideAndRecord(projectId, true, triggeredBy);
+            return decideAndRecord(projectId, true, triggeredBy, progress);
         }
         SimpleLock lock = locks.lock(new LockConfiguration(Instant.now(), "retention-project-" + projectId,
                 java.time.Duration.ofHours(6), java.time.Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
                 "a retention run of this project is in progress; try again when it has finished"));
         try {
-            return decideAndRecord(projectId, false, triggeredBy);
+            return decideAndRecord(projectId, false, triggeredBy, progress);
         } finally {
             lock.unlock();
         }
     }
 
-    private Execution decideAndRecord(long projectId, boolean dryRun, String triggeredBy) {
+    /** Decisions carried out between two updates of an execution's counts. */
+    private static final int PROGRESS_EVERY = 100;
+
+    private Execution decideAndRecord(long projectId, boolean dryRun, String triggeredBy, Progress progress) {
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
         RetentionPolicy policy = policy(projectId);
         Instant started = Instant.now();
@@ -114,22 +140,80 @@ public class RetentionService {
         List<Decision> decided = RetentionEngine.decide(policy, candidates, started).stream()
                 .map(d -> new Decision(fullNames.get(d.repository()), d.digest(), d.tags(), d.action(), d.rule(), d.reason()))
                 .toList();
+        long id = ExecutionHistory.start(jdbc, projectId, dryRun, triggeredBy, started, decided.size());
         Set<String> doomed = decided.stream().filter(d -> d.action() == Decision.Action.DELETE)
                 .map(d -> d.repository() + "@" + d.digest()).collect(Collectors.toSet());
-        List<Decision> decisions = dryRun ? decided : decided.stream().map(d -> carryOut(d, doomed)).toList();
+        List<Decision> decisions;
+        if (dryRun) {
+            decisions = decided;
+        } else {
+            decisions = new ArrayList<>(decided.size());
+            for (Decision decision : decided) {
+                decisions.add(carryOut(decision, doomed));
+                if (decisions.size() % PROGRESS_EVERY == 0) {
+                    ExecutionHistory.progress(jdbc, id, Execution.Counts.of(decisions));
+                    progress.report(decisions.size(), decided.size());
+                }
+            }
+        }
         Execution.Counts counts = Execution.Counts.of(decisions);
         Instant finished = Instant.now();
-        long id = ExecutionHistory.store(jdbc, projectId, dryRun, triggeredBy, started, finished, counts, decisions);
+        ExecutionHistory.finish(batches, id, finished, counts, decisions);
+        progress.report(decisions.size(), decided.size());
         log.info("retention of project {} ({}): {}", project, dryRun ? "dry run" : "run", counts);
-        return new Execution(id, project, dryRun, triggeredBy, started, finished, counts,
+        return new Execution(id, project, dryRun, triggeredBy, started, finished, decided.size(), counts,
                 ExecutionHistory.perRepository(decisions), decisions);
     }
 
     /**
-     * Carries out one decision and answers what was done. Re-checked first, since pushes go on
-     * while a run deletes: only tags still on the digest are removed, and a manifest that got a new
-     * tag, or that a manifest outside this run's deletions now references, is kept (and the history
-     * says why). A small window remains between this check and the deletion's own transaction.
+     * Claims, for the calling replica, every project whose policy's own schedule is due at
+     * {@code now} (a conditional update of its last fire: of several replicas looking at once, one
+     * gets each project). Missed fires make one run, not one each.
+     *
+     * @return the claimed projects with their previous last fire, for {@link #unclaim}
+     */
+    public Map<Long, Instant> claimScheduled(Instant now) {
+        record Scheduled(long projectId, String schedule, Instant lastFire, Instant updatedAt) {
+        }
+        List<Scheduled> scheduled = jdbc.sql("SELECT project_id, schedule, last_fire, updated_at FROM retention_policy"
+                        + " WHERE schedule IS NOT NULL ORDER BY project_id")
+                .query((rs, n) -> new Scheduled(rs.getLong(1), rs.getString(2), instant(rs.getObject(3, OffsetDateTime.class)),
+                        instant(rs.getObject(4, OffsetDateTime.class)))).list();
+        Map<Long, Instant> claimed = new java.util.LinkedHashMap<>();
+        for (Scheduled s : scheduled) {
+            if (Cron.due(s.schedule(), s.lastFire(), s.updatedAt(), now) && jdbc.sql("UPDATE retention_policy SET last_fire = ?"
+                            + " WHERE project_id = ? AND schedule = ? AND (last_fire IS NULL OR last_fire < ?)")
+                    .params(micros(now), s.projectId(), s.schedule(),
+                            Cron.next(s.schedule(), s.lastFire(), s.updatedAt()).atOffset(ZoneOffset.UTC)).update() == 1) {
+                claimed.put(s.projectId(), s.lastFire());
+            }
+        }
+        return claimed;
+    }
+
+    /** Gives claimed fires back (the run could not start: another replica ran retention), so the next look retries them. */
+    public void unclaim(Map<Long, Instant> claimed, Instant claimedAt) {
+        claimed.forEach((projectId, previous) -> jdbc.sql("UPDATE retention_policy SET last_fire = ? WHERE project_id = ?"
+                        + " AND last_fire = ?")
+                .params(previous == null ? null : micros(previous), projectId, micros(claimedAt))
+                .update());
+    }
+
+    /** As the database keeps it (microseconds), so that a claim can be compared for equality. */
+    private static OffsetDateTime micros(Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    /**
+     * Carries out one decision and answers what was done. Re-checked, since pushes go on while a
+     * run deletes: only tags still on the digest are removed, and a manifest that got a new tag, or
+     * that a manifest outside this run's deletions now references, is kept (and the history says
+     * why). A deletion's re-check runs inside its own transaction under the project's lock
+     * ({@link ArtifactService#deleteIf}), so no push slips in between.
      */
     private Decision carryOut(Decision decision, Set<String> doomed) {
         RepositoryName repository = new RepositoryName(decision.repository());
@@ -148,19 +232,16 @@ public class RetentionService {
                     }
                 }
                 case DELETE -> {
-                    List<String> newTags = current.stream().filter(t -> !decision.tags().contains(t)).toList();
-                    if (!newTags.isEmpty()) {
-                        return kept(decision, "tagged " + String.join(", ", newTags) + " while the run went on");
+                    // re-checked inside the deleting transaction, under the project's lock
+                    String[] keptBecause = {null};
+                    Optional<Long> manifestId = artifacts.manifestId(repository, Digest.parse(decision.digest()));
+                    manifestId.ifPresent(id -> artifacts.deleteIf(id, m -> {
+                        keptBecause[0] = stillToGo(decision, doomed);
+                        return keptBecause[0] == null;
+                    }));
+                    if (keptBecause[0] != null) {
+                        return kept(decision, keptBecause[0]);
                     }
-                    List<String> parents = jdbc.sql("SELECT p.digest FROM manifest_reference x JOIN manifest p ON p.id = x.manifest_id"
-                                    + " JOIN repository r ON r.id = p.repository_id WHERE r.name = ? AND x.digest = ?"
-                                    + " AND x.kind = 'manifest'")
-                            .params(decision.repository(), decision.digest()).query(String.class).list().stream()
-                            .filter(p -> !doomed.contains(decision.repository() + "@" + p)).toList();
-                    if (!parents.isEmpty()) {
-                        return kept(decision, "index " + parents.getFirst() + " references it since the decision");
-                    }
-                    artifacts.deleteManifest(repository, Reference.parse(decision.digest()));
                 }
             }
         } catch (RegistryException e) {
@@ -171,6 +252,22 @@ public class RetentionService {
             }
         }
         return decision;
+    }
+
+    /** Null when the manifest may still go; else why not (a new tag, or an index now listing it). */
+    private String stillToGo(Decision decision, Set<String> doomed) {
+        List<String> newTags = jdbc.sql("SELECT t.name FROM tag t JOIN manifest m ON m.id = t.manifest_id"
+                        + " JOIN repository r ON r.id = m.repository_id WHERE r.name = ? AND m.digest = ?")
+                .params(decision.repository(), decision.digest()).query(String.class).list().stream()
+                .filter(t -> !decision.tags().contains(t)).toList();
+        if (!newTags.isEmpty()) {
+            return "tagged " + String.join(", ", newTags) + " while the run went on";
+        }
+        List<String> parents = jdbc.sql("SELECT p.digest FROM manifest_reference x JOIN manifest p ON p.id = x.manifest_id"
+                        + " JOIN repository r ON r.id = p.repository_id WHERE r.name = ? AND x.digest = ? AND x.kind = 'manifest'")
+                .params(decision.repository(), decision.digest()).query(String.class).list().stream()
+                .filter(p -> !doomed.contains(decision.repository() + "@" + p)).toList();
+        return parents.isEmpty() ? null : "index " + parents.getFirst() + " references it since the decision";
     }
 
     private static Decision kept(Decision decision, String why) {
