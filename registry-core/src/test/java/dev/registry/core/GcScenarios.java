@@ -284,6 +284,8 @@ abstract class GcScenarios extends DatabaseScenarios {
         assertThat(manifestRows(repo, untaggedSignature)).isZero();
         assertThat(readBlob(layer.digest(), 0)).isEqualTo(layer.bytes());
         assertThat(used(project)).isEqualTo(recalculated(project));
+        // and what the deletions queued (the signature, looked at in the same run) is settled: nothing is due
+        assertThat(collect(false, true).counts().reviewedManifests()).isZero();
     }
 
     @Test

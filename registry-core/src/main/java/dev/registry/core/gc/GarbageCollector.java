@@ -172,27 +172,29 @@ class GarbageCollector {
         });
     }
 
+    /**
+     * Decides and deletes in one transaction under the project's lock; the review row is settled
+     * there too (removed, or moved to the end of a grace; a deleted manifest's row goes with it),
+     * so an event queueing the manifest meanwhile is never lost.
+     */
     private Optional<Judged> deleteIfGarbage(long id, Instant now) {
         Judged[] judged = new Judged[1];
-        Instant[] until = new Instant[1];
         Optional<ArtifactService.StoredManifest> deleted = artifacts.deleteIf(id, manifestId -> {
             Optional<ManifestRow> m = manifest(manifestId);
             if (m.isEmpty()) {
                 return false;
             }
             Keep keep = keep(m.get(), now, Set.of(), 0, new HashSet<>());
-            until[0] = keep.until();
             if (!keep.kept()) {
                 judged[0] = new Judged(m.get(), dependents(m.get()));
+                return true;
             }
-            return !keep.kept();
-        });
-        tx.executeWithoutResult(status -> {
-            if (until[0] != null && deleted.isEmpty()) {
-                jdbc.sql("UPDATE gc_manifest_review SET review_after = ? WHERE manifest_id = ?").params(at(until[0]), id).update();
+            if (keep.until() != null) {
+                jdbc.sql("UPDATE gc_manifest_review SET review_after = ? WHERE manifest_id = ?").params(at(keep.until()), id).update();
             } else {
-                jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ? AND review_after <= ?").params(id, at(now)).update();
+                jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?").param(id).update();
             }
+            return false;
         });
         return deleted.map(d -> judged[0]);
     }
