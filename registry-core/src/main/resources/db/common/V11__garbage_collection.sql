@@ -10,7 +10,8 @@ CREATE TABLE gc_blob_review (
     review_after TIMESTAMP WITH TIME ZONE NOT NULL,
     event        VARCHAR(32) NOT NULL
 );
-CREATE INDEX gc_blob_review_due ON gc_blob_review (review_after);
+-- the collector walks the due part in (review_after, digest) order
+CREATE INDEX gc_blob_review_due ON gc_blob_review (review_after, digest);
 
 -- Manifests that may have become untagged garbage (for runs with deleteUntagged).
 CREATE TABLE gc_manifest_review (
@@ -18,7 +19,7 @@ CREATE TABLE gc_manifest_review (
     review_after TIMESTAMP WITH TIME ZONE NOT NULL,
     event        VARCHAR(32) NOT NULL
 );
-CREATE INDEX gc_manifest_review_due ON gc_manifest_review (review_after);
+CREATE INDEX gc_manifest_review_due ON gc_manifest_review (review_after, manifest_id);
 
 -- The schedule (one row): a cron expression or none, whether scheduled runs also delete untagged
 -- manifests, and the last fire time a replica claimed (so a schedule fires once across replicas).

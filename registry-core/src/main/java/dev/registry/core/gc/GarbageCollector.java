@@ -122,15 +122,24 @@ class GarbageCollector {
 
     private void manifests(Options options, Job.Context context, Report report, Instant now, Tally tally, Set<Long> gone) {
         OffsetDateTime due = at(now);
-        long after = 0;
+        // walked in (review_after, manifest_id) order through the due part only (its index)
+        OffsetDateTime afterTime = at(Instant.EPOCH);
+        long afterId = 0;
         Set<Long> seen = new HashSet<>();
         while (!context.stopRequested()) {
-            List<Long> batch = jdbc.sql("SELECT manifest_id FROM gc_manifest_review WHERE review_after <= ? AND manifest_id > ?"
-                    + " ORDER BY manifest_id LIMIT ?").params(due, after, batchSize).query(Long.class).list();
-            if (batch.isEmpty()) {
+            record Due(long id, OffsetDateTime at) {
+            }
+            List<Due> page = jdbc.sql("SELECT manifest_id, review_after FROM gc_manifest_review WHERE review_after <= :due"
+                            + " AND (review_after > :afterTime OR (review_after = :afterTime AND manifest_id > :afterId))"
+                            + " ORDER BY review_after, manifest_id LIMIT :limit")
+                    .param("due", due).param("afterTime", afterTime).param("afterId", afterId).param("limit", batchSize)
+                    .query((rs, n) -> new Due(rs.getLong(1), rs.getObject(2, OffsetDateTime.class))).list();
+            if (page.isEmpty()) {
                 break;
             }
-            after = batch.getLast();
+            afterTime = page.getLast().at();
+            afterId = page.getLast().id();
+            List<Long> batch = page.stream().map(Due::id).toList();
             Deque<Long> work = new ArrayDeque<>(batch);
             List<GcRun.Item> items = new ArrayList<>();
             while (!work.isEmpty()) {
@@ -267,18 +276,28 @@ class GarbageCollector {
                         .param("ids", chunk).query(String.class).list());
             }
         }
+        OffsetDateTime afterTime = at(Instant.EPOCH);
         Set<String> seen = new HashSet<>();
         while (!context.stopRequested()) {
-            List<String> batch = jdbc.sql("SELECT digest FROM gc_blob_review WHERE review_after <= ? AND digest > ?"
-                    + " ORDER BY digest LIMIT ?").params(due, after, batchSize).query(String.class).list();
-            if (batch.isEmpty()) {
-                List<String> rest = extra.stream().filter(d -> !seen.contains(d)).limit(batchSize).toList();
-                if (rest.isEmpty()) {
+            // walked in (review_after, digest) order through the due part only (its index)
+            record Due(String digest, OffsetDateTime at) {
+            }
+            List<Due> page = jdbc.sql("SELECT digest, review_after FROM gc_blob_review WHERE review_after <= :due"
+                            + " AND (review_after > :afterTime OR (review_after = :afterTime AND digest > :after))"
+                            + " ORDER BY review_after, digest LIMIT :limit")
+                    .param("due", due).param("afterTime", afterTime).param("after", after).param("limit", batchSize)
+                    .query((rs, n) -> new Due(rs.getString(1), rs.getObject(2, OffsetDateTime.class))).list();
+            List<String> batch;
+            if (page.isEmpty()) {
+                batch = extra.stream().filter(d -> !seen.contains(d)).limit(batchSize).toList();
+                if (batch.isEmpty()) {
                     break;
                 }
-                batch = rest;
             } else {
-                after = batch.getLast();
+                afterTime = page.getLast().at();
+                after = page.getLast().digest();
+                // in digest order: the order the blob rows are locked in, as manifest pushes lock them
+                batch = page.stream().map(Due::digest).sorted().toList();
             }
             seen.addAll(batch);
             List<String> digests = batch;
