@@ -301,9 +301,12 @@ class GarbageCollector {
             }
             seen.addAll(batch);
             List<String> digests = batch;
-            List<GcRun.Item> items = options.dryRun() ? readTx.execute(status -> judgeBlobs(digests, now, gone, tally))
-                    : tx.execute(status -> collectBlobs(digests, now, tally));
-            report.items(items);
+            if (options.dryRun()) {
+                report.items(readTx.execute(status -> judgeBlobs(digests, now, gone, tally)));
+            } else {
+                // the items commit with the deletions they describe
+                tx.executeWithoutResult(status -> report.items(collectBlobs(digests, now, tally)));
+            }
             report.counts(tally.counts(expiredUploads));
             context.progress("blobs: " + tally.reviewedBlobs + " reviewed, " + tally.deletedBlobs
                     + (options.dryRun() ? " would be deleted" : " deleted") + " (" + tally.freedBytes + " bytes), "

@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code gc} job: online garbage collection ({@link GarbageCollector}) through the job
@@ -30,9 +31,11 @@ class GcJob implements Job {
     private final JdbcTemplate jdbc;
     private final ApplicationEventPublisher events;
     private final Duration sessionTimeout;
+    private final TransactionTemplate tx;
 
     GcJob(GarbageCollector collector, UploadService uploads, JdbcTemplate jdbc, ApplicationEventPublisher events,
-          @Value("${registry.uploads.session-timeout:24h}") Duration sessionTimeout) {
+          TransactionTemplate tx, @Value("${registry.uploads.session-timeout:24h}") Duration sessionTimeout) {
+        this.tx = tx;
         this.collector = collector;
         this.uploads = uploads;
         this.jdbc = jdbc;
@@ -63,10 +66,14 @@ class GcJob implements Job {
                 new GarbageCollector.Report() {
                     @Override
                     public void items(List<GcRun.Item> items) {
+                        if (items.isEmpty()) {
+                            return;
+                        }
                         List<Object[]> rows = items.stream().map(item -> new Object[] {runId, ++seq[0], item.kind(),
                                 item.repository(), item.digest(), item.size(), item.reason()}).toList();
-                        jdbc.batchUpdate("INSERT INTO gc_item (job_run_id, seq, kind, repository, digest, size, reason)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+                        // one transaction (one commit) for the batch's items; inside the batch's own when it has one
+                        tx.executeWithoutResult(status -> jdbc.batchUpdate("INSERT INTO gc_item (job_run_id, seq, kind,"
+                                + " repository, digest, size, reason) VALUES (?, ?, ?, ?, ?, ?, ?)", rows));
                     }
 
                     @Override
