@@ -67,6 +67,7 @@ class GarbageCollector {
     private final ArtifactService artifacts;
     private final Duration grace;
     private final int batchSize;
+    private final double dutyCycle;
 
     GarbageCollector(JdbcClient jdbc, TransactionTemplate tx, BlobStore store, QuotaLedger quota, ArtifactService artifacts,
                      GcPolicy policy) {
@@ -79,6 +80,20 @@ class GarbageCollector {
         this.artifacts = artifacts;
         this.grace = policy.grace();
         this.batchSize = policy.batchSize();
+        this.dutyCycle = policy.dutyCycle();
+    }
+
+    /** After a batch that took since {@code started} (nanoTime): pauses so that work is {@link GcPolicy#dutyCycle()} of the time. */
+    private void pace(long started) {
+        long worked = System.nanoTime() - started;
+        long pause = (long) (worked * (1 - dutyCycle) / dutyCycle);
+        if (pause > 0) {
+            try {
+                Thread.sleep(java.time.Duration.ofNanos(Math.min(pause, 1_000_000_000L)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Mutable counts of one run. */
@@ -127,6 +142,7 @@ class GarbageCollector {
         long afterId = 0;
         Set<Long> seen = new HashSet<>();
         while (!context.stopRequested()) {
+            long started = System.nanoTime();
             record Due(long id, OffsetDateTime at) {
             }
             List<Due> page = jdbc.sql("SELECT manifest_id, review_after FROM gc_manifest_review WHERE review_after <= :due"
@@ -163,6 +179,7 @@ class GarbageCollector {
             report.counts(tally.counts(0));
             context.progress("manifests: " + tally.reviewedManifests + " reviewed, " + tally.deletedManifests
                     + (options.dryRun() ? " would be deleted" : " deleted"));
+            pace(started);
         }
     }
 
@@ -279,6 +296,7 @@ class GarbageCollector {
         OffsetDateTime afterTime = at(Instant.EPOCH);
         Set<String> seen = new HashSet<>();
         while (!context.stopRequested()) {
+            long started = System.nanoTime();
             // walked in (review_after, digest) order through the due part only (its index)
             record Due(String digest, OffsetDateTime at) {
             }
@@ -311,6 +329,7 @@ class GarbageCollector {
             context.progress("blobs: " + tally.reviewedBlobs + " reviewed, " + tally.deletedBlobs
                     + (options.dryRun() ? " would be deleted" : " deleted") + " (" + tally.freedBytes + " bytes), "
                     + tally.removedLinks + " links removed");
+            pace(started);
         }
     }
 

@@ -12,9 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  the layers of a manifest it has not pushed yet has this long to push it. Also the
  *                  age below which an untagged manifest is never collected.
  * @param batchSize candidates looked at in one short transaction
+ * @param dutyCycle the share of a run's time spent working: after each batch the collector pauses
+ *                  so that batches take this share of the time, leaving the cores to pushes and
+ *                  pulls (1 works without pausing)
  */
 @ConfigurationProperties("registry.gc")
-public record GcPolicy(@DefaultValue("24h") Duration grace, @DefaultValue("200") int batchSize) {
+public record GcPolicy(@DefaultValue("24h") Duration grace, @DefaultValue("200") int batchSize,
+                       @DefaultValue("0.5") double dutyCycle) {
 
     public GcPolicy {
         if (grace.isNegative()) {
@@ -22,6 +26,9 @@ public record GcPolicy(@DefaultValue("24h") Duration grace, @DefaultValue("200")
         }
         if (batchSize < 1 || batchSize > 1000) {
             throw new IllegalArgumentException("registry.gc.batch-size must be between 1 and 1000");
+        }
+        if (!(dutyCycle > 0 && dutyCycle <= 1)) {
+            throw new IllegalArgumentException("registry.gc.duty-cycle must be above 0 and at most 1");
         }
     }
 }
