@@ -77,7 +77,7 @@ public class JobService {
     }
 
     /**
-     * Starts the job in a new (virtual) thread unless another replica runs it, and returns its run
+     * Starts the job in a new thread unless another replica runs it, and returns its run
      * at once ({@code RUNNING}, or {@code SKIPPED}); follow it with {@link #require(long)}.
      */
     public JobRun start(String name, String triggeredBy) {
@@ -92,7 +92,9 @@ public class JobService {
             return skipped(name, MANUAL, triggeredBy, parameters);
         }
         long id = insert(name, MANUAL, triggeredBy, JobRun.State.RUNNING, parameters);
-        Thread.ofVirtual().name("job-" + name + "-" + id).start(() -> execute(job, id, lock.get(), parameters));
+        // a platform thread: jobs block on files and the database for long stretches, which should not
+        // hold one of the few carrier threads that the requests' virtual threads run on
+        Thread.ofPlatform().daemon().name("job-" + name + "-" + id).start(() -> execute(job, id, lock.get(), parameters));
         return require(id);
     }
 
