@@ -89,6 +89,44 @@ abstract class JobScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void a_run_left_running_by_a_replica_that_died_is_marked_failed_by_the_next_run() {
+        // given a run that a replica started and never finished (it died; its lock expired)
+        jdbc.update("INSERT INTO job_run (job_name, run_trigger, triggered_by, state, replica, stop_requested, started_at)"
+                + " VALUES (?, 'manual', 'frank', 'RUNNING', 'gone/1234', FALSE, CURRENT_TIMESTAMP)", quick.name());
+        long orphan = service().runs(quick.name(), 0, 1).getFirst().id();
+
+        // when the job runs again
+        JobRun next = service().run(quick.name(), JobService.MANUAL, "grace");
+
+        // then the orphan is failed with the reason, and the new run succeeded
+        JobRun failed = service().require(orphan);
+        assertThat(failed.state()).isEqualTo(JobRun.State.FAILED);
+        assertThat(failed.summary()).contains("stopped before it finished");
+        assertThat(failed.finishedAt()).isNotNull();
+        assertThat(next.state()).isEqualTo(JobRun.State.SUCCEEDED);
+    }
+
+    @Test
+    void a_held_lock_is_kept_alive_past_its_at_most_time_and_a_released_one_is_free() throws Exception {
+        // given a lock taken for 30 s (the shortest ShedLock keeps alive)
+        var held = locks.lock(new LockConfiguration(Instant.now(), "keep-alive-" + suffix, Duration.ofSeconds(30), Duration.ZERO))
+                .orElseThrow();
+        try {
+            // when its first at-most time has half passed, it has been extended
+            Thread.sleep(16_000);
+            var until = jdbc.queryForObject("SELECT lock_until FROM shedlock WHERE name = ?", java.sql.Timestamp.class,
+                    "keep-alive-" + suffix);
+            var lockedAt = jdbc.queryForObject("SELECT locked_at FROM shedlock WHERE name = ?", java.sql.Timestamp.class,
+                    "keep-alive-" + suffix);
+            assertThat(until.getTime() - lockedAt.getTime()).isGreaterThan(Duration.ofSeconds(31).toMillis());
+        } finally {
+            held.unlock();
+        }
+        assertThat(locks.lock(new LockConfiguration(Instant.now(), "keep-alive-" + suffix, Duration.ofSeconds(30), Duration.ZERO)))
+                .isPresent();
+    }
+
+    @Test
     void a_running_job_stops_when_asked_and_a_finished_one_cannot_be_stopped() throws Exception {
         JobService jobs = service();
         JobRun started = jobs.start(slow.name(), "dave");

@@ -30,8 +30,11 @@ import org.springframework.stereotype.Service;
 public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
-    /** A replica that dies mid-run frees the job's lock after this long. */
-    private static final Duration LOCK_AT_MOST = Duration.ofHours(6);
+    /**
+     * A replica that dies mid-run frees the job's lock after this long; while it lives the lock is
+     * extended ({@link JobLocks}).
+     */
+    private static final Duration LOCK_AT_MOST = Duration.ofMinutes(2);
     public static final String SCHEDULE = "schedule";
     public static final String MANUAL = "manual";
 
@@ -98,8 +101,17 @@ public class JobService {
         return require(id);
     }
 
+    /**
+     * Takes the job's lock. Holding it proves that no run of the job is alive anywhere, so runs
+     * still marked running were left by a replica that stopped: they are marked failed.
+     */
     private Optional<SimpleLock> lock(String name) {
-        return locks.lock(new LockConfiguration(Instant.now(), name, LOCK_AT_MOST, Duration.ZERO));
+        Optional<SimpleLock> lock = locks.lock(new LockConfiguration(Instant.now(), name, LOCK_AT_MOST, Duration.ZERO));
+        lock.ifPresent(held -> jdbc.sql("UPDATE job_run SET state = ?, summary = ?, finished_at = ? WHERE job_name = ?"
+                        + " AND state = ?")
+                .params(JobRun.State.FAILED.name(), "the replica running it stopped before it finished (its lock expired)",
+                        OffsetDateTime.now(ZoneOffset.UTC), name, JobRun.State.RUNNING.name()).update());
+        return lock;
     }
 
     /** A skipped scheduled run is not kept (every replica's schedule fires); a skipped manual run is. */

@@ -119,7 +119,7 @@ public class RetentionService {
             return decideAndRecord(projectId, true, triggeredBy, progress);
         }
         SimpleLock lock = locks.lock(new LockConfiguration(Instant.now(), "retention-project-" + projectId,
-                java.time.Duration.ofHours(6), java.time.Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
+                java.time.Duration.ofMinutes(2), java.time.Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
                 "a retention run of this project is in progress; try again when it has finished"));
         try {
             return decideAndRecord(projectId, false, triggeredBy, progress);
