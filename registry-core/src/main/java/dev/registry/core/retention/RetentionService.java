@@ -100,7 +100,8 @@ public class RetentionService {
                     .params(projectId, json, policy.schedule(), updatedBy, now).update();
         }
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
-        events.publishEvent(new ProjectUpdated(Actor.current(), project, "retention policy set: " + policy.rules().size() + " rule(s)"));
+        events.publishEvent(new ProjectUpdated(Actor.current(), project, "retention policy set: " + policy.rules().size() + " rule(s), "
+                + (policy.schedule() == null ? "no schedule" : "schedule " + policy.schedule())));
         return policy;
     }
 
