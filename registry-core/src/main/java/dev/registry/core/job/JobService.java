@@ -62,7 +62,7 @@ public class JobService {
         return job;
     }
 
-    /** Runs the job here and now (in the calling thread) unless another replica runs it; returns the finished run. */
+    /** Runs the job now and waits for it, unless another replica runs it; returns the finished run. */
     public JobRun run(String name, String trigger, String triggeredBy) {
         return run(name, trigger, triggeredBy, Map.of());
     }
@@ -75,8 +75,22 @@ public class JobService {
             return skipped(name, trigger, triggeredBy, parameters);
         }
         long id = insert(name, trigger, triggeredBy, JobRun.State.RUNNING, parameters);
-        execute(job, id, lock.get(), parameters);
+        Thread worker = worker(name, id, () -> execute(job, id, lock.get(), parameters));
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return require(id);
+    }
+
+    /**
+     * A platform thread for a run: jobs block on files and the database for long stretches, which
+     * should not hold one of the few carrier threads that the requests' virtual threads run on
+     * (schedules fire on virtual threads).
+     */
+    private static Thread worker(String name, long id, Runnable run) {
+        return Thread.ofPlatform().daemon().name("job-" + name + "-" + id).start(run);
     }
 
     /**
@@ -95,9 +109,7 @@ public class JobService {
             return skipped(name, MANUAL, triggeredBy, parameters);
         }
         long id = insert(name, MANUAL, triggeredBy, JobRun.State.RUNNING, parameters);
-        // a platform thread: jobs block on files and the database for long stretches, which should not
-        // hold one of the few carrier threads that the requests' virtual threads run on
-        Thread.ofPlatform().daemon().name("job-" + name + "-" + id).start(() -> execute(job, id, lock.get(), parameters));
+        worker(name, id, () -> execute(job, id, lock.get(), parameters));
         return require(id);
     }
 
