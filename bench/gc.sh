@@ -430,13 +430,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
 iso_secs() { python3 -c 'import sys, datetime as d; p = lambda s: d.datetime.fromisoformat(s.replace("Z", "+00:00")); print(f"{(p(sys.argv[2]) - p(sys.argv[1])).total_seconds():.3f}")' "$1" "$2"; }
 
 # ---------------------------------------------------------------- machine, database, registry
-machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
-$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
-wait_for_quiet
-load_before=$(load_report)
-log "machine: $machine"
-log "$load_before"
-start_load_watcher "$results/load-during-run.txt"
+begin_run "$results"
 samples="$results/samples.tsv"
 printf 'metric\tserver\trun\tvalue\n' >"$samples"
 

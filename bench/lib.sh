@@ -43,6 +43,15 @@ start_load_watcher() { # OUT
     watcher_pid=$!
 }
 # The highest 1-minute load average in a load watcher's file.
+begin_run() { # RESULTS_DIR: waits for a quiet machine, sets $machine and $load_before, logs them, watches the load
+  machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
+$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
+  wait_for_quiet
+  load_before=$(load_report)
+  log "machine: $machine"
+  log "$load_before"
+  start_load_watcher "$1/load-during-run.txt"
+}
 max_load() { awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$1"; }
 
 # ---------------------------------------------------------------- test images

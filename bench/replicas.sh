@@ -94,13 +94,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
-$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
-wait_for_quiet
-load_before=$(load_report)
-log "machine: $machine"
-log "$load_before"
-start_load_watcher "$results/load-during-run.txt"
+begin_run "$results"
 
 mkdir -p "$data"
 multi="$data/multi-${layers}x${layer_mib}"
