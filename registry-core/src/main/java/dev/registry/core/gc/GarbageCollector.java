@@ -1,6 +1,7 @@
 package dev.registry.core.gc;
 
 import dev.registry.core.artifact.ArtifactService;
+import dev.registry.core.artifact.internal.UnsharedBlobs;
 import dev.registry.core.job.Job;
 import dev.registry.core.quota.QuotaLedger;
 import dev.registry.storage.BlobStore;
@@ -65,12 +66,14 @@ class GarbageCollector {
     private final BlobStore store;
     private final QuotaLedger quota;
     private final ArtifactService artifacts;
+    private final UnsharedBlobs unshared;
     private final Duration grace;
     private final int batchSize;
     private final double dutyCycle;
 
     GarbageCollector(JdbcClient jdbc, TransactionTemplate tx, BlobStore store, QuotaLedger quota, ArtifactService artifacts,
-                     GcPolicy policy) {
+                     UnsharedBlobs unshared, GcPolicy policy) {
+        this.unshared = unshared;
         this.jdbc = jdbc;
         this.tx = tx;
         this.readTx = new TransactionTemplate(tx.getTransactionManager());
@@ -123,6 +126,22 @@ class GarbageCollector {
         return tally.counts(expiredUploads);
     }
 
+    /** A queue row: its key and when it is due. */
+    private record Due<K>(K key, OffsetDateTime at) {
+    }
+
+    /**
+     * The next batch of a queue's rows due at {@code now}, after {@code after} in
+     * (review_after, key) order: a walk through the due part only, on the queue's index.
+     */
+    private <K> List<Due<K>> duePage(String table, String key, Class<K> type, Instant now, Due<K> after) {
+        return jdbc.sql("SELECT " + key + ", review_after FROM " + table + " WHERE review_after <= :due"
+                        + " AND (review_after > :afterTime OR (review_after = :afterTime AND " + key + " > :after))"
+                        + " ORDER BY review_after, " + key + " LIMIT :limit")
+                .param("due", at(now)).param("afterTime", after.at()).param("after", after.key()).param("limit", batchSize)
+                .query((rs, n) -> new Due<>(rs.getObject(1, type), rs.getObject(2, OffsetDateTime.class))).list();
+    }
+
     // ---- untagged manifests -------------------------------------------------------------------
 
     private record ManifestRow(long id, long repositoryId, String repository, String digest, String subject, long size,
@@ -136,26 +155,16 @@ class GarbageCollector {
     }
 
     private void manifests(Options options, Job.Context context, Report report, Instant now, Tally tally, Set<Long> gone) {
-        OffsetDateTime due = at(now);
-        // walked in (review_after, manifest_id) order through the due part only (its index)
-        OffsetDateTime afterTime = at(Instant.EPOCH);
-        long afterId = 0;
+        Due<Long> after = new Due<>(0L, at(Instant.EPOCH));
         Set<Long> seen = new HashSet<>();
         while (!context.stopRequested()) {
             long started = System.nanoTime();
-            record Due(long id, OffsetDateTime at) {
-            }
-            List<Due> page = jdbc.sql("SELECT manifest_id, review_after FROM gc_manifest_review WHERE review_after <= :due"
-                            + " AND (review_after > :afterTime OR (review_after = :afterTime AND manifest_id > :afterId))"
-                            + " ORDER BY review_after, manifest_id LIMIT :limit")
-                    .param("due", due).param("afterTime", afterTime).param("afterId", afterId).param("limit", batchSize)
-                    .query((rs, n) -> new Due(rs.getLong(1), rs.getObject(2, OffsetDateTime.class))).list();
+            List<Due<Long>> page = duePage("gc_manifest_review", "manifest_id", Long.class, now, after);
             if (page.isEmpty()) {
                 break;
             }
-            afterTime = page.getLast().at();
-            afterId = page.getLast().id();
-            List<Long> batch = page.stream().map(Due::id).toList();
+            after = page.getLast();
+            List<Long> batch = page.stream().map(Due::key).toList();
             Deque<Long> work = new ArrayDeque<>(batch);
             List<GcRun.Item> items = new ArrayList<>();
             while (!work.isEmpty()) {
@@ -194,7 +203,7 @@ class GarbageCollector {
                 return Optional.<Judged>empty();
             }
             gone.add(id);
-            return Optional.of(new Judged(m.get(), dependents(m.get())));
+            return Optional.of(new Judged(m.get(), unshared.dependents(m.get().repositoryId(), m.get().id())));
         });
     }
 
@@ -212,7 +221,7 @@ class GarbageCollector {
             }
             Keep keep = keep(m.get(), now, Set.of(), 0, new HashSet<>());
             if (!keep.kept()) {
-                judged[0] = new Judged(m.get(), dependents(m.get()));
+                judged[0] = new Judged(m.get(), unshared.dependents(m.get().repositoryId(), m.get().id()));
                 return true;
             }
             if (keep.until() != null) {
@@ -265,14 +274,6 @@ class GarbageCollector {
                         rs.getLong(6), rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getInt(8) == 1)).optional();
     }
 
-    /** Children (index entries) and referrers of a manifest in its repository. */
-    private List<Long> dependents(ManifestRow m) {
-        return jdbc.sql("SELECT c.id FROM manifest c WHERE c.repository_id = :repository AND c.subject_digest = :digest"
-                        + " UNION SELECT c.id FROM manifest c JOIN manifest_reference x ON x.digest = c.digest AND x.kind = 'manifest'"
-                        + " WHERE c.repository_id = :repository AND x.manifest_id = :id")
-                .param("repository", m.repositoryId()).param("digest", m.digest()).param("id", m.id()).query(Long.class).list();
-    }
-
     // ---- blobs --------------------------------------------------------------------------------
 
     private record Link(String digest, long repositoryId, String repository, String project, Instant createdAt) {
@@ -283,8 +284,7 @@ class GarbageCollector {
 
     private void blobs(Options options, Job.Context context, Report report, Instant now, Tally tally, Set<Long> gone,
                        int expiredUploads) {
-        OffsetDateTime due = at(now);
-        String after = "";
+        Due<String> after = new Due<>("", at(Instant.EPOCH));
         Set<String> extra = new TreeSet<>();
         if (options.dryRun() && !gone.isEmpty()) {
             // what the deletion of those manifests would free is looked at too
@@ -293,18 +293,10 @@ class GarbageCollector {
                         .param("ids", chunk).query(String.class).list());
             }
         }
-        OffsetDateTime afterTime = at(Instant.EPOCH);
         Set<String> seen = new HashSet<>();
         while (!context.stopRequested()) {
             long started = System.nanoTime();
-            // walked in (review_after, digest) order through the due part only (its index)
-            record Due(String digest, OffsetDateTime at) {
-            }
-            List<Due> page = jdbc.sql("SELECT digest, review_after FROM gc_blob_review WHERE review_after <= :due"
-                            + " AND (review_after > :afterTime OR (review_after = :afterTime AND digest > :after))"
-                            + " ORDER BY review_after, digest LIMIT :limit")
-                    .param("due", due).param("afterTime", afterTime).param("after", after).param("limit", batchSize)
-                    .query((rs, n) -> new Due(rs.getString(1), rs.getObject(2, OffsetDateTime.class))).list();
+            List<Due<String>> page = duePage("gc_blob_review", "digest", String.class, now, after);
             List<String> batch;
             if (page.isEmpty()) {
                 batch = extra.stream().filter(d -> !seen.contains(d)).limit(batchSize).toList();
@@ -312,10 +304,9 @@ class GarbageCollector {
                     break;
                 }
             } else {
-                afterTime = page.getLast().at();
-                after = page.getLast().digest();
+                after = page.getLast();
                 // in digest order: the order the blob rows are locked in, as manifest pushes lock them
-                batch = page.stream().map(Due::digest).sorted().toList();
+                batch = page.stream().map(Due::key).sorted().toList();
             }
             seen.addAll(batch);
             List<String> digests = batch;

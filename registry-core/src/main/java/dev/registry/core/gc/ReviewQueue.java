@@ -3,7 +3,6 @@ package dev.registry.core.gc;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -32,10 +31,6 @@ public class ReviewQueue {
         queue("gc_blob_review", "digest", digest, at, event);
     }
 
-    public void blobs(Collection<String> digests, Instant at, String event) {
-        digests.forEach(digest -> blob(digest, at, event));
-    }
-
     /** Queues every blob linked in the repository (before the repository's links go). */
     public void blobsLinkedIn(long repositoryId, Instant at, String event) {
         OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
@@ -51,10 +46,6 @@ public class ReviewQueue {
     /** Queues a manifest for review (as a possibly untagged one) from {@code at} on. */
     public void manifest(long manifestId, Instant at, String event) {
         queue("gc_manifest_review", "manifest_id", manifestId, at, event);
-    }
-
-    public void manifests(Collection<Long> manifestIds, Instant at, String event) {
-        manifestIds.forEach(id -> manifest(id, at, event));
     }
 
     /** Inserts the candidate, or moves its review to {@code at} when that is earlier. */
