@@ -34,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BlobController {
 
+    private static final int COPY_BUFFER = 256 * 1024;
     private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
     private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
     private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
@@ -116,8 +117,9 @@ class BlobController {
         response.setHeader("Cache-Control", "max-age=31536000");
     }
 
+    /** Copies through a buffer of the blob's size, at most 256 KiB: a small layer or config GET allocates what it sends. */
     private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[256 * 1024];
+        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
         long left = length;
         while (left > 0) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));

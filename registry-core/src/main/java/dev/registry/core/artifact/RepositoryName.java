@@ -2,19 +2,20 @@ package dev.registry.core.artifact;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
-import java.util.regex.Pattern;
 
 /**
  * A repository name as the OCI distribution spec's grammar defines it:
  * {@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*}, at most 255
  * characters. The first component is the project; a name of one component ({@code alpine}, as in
  * the classic {@code registry:2} tutorials) belongs to the {@code library} project.
+ *
+ * <p>The grammar is checked by a scanner, not by that regular expression: every pull parses a name,
+ * and {@code java.util.regex} allocates per match for the nested repetitions (it was a third of the
+ * memory a small pull allocated). {@code RepositoryNameAndReferenceTest} checks the two agree.
  */
 public record RepositoryName(String value) {
 
     public static final int MAX_LENGTH = 255;
-    private static final Pattern GRAMMAR = Pattern.compile(
-            "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
 
     public RepositoryName {
         if (value == null || value.isEmpty()) {
@@ -24,10 +25,53 @@ public record RepositoryName(String value) {
             throw new RegistryException(ErrorCode.NAME_INVALID,
                     "repository name is " + value.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
         }
-        if (!GRAMMAR.matcher(value).matches()) {
+        if (!inGrammar(value)) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name '" + value
                     + "': components are lower-case letters and digits separated by '.', '_', '__' or '-', joined by '/'");
         }
+    }
+
+    /** Components of lower-case letters and digits, separated inside by '.', '_', '__' or '-'+, joined by '/'. */
+    static boolean inGrammar(String name) {
+        int n = name.length();
+        int i = 0;
+        while (true) {
+            i = alphanumerics(name, i);
+            if (i < 0) {
+                return false;
+            }
+            while (i < n && name.charAt(i) != '/') {
+                char c = name.charAt(i);
+                if (c == '.') {
+                    i++;
+                } else if (c == '_') {
+                    i += i + 1 < n && name.charAt(i + 1) == '_' ? 2 : 1;
+                } else if (c == '-') {
+                    while (i < n && name.charAt(i) == '-') {
+                        i++;
+                    }
+                } else {
+                    return false;
+                }
+                i = alphanumerics(name, i);
+                if (i < 0) {
+                    return false;
+                }
+            }
+            if (i == n) {
+                return true;
+            }
+            i++; // the '/'
+        }
+    }
+
+    /** The index after a run of at least one [a-z0-9] starting at {@code i}, or -1 when there is none. */
+    private static int alphanumerics(String name, int i) {
+        int start = i;
+        while (i < name.length() && ((name.charAt(i) >= 'a' && name.charAt(i) <= 'z') || (name.charAt(i) >= '0' && name.charAt(i) <= '9'))) {
+            i++;
+        }
+        return i > start ? i : -1;
     }
 
     public String project() {

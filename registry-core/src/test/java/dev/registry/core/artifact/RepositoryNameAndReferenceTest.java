@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +25,30 @@ class RepositoryNameAndReferenceTest {
     void namesOutsideTheGrammarAreNameInvalid(String name) {
         assertThatThrownBy(() -> new RepositoryName(name)).isInstanceOfSatisfying(RegistryException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_INVALID));
+    }
+
+    /** The spec's regular expression for {@code <name>}, as written there; the scanner must agree with it. */
+    private static final Pattern SPEC_GRAMMAR = Pattern.compile(
+            "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*");
+
+    @Test
+    void theScannerAgreesWithTheSpecsRegularExpressionOnGeneratedNames() {
+        // names built from the characters that matter at the boundaries: separators in runs, slashes, a stray upper case
+        char[] alphabet = {'a', 'z', '0', '9', '.', '.', '_', '_', '-', '-', '/', '/', 'A', ' '};
+        Random random = new Random(20261201);
+        int accepted = 0;
+        for (int k = 0; k < 200_000; k++) {
+            StringBuilder name = new StringBuilder();
+            int length = 1 + random.nextInt(12);
+            for (int j = 0; j < length; j++) {
+                name.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String s = name.toString();
+            boolean spec = SPEC_GRAMMAR.matcher(s).matches();
+            assertThat(RepositoryName.inGrammar(s)).as("'%s'", s).isEqualTo(spec);
+            accepted += spec ? 1 : 0;
+        }
+        assertThat(accepted).as("the generated names include valid ones").isGreaterThan(1_000);
     }
 
     @Test
