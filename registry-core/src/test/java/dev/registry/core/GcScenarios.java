@@ -321,6 +321,58 @@ abstract class GcScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void a_collection_killed_half_way_through_a_batch_is_finished_by_the_next_run_and_nothing_kept_is_touched()
+            throws Exception {
+        // given a deleted image and two abandoned uploads, all due, and a kept image sharing a layer
+        String project = newProject();
+        RepositoryName repo = new RepositoryName(project + "/app");
+        Blob shared = randomBlob(2500);
+        Blob own = randomBlob(1500);
+        Blob configGone = blob("{\"gone\":" + System.nanoTime() + "}");
+        Blob configKept = blob("{\"kept\":" + System.nanoTime() + "}");
+        Blob abandoned1 = randomBlob(700);
+        Blob abandoned2 = randomBlob(800);
+        for (Blob b : List.of(shared, own, configGone, configKept, abandoned1, abandoned2)) {
+            pushBlob(repo, b);
+        }
+        Digest gone = pushManifest(repo, "gone", image(configGone).layer(shared).layer(own).bytes()).digest();
+        byte[] kept = image(configKept).layer(shared).bytes();
+        pushManifest(repo, "kept", kept);
+        artifacts.deleteManifest(repo, Reference.parse(gone.toString()));
+        List<Blob> garbage = List.of(own, configGone, abandoned1, abandoned2);
+        garbage.forEach(b -> ageBlob(b.digest()));
+        // and a run that a replica was killed in: its job run still says RUNNING (its lock expired), and it
+        // had deleted the bytes of part of a batch whose transaction never committed (rows still there)
+        jdbc.update("INSERT INTO job_run (job_name, run_trigger, triggered_by, state, replica, stop_requested, started_at)"
+                + " VALUES (?, 'manual', 'tester', 'RUNNING', 'killed/1', FALSE, CURRENT_TIMESTAMP)", GcService.JOB);
+        long killed = jobs.runs(GcService.JOB, 0, 1).getFirst().id();
+        store.delete(own.digest());
+        store.delete(abandoned1.digest());
+        assertThat(blobRows(own.digest()) + blobRows(abandoned1.digest())).isEqualTo(2);
+
+        // when the next collection runs
+        GcRun next = collect(false, false);
+
+        // then it finishes the work: every garbage row and byte is gone, the killed run is marked failed
+        for (Blob b : garbage) {
+            assertThat(blobRows(b.digest())).as("row of %s", b.digest()).isZero();
+            assertThat(stored(b.digest())).as("bytes of %s", b.digest()).isFalse();
+        }
+        assertThat(items(next, own.digest(), abandoned1.digest(), abandoned2.digest(), configGone.digest()))
+                .contains("blob " + own.digest(), "blob " + abandoned1.digest(), "blob " + abandoned2.digest(),
+                        "blob " + configGone.digest());
+        assertThat(jobs.require(killed).state()).isEqualTo(JobRun.State.FAILED);
+        // and the kept image is whole, and the usage agrees with a recount
+        assertThat(artifacts.getManifest(repo, Reference.parse("kept")).content()).isEqualTo(kept);
+        assertThat(readBlob(shared.digest(), 0)).isEqualTo(shared.bytes());
+        assertThat(readBlob(configKept.digest(), 0)).isEqualTo(configKept.bytes());
+        assertThat(used(project)).isEqualTo(recalculated(project)).isEqualTo(2500L + configKept.bytes().length + kept.length);
+        // and a run after it has nothing left of this to do
+        assertThat(items(collect(false, false), own.digest(), abandoned1.digest(), abandoned2.digest(), configGone.digest()))
+                .isEmpty();
+    }
+
+    @Test
     void a_blob_refused_by_the_quota_leaves_no_bytes_behind_after_a_collection() throws Exception {
         // given a project with a small quota, and an upload over it
         String project = "gc-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
