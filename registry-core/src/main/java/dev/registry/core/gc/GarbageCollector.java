@@ -188,7 +188,9 @@ class GarbageCollector {
             report.counts(tally.counts(0));
             context.progress("manifests: " + tally.reviewedManifests + " reviewed, " + tally.deletedManifests
                     + (options.dryRun() ? " would be deleted" : " deleted"));
-            pace(started);
+            if (page.size() == batchSize) { // a short page was the last one: no pause before the end
+                pace(started);
+            }
         }
     }
 
@@ -320,7 +322,9 @@ class GarbageCollector {
             context.progress("blobs: " + tally.reviewedBlobs + " reviewed, " + tally.deletedBlobs
                     + (options.dryRun() ? " would be deleted" : " deleted") + " (" + tally.freedBytes + " bytes), "
                     + tally.removedLinks + " links removed");
-            pace(started);
+            if (batch.size() == batchSize) { // a short batch was the last one: no pause before the end
+                pace(started);
+            }
         }
     }
 

@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize candidates looked at in one short transaction
  * @param dutyCycle the share of a run's time spent working: after each batch the collector pauses
  *                  so that batches take this share of the time, leaving the cores to pushes and
- *                  pulls (1 works without pausing). 0.1: a run over 10,000 garbage blobs takes about
- *                  25 s instead of 5 s at 0.5, and pull p99 beside it stays within 1.2× of the quiet
- *                  figure instead of 1.7-2× on 2 cores (docs/benchmarks.md, bench/gc.sh)
+ *                  pulls (1 works without pausing). 0.1: a run over 10,000 garbage blobs takes 25-35 s
+ *                  instead of 5 s at 0.5, and pull p99 beside it stays within 1.5× of the quiet figure
+ *                  instead of 1.7-2.2× on 2 cores (docs/benchmarks.md, bench/gc.sh)
  */
 @ConfigurationProperties("registry.gc")
 public record GcPolicy(@DefaultValue("24h") Duration grace, @DefaultValue("200") int batchSize,
