@@ -68,10 +68,14 @@ public record RepositoryName(String value) {
     /** The index after a run of at least one [a-z0-9] starting at {@code i}, or -1 when there is none. */
     private static int alphanumerics(String name, int i) {
         int start = i;
-        while (i < name.length() && ((name.charAt(i) >= 'a' && name.charAt(i) <= 'z') || (name.charAt(i) >= '0' && name.charAt(i) <= '9'))) {
+        while (i < name.length() && isLowerAlphanumeric(name.charAt(i))) {
             i++;
         }
         return i > start ? i : -1;
+    }
+
+    private static boolean isLowerAlphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     public String project() {
