@@ -147,6 +147,11 @@ public abstract class BlobStoreContractTest {
         assertThatThrownBy(() -> upload.append(new ByteArrayInputStream(content, 1000, 500), 1000))
                 .isInstanceOf(SizeMismatchException.class);
         assertThat(upload.size()).isEqualTo(1000);
+        // longer than announced (the filesystem store then copies through a buffer of the announced size)
+        assertThatThrownBy(() -> upload.append(new ByteArrayInputStream(content, 1000, 1000), 10))
+                .isInstanceOf(SizeMismatchException.class);
+        assertThat(upload.size()).isEqualTo(1000);
+        assertThat(upload.append(new ByteArrayInputStream(new byte[0]), 0)).isZero();
         upload.append(new ByteArrayInputStream(content, 1000, 1000), 1000);
         assertThat(upload.commit(Digest.sha256(content)).size()).isEqualTo(2000);
     }

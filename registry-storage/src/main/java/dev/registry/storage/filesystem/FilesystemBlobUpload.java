@@ -65,7 +65,7 @@ final class FilesystemBlobUpload implements BlobUpload {
             channel.position(start);
             long written = 0;
             try {
-                written = copy(in, channel, sha256);
+                written = copy(in, channel, sha256, expectedLength);
                 if (expectedLength >= 0 && written != expectedLength) {
                     throw new SizeMismatchException(expectedLength, written);
                 }
@@ -134,8 +134,9 @@ final class FilesystemBlobUpload implements BlobUpload {
         }
     }
 
-    private static long copy(InputStream in, FileChannel channel, MessageDigest digest) throws IOException {
-        byte[] buffer = new byte[BUFFER];
+    /** A buffer of the announced length when it is shorter than 256 KiB: a 190-byte config allocates 190 bytes. */
+    private static long copy(InputStream in, FileChannel channel, MessageDigest digest, long expectedLength) throws IOException {
+        byte[] buffer = new byte[expectedLength >= 0 && expectedLength < BUFFER ? (int) Math.max(expectedLength, 1) : BUFFER];
         ByteBuffer wrapper = ByteBuffer.wrap(buffer);
         long total = 0;
         int n;
