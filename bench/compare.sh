@@ -59,9 +59,7 @@ head_requests=${BENCH_HEAD_REQUESTS:-$(q 100000 10000)}
 ours_port=${BENCH_OURS_PORT:-15080}
 dist_port=${BENCH_DIST_PORT:-15081}
 dist_auth_port=${BENCH_DIST_AUTH_PORT:-15082}
-jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
-java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+registry_launch_defaults
 dist_cache=${BENCH_DIST_CACHE:-inmemory}
 profile=${BENCH_PROFILE:-0}
 stamp=$(date -u +%Y%m%d-%H%M%S)

@@ -93,9 +93,7 @@ pg_log_ms=${BENCH_PG_LOG_MS:-50}
 pg_sample=${BENCH_PG_SAMPLE:-0.1}
 profile=${BENCH_PROFILE:-0}
 gc_warmup=${BENCH_GC_WARMUP:-0}
-jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
-java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+registry_launch_defaults
 keep=${BENCH_KEEP:-0}
 stamp=$(date -u +%Y%m%d-%H%M%S)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')

@@ -7,6 +7,14 @@
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# The registry under test: the fat jar, the JDK, and README's recommended JVM settings (one copy
+# for every script; BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS override). Needs root (the checkout).
+registry_launch_defaults() {
+    jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
+    java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+    java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+}
+
 load_report() { # CPU use over 3 s (top's second sample) and the five busiest processes then
     top -b -n 2 -d 3 -o %CPU -w 200 | awk -v cores="$(nproc)" '
         /^top -/ { n++ }

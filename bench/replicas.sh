@@ -47,9 +47,7 @@ redirect=${BENCH_REDIRECT:-false}
 pg_url=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432}
 pg_user=${BENCH_PG_USER:-postgres}
 port_base=${BENCH_PORT_BASE:-15280}
-jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
-java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+registry_launch_defaults
 stamp=$(date -u +%Y%m%d-%H%M%S)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 revision=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -16,9 +16,7 @@ source "$here/lib.sh"
 
 tags=${BENCH_TAGS:-10000}
 port=${BENCH_PORT:-15280}
-java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
-jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
+registry_launch_defaults
 [[ -f $jar ]] || die "no $jar: run ./mvnw -q -DskipTests package first"
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-retention.XXXXXX")
 pid=''

@@ -36,9 +36,7 @@ runs=${BENCH_RUNS:-$(q 5 2)}
 warm_runs=${BENCH_WARM_RUNS:-$(q 3 1)}
 get_runs=${BENCH_GET_RUNS:-$(q 5 2)}
 port_base=${BENCH_PORT_BASE:-15180}
-jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
-java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+registry_launch_defaults
 stamp=$(date -u +%Y%m%d-%H%M%S)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 revision=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
