@@ -2,9 +2,13 @@ package dev.registry.api.config;
 
 import dev.registry.core.audit.AuditPruneJob;
 import dev.registry.core.gc.GcService;
+import dev.registry.core.job.JobRun;
 import dev.registry.core.job.JobService;
 import dev.registry.core.retention.RetentionJob;
 import dev.registry.core.retention.RetentionService;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -41,7 +45,7 @@ class JobSchedules {
      */
     @Scheduled(fixedDelayString = "${registry.gc.schedule-check:30s}", initialDelayString = "${registry.gc.schedule-check:30s}")
     void gc() {
-        gc.claimScheduledRun(java.time.Instant.now())
+        gc.claimScheduledRun(Instant.now())
                 .ifPresent(parameters -> jobs.run(GcService.JOB, JobService.SCHEDULE, "system", parameters));
     }
 
@@ -54,14 +58,14 @@ class JobSchedules {
     @Scheduled(fixedDelayString = "${registry.retention.schedule-check:30s}",
             initialDelayString = "${registry.retention.schedule-check:30s}")
     void projectRetention() {
-        java.time.Instant now = java.time.Instant.now();
-        java.util.Map<Long, java.time.Instant> claimed = retention.claimScheduled(now);
+        Instant now = Instant.now();
+        Map<Long, Instant> claimed = retention.claimScheduled(now);
         if (claimed.isEmpty()) {
             return;
         }
-        String projects = claimed.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-        var run = jobs.run(RetentionJob.NAME, JobService.SCHEDULE, "system", java.util.Map.of(RetentionJob.PROJECTS, projects));
-        if (run.state() == dev.registry.core.job.JobRun.State.SKIPPED) {
+        String projects = claimed.keySet().stream().map(String::valueOf).collect(Collectors.joining(","));
+        JobRun run = jobs.run(RetentionJob.NAME, JobService.SCHEDULE, "system", Map.of(RetentionJob.PROJECTS, projects));
+        if (run.state() == JobRun.State.SKIPPED) {
             retention.unclaim(claimed, now);
         }
     }

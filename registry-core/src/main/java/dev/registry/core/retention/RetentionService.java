@@ -12,11 +12,14 @@ import dev.registry.core.job.Cron;
 import dev.registry.core.retention.internal.ExecutionHistory;
 import dev.registry.core.retention.internal.ProjectArtifacts;
 import dev.registry.storage.Digest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,7 +123,7 @@ public class RetentionService {
             return decideAndRecord(projectId, true, triggeredBy, progress);
         }
         SimpleLock lock = locks.lock(new LockConfiguration(Instant.now(), "retention-project-" + projectId,
-                java.time.Duration.ofMinutes(2), java.time.Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
+                Duration.ofMinutes(2), Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
                 "a retention run of this project is in progress; try again when it has finished"));
         try {
             return decideAndRecord(projectId, false, triggeredBy, progress);
@@ -180,7 +183,7 @@ public class RetentionService {
                         + " WHERE schedule IS NOT NULL ORDER BY project_id")
                 .query((rs, n) -> new Scheduled(rs.getLong(1), rs.getString(2), instant(rs.getObject(3, OffsetDateTime.class)),
                         instant(rs.getObject(4, OffsetDateTime.class)))).list();
-        Map<Long, Instant> claimed = new java.util.LinkedHashMap<>();
+        Map<Long, Instant> claimed = new LinkedHashMap<>();
         for (Scheduled s : scheduled) {
             if (Cron.due(s.schedule(), s.lastFire(), s.updatedAt(), now) && jdbc.sql("UPDATE retention_policy SET last_fire = ?"
                             + " WHERE project_id = ? AND schedule = ? AND (last_fire IS NULL OR last_fire < ?)")
@@ -202,7 +205,7 @@ public class RetentionService {
 
     /** As the database keeps it (microseconds), so that a claim can be compared for equality. */
     private static OffsetDateTime micros(Instant instant) {
-        return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
     private static Instant instant(OffsetDateTime time) {
