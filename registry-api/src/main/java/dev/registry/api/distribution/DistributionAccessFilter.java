@@ -171,9 +171,10 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
 
     /**
      * The refusal: anonymous callers and tokens that could be widened get a challenge; a signed-in
-     * caller reading a project it cannot see gets {@code NAME_UNKNOWN} (as if it did not exist),
-     * and everything else {@code DENIED} with the reason. A signed-in read in a project that does
-     * not exist goes on to the controller, which answers what is unknown.
+     * caller reading a project that does not exist or that it cannot see gets {@code NAME_UNKNOWN},
+     * in the same words for both (a system admin's read in a project that does not exist goes on to
+     * the controller, which answers what is unknown), and everything else {@code DENIED} with the reason (again the same
+     * words for a project that does not exist and one it cannot see).
      */
     private boolean deny(HttpServletRequest request, HttpServletResponse response, Principal principal, ProjectAccess current,
                          RequiredAccess required, String scope, boolean newTokenWouldDo) throws IOException {
@@ -183,19 +184,17 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
                             + " in " + current.project() : "the token does not grant " + scope);
         }
         boolean write = required.action() != Action.PULL;
-        if (!current.exists() && !write) {
-            return true;
+        if (!current.exists() && !write && principal instanceof Principal.User user && user.systemAdmin()) {
+            return true; // a system admin sees every project: the controller answers what is unknown
         }
-        boolean invisible = current.actions().isEmpty();
+        // a project that does not exist and one the caller may not see get the same answer (issue 11, security 7)
+        boolean invisible = !current.exists() || current.actions().isEmpty();
         if (invisible && !write) {
             errors.write(response, new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + request.getAttribute(
                     RepositoryPathFilter.REPOSITORY) + " is not known, or its project is not visible to " + principal.name()));
             return false;
         }
-        String message = current.exists() && invisible
-                ? "project " + current.project() + " does not exist or is not visible to " + principal.name()
-                : access.explain(principal, current, required.action());
-        errors.write(response, new RegistryException(ErrorCode.DENIED, message));
+        errors.write(response, new RegistryException(ErrorCode.DENIED, access.explain(principal, current, required.action())));
         return false;
     }
 

@@ -4,7 +4,6 @@ import dev.registry.api.distribution.OciErrors;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,7 +25,6 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import tools.jackson.core.JacksonException;
 
 /**
  * Every failure of a management controller as RFC 9457 problem JSON: {@code status},
@@ -85,16 +83,21 @@ class ManagementErrors {
         return badInput(message, List.of(new FieldProblem(e.getHeaderName(), message)), request);
     }
 
-    /** Not JSON, or a value of the wrong type: the field is the JSON path Jackson stopped at. */
+    /**
+     * A body that is absent, not JSON, not an object, or that holds an unknown property, a value of
+     * the wrong type or no value for a required field: the field as a JSON path and what is expected
+     * ({@link JsonBodyProblems}). A refusal from the body's own checks keeps its code and words.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
-        if (e.getCause() instanceof JacksonException json && !json.getPath().isEmpty()) {
-            String field = json.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-            String message = field + " has a value of the wrong type";
-            return badInput(message, List.of(new FieldProblem(field, message)), request);
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof RegistryException refusal) {
+                return refused(refusal, request);
+            }
         }
-        return badInput("the request body is missing or is not JSON", List.of(), request);
+        JsonBodyProblems.Problem problem = JsonBodyProblems.describe(e.getCause());
+        return badInput(problem.message(), problem.field() == null ? List.of()
+                : List.of(new FieldProblem(problem.field(), problem.message())), request);
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
@@ -104,13 +107,13 @@ class ManagementErrors {
                 List.of(), new HttpHeaders(), request);
     }
 
-    /** Spring's own refusals (415, 406, …) keep their status and problem body; anything else is a 500 without internals. */
+    /** Spring's own refusals keep their status and detail and get the registry's code; anything else is a 500 without internals. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> other(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse response) {
-            ProblemDetail body = response.getBody();
-            body.setInstance(URI.create(request.getRequestURI()));
-            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders()).body(body);
+            String detail = response.getBody().getDetail() == null ? response.getBody().getTitle() : response.getBody().getDetail();
+            return ApiProblems.of(response.getStatusCode(), ApiProblems.code(response.getStatusCode()), detail,
+                    response.getHeaders(), request);
         }
         log.error("unexpected failure in {} {}", request.getMethod(), request.getRequestURI(), e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.UNKNOWN, "internal error", List.of(), new HttpHeaders(), request);
@@ -122,12 +125,6 @@ class ManagementErrors {
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, ErrorCode code, String detail, List<FieldProblem> fields,
                                                          HttpHeaders headers, HttpServletRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setInstance(URI.create(request.getRequestURI()));
-        problem.setProperty("code", code.name());
-        if (!fields.isEmpty()) {
-            problem.setProperty("errors", fields);
-        }
-        return ResponseEntity.status(status).headers(headers).body(problem);
+        return ApiProblems.of(status, code, detail, fields, headers, request);
     }
 }

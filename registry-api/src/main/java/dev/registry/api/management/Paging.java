@@ -8,14 +8,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The paging of every management list: {@code page} (1-based, default 1) and {@code page_size}
- * (default {@value #DEFAULT_SIZE}, at most {@value #MAX_SIZE}); the answer carries the total in
+ * The paging of every management list: {@code page} (1-based, default 1, at most {@link #MAX_PAGE})
+ * and {@code page_size} (default {@value #DEFAULT_SIZE}, at most {@value #MAX_SIZE}); the answer carries the total in
  * {@code X-Total-Count} and, when more follow, an RFC 8288 {@code Link: <…>; rel="next"}.
  */
 record Paging(int page, int size) {
 
     static final int DEFAULT_SIZE = 25;
     static final int MAX_SIZE = 100;
+    /** The last page any list answers: its offset still fits the int that SQL paging and Spring Data take. */
+    static final int MAX_PAGE = Integer.MAX_VALUE / MAX_SIZE;
     static final String PAGE = "page";
     static final String PAGE_SIZE = "page_size";
 
@@ -23,8 +25,8 @@ record Paging(int page, int size) {
     static Paging of(Integer page, Integer pageSize) {
         int p = page == null ? 1 : page;
         int s = pageSize == null ? DEFAULT_SIZE : pageSize;
-        if (p < 1) {
-            throw invalid(PAGE, "page counts from 1");
+        if (p < 1 || p > MAX_PAGE) {
+            throw invalid(PAGE, "page is from 1 to " + MAX_PAGE);
         }
         if (s < 1 || s > MAX_SIZE) {
             throw invalid(PAGE_SIZE, "page_size is from 1 to " + MAX_SIZE);

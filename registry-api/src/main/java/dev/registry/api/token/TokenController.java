@@ -126,7 +126,10 @@ class TokenController {
         var granted = grants.grant(principal, scopes);
         TokenService.Issued issued = tokens.issueAccess(principal, granted);
         String refresh = refreshToken != null ? refreshToken : withRefresh ? tokens.issueRefresh(principal) : null;
-        String scope = granted.isEmpty() ? null : String.join(" ", granted.stream().map(g -> g.toScope()).toList());
+        // the scopes granted something; one granting nothing (a private project asked for anonymously) is in the
+        // token's access claim with no actions, as Distribution's token servers answer, and /v2 refuses there
+        List<String> grantedScopes = granted.stream().filter(g -> !g.actions().isEmpty()).map(g -> g.toScope()).toList();
+        String scope = grantedScopes.isEmpty() ? null : String.join(" ", grantedScopes);
         return ResponseEntity.ok().header("Cache-Control", "no-store")
                 .body(new TokenResponse(issued.token(), issued.token(), issued.expiresIn(), issued.issuedAt().toString(),
                         refresh, scope));

@@ -141,6 +141,47 @@ class DistributionPermissionMatrixTest {
                 .isEqualTo(new TreeSet<>(EXPECTED.get(caller)));
     }
 
+    static Stream<Arguments> hiddenProjectRequests() {
+        return Stream.of("outsider", "robot-other-project").flatMap(caller -> Stream.of(
+                Arguments.of(caller, "GET", "/manifests/1.0"), Arguments.of(caller, "GET", "/tags/list"),
+                Arguments.of(caller, "GET", "/blobs/" + ZERO_DIGEST), Arguments.of(caller, "GET", "/referrers/" + ZERO_DIGEST),
+                Arguments.of(caller, "DELETE", "/manifests/1.0")));
+    }
+
+    private static final String ZERO_DIGEST = "sha256:" + "0".repeat(64);
+
+    /**
+     * Issue 11, security 7: a signed-in outsider must not learn that a private project exists. Its
+     * answer for the fixture's private project and for one that does not exist (a name of the same
+     * length) are byte for byte the same once the name is replaced.
+     */
+    @ParameterizedTest(name = "{0}: {1} <repository>{2} says the same for a hidden and a missing project")
+    @MethodSource("hiddenProjectRequests")
+    void anOutsiderGetsTheSameAnswerForAHiddenProjectAsForAMissingOne(String caller, String method, String path) {
+        String missing = "x" + fixture.project.substring(1);
+        RegistryClient outsider = fixture.basic(port, caller);
+
+        HttpResponse<String> hidden = outsider.send(method, "/v2/" + fixture.project + "/team/app" + path);
+        HttpResponse<String> absent = outsider.send(method, "/v2/" + missing + "/team/app" + path);
+
+        assertThat(hidden.statusCode()).as(hidden.body()).isIn(403, 404);
+        assertThat(absent.statusCode()).as(absent.body()).isEqualTo(hidden.statusCode());
+        assertThat(absent.body().replace(missing, "P")).isEqualTo(hidden.body().replace(fixture.project, "P"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRobotPushingIntoAHiddenProjectGetsTheSameAnswerAsForAMissingOne() {
+        String missing = "x" + fixture.project.substring(1);
+        RegistryClient robot = fixture.basic(port, "robot-other-project");
+
+        HttpResponse<String> hidden = robot.send("POST", "/v2/" + fixture.project + "/team/app/blobs/uploads/", null, Map.of());
+        HttpResponse<String> absent = robot.send("POST", "/v2/" + missing + "/team/app/blobs/uploads/", null, Map.of());
+
+        assertThat(hidden.statusCode()).as(hidden.body()).isEqualTo(403);
+        assertThat(absent.statusCode()).as(absent.body()).isEqualTo(403);
+        assertThat(absent.body().replace(missing, "P")).isEqualTo(hidden.body().replace(fixture.project, "P"));
+    }
+
     /** A denial must be an OCI error with 401 (and a challenge), 403 or 404; never a success, never a 5xx. */
     private static boolean ok(HttpResponse<String> response, int success) {
         if (response.statusCode() == success) {

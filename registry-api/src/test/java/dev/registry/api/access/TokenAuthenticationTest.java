@@ -171,6 +171,26 @@ class TokenAuthenticationTest {
                 .isEqualTo(401);
     }
 
+    /**
+     * Issue 11, correctness 4: an anonymous token request for a private project is answered as
+     * Distribution's token servers do: 200 with a token granting nothing there (no 401, which clients
+     * print as "invalid username/password" though none was given); the refusal comes from /v2.
+     */
+    @Test
+    void anAnonymousTokenRequestForAPrivateProjectGetsATokenGrantingNothingAndV2RefusesWithAChallenge() {
+        HttpResponse<String> response = tokenRequest(RegistryClient.anonymous(port), "repository:" + repo + ":pull,push",
+                "repository:" + fixture.otherProject + "/missing:pull");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.has("scope")).as("no scope is granted, so none is listed: " + body).isFalse();
+        JsonNode access = claims(body.get("token").asString()).get("access");
+        assertThat(access.valueStream().map(a -> a.get("actions").size())).containsOnly(0);
+        HttpResponse<String> pull = bearer(body.get("token").asString()).send("GET", "/v2/" + repo + "/manifests/1.0");
+        assertThat(pull.statusCode()).isEqualTo(401);
+        assertThat(pull.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer realm="));
+    }
+
     @Test
     void aTamperedTokenIsRefused() {
         String token = token(fixture.basic(port, "guest"), "repository:" + repo + ":pull").get("token").asString();

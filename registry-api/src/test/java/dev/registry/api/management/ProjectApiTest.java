@@ -146,4 +146,32 @@ class ProjectApiTest extends ManagementTestBase {
         assertProblem(anonymous, 401, null);
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"registry\"");
     }
+
+    // issue 11, security 7: the wording must not tell a signed-in outsider that a private project exists
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"GET,''", "GET,/usage", "GET,/repositories", "GET,/members", "GET,/robots",
+            "GET,/retention", "GET,/repositories/app/artifacts", "PATCH,''", "DELETE,''", "POST,/robots"})
+    void an_outsider_gets_byte_identical_answers_for_a_private_project_and_a_missing_one(String method, String path) {
+        // given a private project and a missing one whose name has the same length, and a user who is no member
+        String name = unique("secret");
+        expect(send(admin, "POST", "/api/v1/projects", "{\"name\":\"" + name + "\"}"), 201);
+        String missing = "x" + name.substring(1);
+        String username = unique("outsider");
+        users.create(username, "Passw0rd-Out1", null, null, false);
+        RegistryClient outsider = new RegistryClient(port, username, "Passw0rd-Out1");
+        String body = switch (method) {
+            case "POST" -> "{\"name\":\"ci\",\"permissions\":[\"pull\"]}";
+            case "PATCH" -> "{\"public\":true}";
+            default -> null;
+        };
+
+        // when the outsider asks about both
+        HttpResponse<String> hidden = send(outsider, method, "/api/v1/projects/" + name + path, body);
+        HttpResponse<String> absent = send(outsider, method, "/api/v1/projects/" + missing + path, body);
+
+        // then the answers are the same but for the name
+        assertProblem(hidden, 404, null);
+        assertThat(absent.statusCode()).isEqualTo(404);
+        assertThat(absent.body().replace(missing, "N")).isEqualTo(hidden.body().replace(name, "N"));
+    }
 }

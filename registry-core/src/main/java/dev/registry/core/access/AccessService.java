@@ -97,10 +97,16 @@ public class AccessService {
 
     /** A sentence for the person at the client saying why {@code action} is refused. */
     public String explain(Principal principal, ProjectAccess access, Action action) {
-        if (!access.exists()) {
-            return "project " + access.project() + " does not exist" + (action == Action.PUSH
-                    ? "; ask an administrator to create it" + (policy.createOnPush() ? "" : " (projects are not created on push)")
-                    : "");
+        boolean push = action == Action.PUSH;
+        String notOnPush = policy.createOnPush() ? "" : " (projects are not created on push)";
+        if (!access.exists() && principal instanceof Principal.User user && user.systemAdmin()) {
+            // a system admin sees every project: saying that it does not exist reveals nothing
+            return "project " + access.project() + " does not exist" + (push ? "; ask an administrator to create it" + notOnPush : "");
+        }
+        if (!access.exists() || access.actions().isEmpty()) {
+            // the same words whether it does not exist or the principal may not see it: a private project is not revealed
+            return "project " + access.project() + " does not exist or is not visible to " + principal.name()
+                    + (push ? "; ask an administrator to create it or to give you access" + notOnPush : "");
         }
         String who = switch (principal) {
             case Principal.Anonymous a -> "anonymous users";
