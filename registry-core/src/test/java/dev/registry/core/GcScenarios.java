@@ -10,8 +10,10 @@ import dev.registry.core.gc.GcService;
 import dev.registry.core.job.JobRun;
 import dev.registry.core.job.JobService;
 import dev.registry.core.quota.QuotaService;
+import dev.registry.core.upload.UploadStatus;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.Digest;
+import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -379,7 +381,14 @@ abstract class GcScenarios extends DatabaseScenarios {
         projects.create(project, false, 1000L, "tester", null);
         RepositoryName repo = new RepositoryName(project + "/app");
         Blob big = randomBlob(2000);
+        // a monolithic upload announces its size: refused before its bytes (issue 11, correctness item 9)
         assertThatThrownBy(() -> pushBlob(repo, big)).isInstanceOf(RegistryException.class).hasMessageContaining("quota");
+        assertThat(stored(big.digest())).isFalse();
+        // a streamed one does not: its verified bytes are refused at the link
+        UploadStatus session = uploads.start(repo, "tester");
+        uploads.append(repo, session.id(), null, -1, new ByteArrayInputStream(big.bytes()));
+        assertThatThrownBy(() -> uploads.complete(repo, session.id(), big.digest(), null, 0))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("quota");
         assertThat(stored(big.digest())).isTrue();
 
         // when a collection runs, then the refused bytes are gone

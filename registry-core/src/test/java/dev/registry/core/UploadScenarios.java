@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.core.artifact.RepositoryName;
 import dev.registry.core.artifact.internal.Repositories;
+import dev.registry.core.quota.QuotaService;
+import dev.registry.core.upload.UploadLimits;
 import dev.registry.core.upload.UploadService;
 import dev.registry.core.upload.UploadStatus;
 import dev.registry.core.upload.internal.UploadSessionRepository;
@@ -30,6 +32,10 @@ abstract class UploadScenarios extends DatabaseScenarios {
     UploadSessionRepository sessions;
     @Autowired
     TransactionTemplate tx;
+    @Autowired
+    QuotaService quota;
+    @Autowired
+    UploadLimits limits;
 
     @Test
     void a_monolithic_upload_links_the_verified_blob_into_the_repository() throws Exception {
@@ -115,7 +121,7 @@ abstract class UploadScenarios extends DatabaseScenarios {
         // given replica A (this context) and replica B: its own UploadService over its own store
         // instance on the same directory and the same database, sharing no in-memory state with A
         UploadService replicaA = uploads;
-        UploadService replicaB = new UploadService(new FilesystemBlobStore(store.root()), blobs, repositories, sessions, tx);
+        UploadService replicaB = new UploadService(new FilesystemBlobStore(store.root()), blobs, repositories, sessions, tx, quota, limits);
         RepositoryName repo = newRepository("replicas");
         Blob blob = randomBlob(90_000);
 

@@ -1,5 +1,7 @@
 package dev.registry.api.config;
 
+import dev.registry.api.edge.JsonErrorReportValve;
+import org.apache.catalina.core.StandardHost;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -30,6 +32,20 @@ class TomcatConfiguration {
         return factory -> factory.addConnectorCustomizers(connector -> {
             connector.setProperty("socket.appReadBufSize", "65536");
             connector.setProperty("socket.appWriteBufSize", "65536");
+        });
+    }
+
+    /**
+     * Errors Tomcat answers before the application runs ({@code %00} in the path, headers over the
+     * limit) get the registry's JSON instead of Tomcat's HTML page (issue 11, security item 8). The
+     * host is not started yet when contexts are customised, so it installs this valve class then.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+            }
         });
     }
 }

@@ -38,7 +38,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>A push into a project that does not exist creates it only when {@code registry.projects.
  *     create-on-push} is on and the caller may create projects.</li>
  * <li>An upload started with a token can be continued and finished with that token after it
- *     expired, by the same principal (long pushes, Harbor #18860).</li>
+ *     expired, by the same principal (long pushes, Harbor #18860), as long as the current access
+ *     decision still lets that principal push into the repository.</li>
  * </ul>
  */
 public class DistributionAccessFilter extends OncePerRequestFilter {
@@ -144,8 +145,15 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
         if (resource == Resource.UPLOAD && expired.grants(name.value(), "push") && !expired.subject().isEmpty()) {
             Optional<String> startedBy = uploads.startedBy(name, uploadId);
             if (startedBy.isPresent() && startedBy.get().equals(expired.subject())) {
-                // the principal must still be allowed to act (a disabled robot's upload stops)
+                // the principal must still be allowed to act (a disabled robot's upload stops), and the
+                // current access decision must still let it push here (a removed member's upload stops)
                 Principal principal = credentials.current(expired.kind(), expired.principalId(), expired.issuedAt());
+                ProjectAccess current = access.access(principal, name.project());
+                if (!current.may(Action.PUSH)) {
+                    errors.write(response, new RegistryException(ErrorCode.DENIED, "the upload cannot continue: "
+                            + access.explain(principal, current, Action.PUSH)));
+                    return false;
+                }
                 Authenticated.setPrincipal(request, principal);
                 return true;
             }

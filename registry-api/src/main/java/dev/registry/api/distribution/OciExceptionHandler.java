@@ -1,15 +1,20 @@
 package dev.registry.api.distribution;
 
+import dev.registry.api.edge.ErrorBodies;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.ThrottledException;
 import dev.registry.storage.BlobNotFoundException;
 import dev.registry.storage.StorageException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.apache.catalina.connector.ClientAbortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -38,6 +43,26 @@ class OciExceptionHandler {
     ResponseEntity<OciErrors.Body> unavailable(RuntimeException e) {
         log.warn("backend unavailable", e);
         return refused(new RegistryException(ErrorCode.UNAVAILABLE, "the registry's storage is unavailable; retry later"));
+    }
+
+    /** Too many open uploads (and other throttling): 429 with {@code Retry-After}. */
+    @ExceptionHandler(ThrottledException.class)
+    static ResponseEntity<OciErrors.Body> throttled(ThrottledException e) {
+        return ResponseEntity.status(OciErrors.status(e.code()))
+                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .contentType(MediaType.APPLICATION_JSON).body(OciErrors.body(e));
+    }
+
+    /**
+     * An upload body below the minimum rate: 408 through {@code sendError}, so Tomcat closes the
+     * connection instead of reading the rest of the trickle; the error page renders the refusal.
+     */
+    @ExceptionHandler(MinimumRateInputStream.BodyTooSlowException.class)
+    void tooSlow(MinimumRateInputStream.BodyTooSlowException e, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        log.info("upload body too slow: {}", e.getMessage());
+        request.setAttribute(ErrorBodies.REFUSAL, new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, e.getMessage()));
+        response.sendError(HttpStatus.REQUEST_TIMEOUT.value());
     }
 
     /** The client went away mid-request: nobody to answer. */

@@ -7,12 +7,14 @@ import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
 import dev.registry.core.upload.UploadService;
+import dev.registry.core.upload.UploadLimits;
 import dev.registry.core.upload.UploadStatus;
 import dev.registry.storage.BlobInfo;
 import dev.registry.storage.Digest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
@@ -38,10 +40,12 @@ class UploadController {
 
     private final UploadService uploads;
     private final BlobService blobs;
+    private final UploadLimits limits;
 
-    UploadController(UploadService uploads, BlobService blobs) {
+    UploadController(UploadService uploads, BlobService blobs, UploadLimits limits) {
         this.uploads = uploads;
         this.blobs = blobs;
+        this.limits = limits;
     }
 
     @PostMapping(RepositoryPathFilter.INTERNAL + "/uploads")
@@ -62,7 +66,7 @@ class UploadController {
         }
         if (digest != null && mount == null) {
             Digest expected = Reference.parseDigest(digest);
-            BlobInfo blob = uploads.uploadMonolithic(name, expected, request.getInputStream(), request.getContentLengthLong());
+            BlobInfo blob = uploads.uploadMonolithic(name, expected, body(request), request.getContentLengthLong());
             created(response, name, blob.digest());
             return;
         }
@@ -79,7 +83,7 @@ class UploadController {
                HttpServletRequest request, HttpServletResponse response) throws IOException {
         ByteRange range = ByteRange.ofChunk(contentRange);
         UploadStatus status = uploads.append(name, id, range == null ? null : range.start(),
-                range == null ? request.getContentLengthLong() : range.length(), request.getInputStream());
+                range == null ? request.getContentLengthLong() : range.length(), body(request));
         accepted(response, name, status);
     }
 
@@ -96,10 +100,10 @@ class UploadController {
         boolean hasBody = length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
         ByteRange range = ByteRange.ofChunk(contentRange);
         if (hasBody && range != null) {
-            uploads.append(name, id, range.start(), range.length(), request.getInputStream());
+            uploads.append(name, id, range.start(), range.length(), body(request));
             hasBody = false;
         }
-        BlobInfo blob = uploads.complete(name, id, expected, hasBody ? request.getInputStream() : null, length);
+        BlobInfo blob = uploads.complete(name, id, expected, hasBody ? body(request) : null, length);
         created(response, name, blob.digest());
     }
 
@@ -116,6 +120,11 @@ class UploadController {
                 HttpServletResponse response) {
         uploads.cancel(name, id);
         response.setStatus(HttpStatus.NO_CONTENT.value());
+    }
+
+    /** The request body, held to the minimum rate of {@link UploadLimits}. */
+    private InputStream body(HttpServletRequest request) throws IOException {
+        return MinimumRateInputStream.guard(request.getInputStream(), limits);
     }
 
     private static void created(HttpServletResponse response, RepositoryName name, Digest digest) {

@@ -101,6 +101,43 @@ class LongPushTest {
         assertThat(admin.sendForBytes("GET", "/v2/" + repo + "/blobs/" + digest, Map.of()).body()).isEqualTo(blob);
     }
 
+    /** Issue 11, security item 4: an upload continued past its token's expiry passes the current access decision. */
+    @Test
+    void aMemberRemovedWhileItsUploadRunsCannotFinishItWithTheExpiredToken() throws Exception {
+        RegistryClient admin = new RegistryClient(port);
+        String repo = "removedpush/app";
+        byte[] blob = new byte[200_000];
+        new Random(11).nextBytes(blob);
+        String digest = RegistryClient.digest(blob);
+        long developer = users.create("removed-dev", AccessFixture.PASSWORD, null, null, false).id();
+        projects.setMember(projects.create("removedpush", false, null, "admin", null).id(), developer,
+                dev.registry.core.project.Role.DEVELOPER);
+        // given an upload the developer started with a 2 s push token
+        var issued = JSON.readTree(new RegistryClient(port, "removed-dev", AccessFixture.PASSWORD).send("GET",
+                "/service/token?service=registry&scope=" + URLEncoder.encode("repository:" + repo + ":pull,push",
+                        StandardCharsets.UTF_8)).body());
+        RegistryClient withToken = RegistryClient.withAuthorization(port, "Bearer " + issued.get("token").asString());
+        String location = withToken.send("POST", "/v2/" + repo + "/blobs/uploads/", null, Map.of())
+                .headers().firstValue("Location").orElseThrow();
+        assertThat(withToken.send("PATCH", location, Arrays.copyOfRange(blob, 0, 100_000),
+                Map.of("Content-Type", "application/octet-stream", "Content-Range", "0-99999")).statusCode()).isEqualTo(202);
+
+        // when an admin removes the developer from the project and the token expires
+        assertThat(admin.send("DELETE", "/api/v1/projects/removedpush/members/removed-dev").statusCode()).isEqualTo(204);
+        Thread.sleep(3_000);
+
+        // then neither the next chunk nor the completion is accepted, and the blob is not in the repository
+        HttpResponse<String> next = withToken.send("PATCH", location, Arrays.copyOfRange(blob, 100_000, 150_000),
+                Map.of("Content-Type", "application/octet-stream", "Content-Range", "100000-149999"));
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(403);
+        assertThat(JSON.readTree(next.body()).get("errors").get(0).get("code").asString()).isEqualTo("DENIED");
+        HttpResponse<String> done = withToken.send("PUT", location + (location.contains("?") ? "&" : "?") + "digest=" + digest,
+                Arrays.copyOfRange(blob, 100_000, blob.length),
+                Map.of("Content-Type", "application/octet-stream", "Content-Range", "100000-199999"));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(403);
+        assertThat(admin.send("HEAD", "/v2/" + repo + "/blobs/" + digest).statusCode()).isEqualTo(404);
+    }
+
     @Test
     void withoutCreateOnPushAPushIntoAProjectThatDoesNotExistIsRefusedSayingSo() {
         RegistryClient admin = new RegistryClient(port);

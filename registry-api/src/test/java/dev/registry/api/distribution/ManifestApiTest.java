@@ -215,4 +215,60 @@ class ManifestApiTest extends ApiTestBase {
         json(client.send("GET", "/v2/" + repo + "/tags/list").body()).get("tags").forEach(t -> tags.add(t.asString()));
         assertThat(tags).contains("shared").hasSize(7);
     }
+
+    /** Issue 11, security item 10 (image spec "Descriptors": size is the exact byte count). */
+    @Test
+    void aLayerOrConfigDescriptorWhoseSizeDiffersFromTheStoredBlobIsManifestInvalidAndNothingIsStored() {
+        String repo = uniqueRepo("sizes");
+        byte[] config = "{\"os\":\"linux\"}".getBytes();
+        byte[] layer = bytes(2_000, 71);
+        String c = client.pushBlob(repo, config);
+        String l = client.pushBlob(repo, layer);
+
+        HttpResponse<String> wrongLayer = client.pushManifest(repo, "layer", OCI_MANIFEST,
+                TestImages.ociManifest(c, config.length, l, layer.length - 1));
+        HttpResponse<String> wrongConfig = client.pushManifest(repo, "config", OCI_MANIFEST,
+                TestImages.ociManifest(c, config.length + 5, l, layer.length));
+
+        assertOciError(wrongLayer, 400, "MANIFEST_INVALID");
+        assertThat(json(wrongLayer.body()).get("errors").get(0).get("message").asString())
+                .contains(l, "size " + (layer.length - 1), layer.length + " bytes");
+        assertOciError(wrongConfig, 400, "MANIFEST_INVALID");
+        assertOciError(client.send("GET", "/v2/" + repo + "/manifests/layer"), 404, "MANIFEST_UNKNOWN");
+        assertOciError(client.send("GET", "/v2/" + repo + "/manifests/config"), 404, "MANIFEST_UNKNOWN");
+        assertThat(client.pushManifest(repo, "right", OCI_MANIFEST, TestImages.ociManifest(c, config.length, l, layer.length))
+                .statusCode()).isEqualTo(201);
+    }
+
+    /** Issue 11, security item 10: layers is REQUIRED in an image manifest (image spec, Docker schema 2). */
+    @Test
+    void anImageManifestWithLayersNullOrMissingIsManifestInvalid() {
+        String repo = uniqueRepo("nolayers");
+        byte[] config = "{}".getBytes();
+        String c = client.pushBlob(repo, config);
+        String configDescriptor = "\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":2}".formatted(TestImages.OCI_CONFIG, c);
+
+        for (String manifest : List.of(
+                "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\"," + configDescriptor + ",\"layers\":null}",
+                "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\"," + configDescriptor + "}",
+                "{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_MANIFEST + "\"," + configDescriptor + ",\"layers\":null}")) {
+            HttpResponse<String> put = client.pushManifest(repo, "t", manifest.contains(DOCKER_MANIFEST) ? DOCKER_MANIFEST : OCI_MANIFEST, manifest);
+            assertOciError(put, 400, "MANIFEST_INVALID");
+            assertThat(put.body()).contains("layers");
+        }
+        assertOciError(client.send("GET", "/v2/" + repo + "/manifests/t"), 404, "MANIFEST_UNKNOWN");
+    }
+
+    /** Issue 11, security item 8: Jackson's nesting limit is reported without naming a Java class or method. */
+    @Test
+    void aDeeplyNestedManifestIsManifestInvalidWithoutJavaNamesInTheMessage() {
+        String repo = uniqueRepo("nested");
+        String manifest = "{\"schemaVersion\":2,\"deep\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+
+        HttpResponse<String> put = client.pushManifest(repo, "deep", OCI_MANIFEST, manifest);
+
+        assertOciError(put, 400, "MANIFEST_INVALID");
+        String message = json(put.body()).get("errors").get(0).get("message").asString();
+        assertThat(message).contains("nesting depth").doesNotContain("StreamReadConstraints", "()", "`");
+    }
 }

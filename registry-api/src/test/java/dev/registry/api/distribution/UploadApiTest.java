@@ -227,4 +227,63 @@ class UploadApiTest extends ApiTestBase {
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(client.send("HEAD", "/v2/" + target + "/blobs/" + digest).statusCode()).isEqualTo(200);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.registry.core.access.UserService users;
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.registry.core.project.ProjectService projects;
+
+    /** A new developer of a new project, so that no other test's open uploads count against it. */
+    private RegistryClient developerOfNewProject(String project) {
+        String username = project + "-dev";
+        long id = users.create(username, dev.registry.api.access.AccessFixture.PASSWORD, null, null, false).id();
+        projects.setMember(projects.create(project, false, null, "admin", null).id(), id, dev.registry.core.project.Role.DEVELOPER);
+        return new RegistryClient(port, username, dev.registry.api.access.AccessFixture.PASSWORD);
+    }
+
+    private static List<String> open(RegistryClient as, String repo, int count) {
+        List<String> locations = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            HttpResponse<String> r = as.send("POST", "/v2/" + repo + "/blobs/uploads/");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            locations.add(r.headers().firstValue("Location").orElseThrow());
+        }
+        return locations;
+    }
+
+    /** Issue 11, security item 11: registry.uploads.limits.max-open-per-repository (100 by default). */
+    @Test
+    void aRepositoryHoldsAtMost100OpenUploadsAndTheNextIs429WithRetryAfterUntilOneEnds() {
+        String project = "capr" + System.nanoTime() % 100000;
+        RegistryClient developer = developerOfNewProject(project);
+        String repo = project + "/app";
+        List<String> locations = open(developer, repo, 100);
+
+        HttpResponse<String> refused = developer.send("POST", "/v2/" + repo + "/blobs/uploads/");
+
+        assertOciError(refused, 429, "TOOMANYREQUESTS");
+        assertThat(refused.body()).contains("repository " + repo + " has 100 open uploads");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isPositive());
+        // another repository of the project is not affected, and a cancelled upload frees a slot
+        assertThat(developer.send("POST", "/v2/" + project + "/other/blobs/uploads/").statusCode()).isEqualTo(202);
+        assertThat(developer.send("DELETE", locations.getFirst()).statusCode()).isEqualTo(204);
+        assertThat(developer.send("POST", "/v2/" + repo + "/blobs/uploads/").statusCode()).isEqualTo(202);
+    }
+
+    /** Issue 11, security item 11: registry.uploads.limits.max-open-per-principal (200 by default). */
+    @Test
+    void aPrincipalHoldsAtMost200OpenUploadsAcrossRepositories() {
+        String project = "capp" + System.nanoTime() % 100000;
+        RegistryClient developer = developerOfNewProject(project);
+        open(developer, project + "/a", 100);
+        open(developer, project + "/b", 100);
+
+        HttpResponse<String> refused = developer.send("POST", "/v2/" + project + "/c/blobs/uploads/");
+
+        assertOciError(refused, 429, "TOOMANYREQUESTS");
+        assertThat(refused.body()).contains(project + "-dev has 200 open uploads");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        // someone else may still start one there
+        assertThat(client.send("POST", "/v2/" + project + "/c/blobs/uploads/").statusCode()).isEqualTo(202);
+    }
 }

@@ -161,4 +161,46 @@ class QuotaApiTest extends ManagementTestBase {
         assertThat(recalculated.get("usedBytes").asLong()).isEqualTo(live);
         assertThat(live).isGreaterThanOrEqualTo(b.size());
     }
+
+    /** Issue 11, correctness item 9: a project at its quota refuses an upload at its start, before any byte. */
+    @Test
+    void an_upload_into_a_project_at_its_quota_is_refused_at_its_start() {
+        // given a project whose 2,000-byte quota is used up
+        String project = projectWithQuota(2_000L);
+        String repo = project + "/app";
+        admin.pushBlob(repo, random(2_000, 21));
+        byte[] more = random(10, 22);
+
+        // when an upload starts, and a monolithic upload is sent
+        HttpResponse<String> start = admin.send("POST", "/v2/" + repo + "/blobs/uploads/");
+        HttpResponse<String> monolithic = admin.send("POST", "/v2/" + repo + "/blobs/uploads/?digest="
+                + RegistryClient.digest(more), more, Map.of("Content-Type", "application/octet-stream"));
+
+        // then both are refused with the figures
+        assertDenied(start, "project " + project + " uses ");
+        assertDenied(start, " quota; delete artifacts or ask a system administrator to raise the quota");
+        assertDenied(monolithic, "project " + project + " would use ");
+        assertThat(used(project)).isEqualTo(2_000);
+    }
+
+    /** Issue 11, correctness item 9: the first chunk that would pass the quota is refused before its bytes are taken. */
+    @Test
+    void the_first_chunk_that_would_take_the_upload_past_the_quota_is_refused_and_not_appended() {
+        // given an upload into a project with a 1,000-byte quota, holding 600 bytes
+        String project = projectWithQuota(1_000L);
+        String repo = project + "/app";
+        String location = expect(admin.send("POST", "/v2/" + repo + "/blobs/uploads/"), 202).headers()
+                .firstValue("Location").orElseThrow();
+        byte[] blob = random(1_200, 23);
+        expect(admin.send("PATCH", location, java.util.Arrays.copyOfRange(blob, 0, 600),
+                Map.of("Content-Type", "application/octet-stream", "Content-Range", "0-599")), 202);
+
+        // when the next 600 bytes come
+        HttpResponse<String> refused = admin.send("PATCH", location, java.util.Arrays.copyOfRange(blob, 600, 1_200),
+                Map.of("Content-Type", "application/octet-stream", "Content-Range", "600-1199"));
+
+        // then the chunk is refused with the figures and the upload still holds 600 bytes
+        assertDenied(refused, "project " + project + " would use ");
+        assertThat(admin.send("GET", location).headers().firstValue("Range")).contains("0-599");
+    }
 }

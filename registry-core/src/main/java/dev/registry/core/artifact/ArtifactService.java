@@ -19,6 +19,7 @@ import dev.registry.core.quota.QuotaLedger;
 import dev.registry.storage.Digest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -170,14 +171,16 @@ public class ArtifactService {
                 .map(d -> d.digest().toString()).collect(Collectors.toCollection(HashSet::new));
         if (!wantedBlobs.isEmpty()) {
             // held until commit: garbage collection cannot delete them between this check and the references
-            jdbc.sql("SELECT digest FROM blob WHERE digest IN (:digests) ORDER BY digest" + locks.share())
-                    .param("digests", wantedBlobs).query(String.class).list();
+            Map<String, Long> storedSizes = new HashMap<>();
+            jdbc.sql("SELECT digest, size FROM blob WHERE digest IN (:digests) ORDER BY digest" + locks.share())
+                    .param("digests", wantedBlobs).query((rs, row) -> storedSizes.put(rs.getString(1), rs.getLong(2))).list();
             wantedBlobs.removeAll(blobs.linkedAmong(repositoryId, wantedBlobs));
             if (!wantedBlobs.isEmpty()) {
                 throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "manifest references blobs that are not in this repository: " + String.join(", ", wantedBlobs),
                         Map.of("missing", List.copyOf(wantedBlobs)));
             }
+            requireStoredSizes(parsed, storedSizes);
         }
         Set<String> wantedChildren = parsed.children().stream().map(d -> d.digest().toString())
                 .collect(Collectors.toCollection(HashSet::new));
@@ -187,6 +190,22 @@ public class ArtifactService {
                 throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "index references manifests that are not in this repository: " + String.join(", ", wantedChildren),
                         Map.of("missing", List.copyOf(wantedChildren)));
+            }
+        }
+    }
+
+    /**
+     * Image spec "Descriptors": {@code size} is the exact byte count of the content it names. A config or
+     * layer descriptor whose size differs from the stored blob's is {@code MANIFEST_INVALID} (the spec's
+     * code for a manifest that fails verification; clients would refuse the blob on pull).
+     */
+    private static void requireStoredSizes(ParsedManifest parsed, Map<String, Long> storedSizes) {
+        for (Descriptor blob : parsed.blobs()) {
+            Long stored = storedSizes.get(blob.digest().toString());
+            if (!blob.foreign() && stored != null && stored != blob.size()) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor " + blob.digest() + " declares size "
+                        + blob.size() + " but the stored blob has " + stored + " bytes",
+                        Map.of("digest", blob.digest().toString(), "declaredSize", blob.size(), "storedSize", stored));
             }
         }
     }

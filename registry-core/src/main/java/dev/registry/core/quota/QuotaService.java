@@ -38,6 +38,45 @@ public class QuotaService {
                 .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "project " + project + " does not exist"));
     }
 
+    /**
+     * Refuses early what the link would refuse late (issue 11, correctness item 9): {@code DENIED}
+     * when the project is already at or over its quota ({@code bytes} 0: an upload of unknown size
+     * is starting), or when {@code bytes} more would take it over. Reads the live figure without
+     * locking it: the link in {@link QuotaLedger} stays the exact check. A blob the project already
+     * links costs nothing there, so an upload whose {@code digest} is known up front (monolithic, or
+     * the request completing a session) and already linked in the project passes; one whose digest
+     * is not known yet (a start, a {@code PATCH}) is refused here even if it would turn out to be one.
+     *
+     * @param digest the blob's digest when known, else null
+     */
+    public void requireRoomFor(String project, long bytes, String digest) {
+        ProjectUsage usage = usage(project);
+        if (digest != null && usage.quotaBytes() != null && linkedInProject(project, digest)) {
+            return;
+        }
+        Long quota = usage.quotaBytes();
+        if (quota == null) {
+            return;
+        }
+        long used = usage.usedBytes();
+        if (bytes <= 0 && used >= quota) {
+            throw new RegistryException(ErrorCode.DENIED, "project " + project + " uses " + ByteSizes.format(used)
+                    + " of its " + ByteSizes.format(quota) + " quota; delete artifacts or ask a system administrator"
+                    + " to raise the quota");
+        }
+        if (bytes > 0 && used + bytes > quota) {
+            throw new RegistryException(ErrorCode.DENIED, "project " + project + " would use "
+                    + ByteSizes.format(used + bytes) + " of its " + ByteSizes.format(quota) + " quota (it uses "
+                    + ByteSizes.format(used) + " now); delete artifacts or ask a system administrator to raise the quota");
+        }
+    }
+
+    private boolean linkedInProject(String project, String digest) {
+        return jdbc.sql("SELECT count(*) FROM repository_blob l JOIN repository r ON r.id = l.repository_id"
+                        + " JOIN project p ON p.id = r.project_id WHERE p.name = ? AND l.digest = ?")
+                .params(project, digest).query(Long.class).single() > 0;
+    }
+
     /** Live usage in bytes by project id, for a page of projects (0 for a project that never held anything). */
     public Map<Long, Long> usedBytes(Collection<Long> projectIds) {
         Map<Long, Long> used = new HashMap<>();

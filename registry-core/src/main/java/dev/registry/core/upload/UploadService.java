@@ -2,9 +2,11 @@ package dev.registry.core.upload;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.ThrottledException;
 import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.RepositoryName;
 import dev.registry.core.artifact.internal.Repositories;
+import dev.registry.core.quota.QuotaService;
 import dev.registry.core.upload.internal.UploadSessionEntity;
 import dev.registry.core.upload.internal.UploadSessionRepository;
 import dev.registry.storage.BlobInfo;
@@ -39,27 +41,37 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class UploadService {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    /** When a client refused for too many open uploads may try again (finishing one frees a slot at once). */
+    private static final Duration RETRY_OPEN_LIMIT = Duration.ofSeconds(30);
 
     private final BlobStore store;
     private final BlobService blobs;
     private final Repositories repositories;
     private final UploadSessionRepository sessions;
     private final TransactionTemplate tx;
+    private final QuotaService quota;
+    private final UploadLimits limits;
 
     public UploadService(BlobStore store, BlobService blobs, Repositories repositories,
-                         UploadSessionRepository sessions, TransactionTemplate tx) {
+                         UploadSessionRepository sessions, TransactionTemplate tx, QuotaService quota, UploadLimits limits) {
         this.store = store;
         this.blobs = blobs;
         this.repositories = repositories;
         this.sessions = sessions;
         this.tx = tx;
+        this.quota = quota;
+        this.limits = limits;
     }
 
     /**
      * Opens a session for a chunked or streamed upload. {@code startedBy} names who was allowed to
      * start it: that principal may finish it even after its token expired ({@link #startedBy}).
+     * {@code DENIED} when the project is already at its quota; {@code TOOMANYREQUESTS} when the
+     * repository or the principal holds as many open uploads as {@link UploadLimits} allows.
      */
     public UploadStatus start(RepositoryName name, String startedBy) throws IOException {
+        quota.requireRoomFor(name.project(), 0, null);
+        requireBelowOpenLimits(name, startedBy);
         BlobUpload upload = store.startUpload();
         String id = UUID.randomUUID().toString();
         tx.executeWithoutResult(status -> sessions.save(
@@ -80,6 +92,7 @@ public class UploadService {
      */
     public BlobInfo uploadMonolithic(RepositoryName name, Digest digest, InputStream body, long length)
             throws IOException {
+        quota.requireRoomFor(name.project(), Math.max(0, length), digest.toString());
         BlobUpload upload = store.startUpload();
         BlobInfo blob;
         try {
@@ -115,6 +128,9 @@ public class UploadService {
             throw new RegistryException(ErrorCode.RANGE_INVALID, "chunk starts at " + rangeStart
                     + " but the upload has " + upload.size() + " bytes; send the chunk starting there");
         }
+        if (length > 0) {
+            quota.requireRoomFor(name.project(), upload.size() + length, null);
+        }
         try {
             upload.append(body, length);
         } catch (RuntimeException e) {
@@ -138,6 +154,16 @@ public class UploadService {
             throws IOException {
         UploadSessionEntity session = find(name, id);
         BlobUpload upload = resume(session);
+        if (lastChunk != null && length > 0) {
+            try {
+                quota.requireRoomFor(name.project(), upload.size() + length, digest.toString());
+            } catch (RegistryException refused) {
+                // as when the link is refused: the session ends, and its bytes with it
+                upload.cancel();
+                closeSession(id);
+                throw refused;
+            }
+        }
         BlobInfo blob;
         try {
             if (lastChunk != null) {
@@ -188,6 +214,18 @@ public class UploadService {
             log.info("expired {} upload sessions idle since {}", expired, cutoff);
         }
         return expired;
+    }
+
+    private void requireBelowOpenLimits(RepositoryName name, String startedBy) {
+        long inRepository = sessions.countInRepository(name.value());
+        if (inRepository >= limits.maxOpenPerRepository()) {
+            throw new ThrottledException("repository " + name + " has " + inRepository + " open uploads, the most allowed;"
+                    + " finish or cancel some (DELETE on their location) before starting another", RETRY_OPEN_LIMIT);
+        }
+        if (startedBy != null && sessions.countStartedBy(startedBy) >= limits.maxOpenPerPrincipal()) {
+            throw new ThrottledException(startedBy + " has " + limits.maxOpenPerPrincipal() + " open uploads, the most"
+                    + " allowed; finish or cancel some (DELETE on their location) before starting another", RETRY_OPEN_LIMIT);
+        }
     }
 
     /** Verified bytes the quota kept out: garbage collection removes them unless a link comes. */

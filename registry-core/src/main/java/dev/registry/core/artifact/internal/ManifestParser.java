@@ -37,7 +37,7 @@ public class ManifestParser {
         try {
             root = json.readTree(content);
         } catch (JacksonException e) {
-            throw invalid("manifest is not valid JSON: " + e.getOriginalMessage());
+            throw invalid("manifest is not valid JSON: " + withoutJavaNames(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw invalid("manifest must be a JSON object");
@@ -75,6 +75,11 @@ public class ManifestParser {
             }
             Descriptor configDescriptor = descriptor(config, "config");
             blobs.add(configDescriptor);
+            JsonNode layers = root.get("layers");
+            if (layers == null || layers.isNull()) {
+                // image spec "Image Manifest": layers is REQUIRED (an artifact without any uses the empty descriptor)
+                throw invalid("image manifest must have a layers array (use [] or the empty descriptor when there are none)");
+            }
             for (JsonNode layer : array(root, "layers")) {
                 blobs.add(descriptor(layer, "layers[]"));
             }
@@ -178,6 +183,14 @@ public class ManifestParser {
             throw invalid(field + " must be a string");
         }
         return value.asString();
+    }
+
+    /**
+     * Jackson's limits name the Java setting that holds them ("..., from
+     * `StreamReadConstraints.getMaxNestingDepth()`)"); the client only needs the limit itself.
+     */
+    static String withoutJavaNames(String message) {
+        return message == null ? "unreadable" : message.replaceAll(",?\\s*from\\s*`[^`]*`", "");
     }
 
     private static RegistryException invalid(String message) {

@@ -13,6 +13,15 @@ public interface UploadSessionRepository extends JpaRepository<UploadSessionEnti
             + " where s.repositoryId = r.id and s.id = :id and r.name = :repository")
     Optional<UploadSessionEntity> findInRepository(String id, String repository);
 
+    /** Open sessions in a repository (for {@code registry.uploads.limits.max-open-per-repository}). */
+    @Query("select count(s) from UploadSessionEntity s, dev.registry.core.artifact.internal.RepositoryEntity r"
+            + " where s.repositoryId = r.id and r.name = :repository")
+    long countInRepository(String repository);
+
+    /** Open sessions a principal started (for {@code registry.uploads.limits.max-open-per-principal}). */
+    @Query("select count(s) from UploadSessionEntity s where s.startedBy = :startedBy")
+    long countStartedBy(String startedBy);
+
     @Modifying
     @Query("update UploadSessionEntity s set s.updatedAt = :now where s.id = :id")
     int touch(String id, Instant now);
