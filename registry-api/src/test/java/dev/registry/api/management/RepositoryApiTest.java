@@ -173,6 +173,13 @@ class RepositoryApiTest extends ManagementTestBase {
 
         assertThat(listed.get("artifactType").asString()).isEqualTo(dockerConfig);
         assertThat(one.get("artifactType").asString()).isEqualTo(dockerConfig);
+
+        // and a Docker image stored before the type was kept for it (no artifact_type) reads the same from its manifest
+        jdbc.update("UPDATE manifest SET artifact_type = NULL WHERE digest = ?", digest);
+        assertThat(json(expect(admin.send("GET", base + "/" + repository + "/artifacts"), 200)).get(0).get("artifactType").asString())
+                .isEqualTo(dockerConfig);
+        assertThat(json(expect(admin.send("GET", base + "/" + repository + "/artifacts/v1"), 200)).get("artifactType").asString())
+                .isEqualTo(dockerConfig);
     }
 
     @Test
