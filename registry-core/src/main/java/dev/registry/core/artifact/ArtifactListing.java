@@ -2,9 +2,9 @@ package dev.registry.core.artifact;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.internal.ManifestFields;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import dev.registry.core.artifact.internal.ManifestFields;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
