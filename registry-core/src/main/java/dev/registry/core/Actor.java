@@ -12,8 +12,13 @@ import java.util.Objects;
  * event and never through business method signatures. It is a thread-local, like Spring
  * Security's context: work handed to another thread must {@link #open} the actor there itself,
  * else it is recorded as {@link #SYSTEM}.
+ *
+ * <p>{@code cause} says why work that no single request asked for item by item happens: the run
+ * or execution it belongs to ({@code gc-run:42}, {@code retention-execution:7 rule 1: …}), or null
+ * for a plain request. Background work keeps the actor who started it (with the address the start
+ * came from) and adds its cause ({@link #because}), so the audit log says who, why and from where.
  */
-public record Actor(String name, String kind, String address) {
+public record Actor(String name, String kind, String address, String cause) {
 
     public static final Actor SYSTEM = new Actor("system", "system", null);
     private static final ThreadLocal<Actor> CURRENT = new ThreadLocal<>();
@@ -21,6 +26,16 @@ public record Actor(String name, String kind, String address) {
     public Actor {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
+    }
+
+    /** An actor acting for itself (no cause): a request's caller. */
+    public Actor(String name, String kind, String address) {
+        this(name, kind, address, null);
+    }
+
+    /** The same actor, acting because of {@code cause}. */
+    public Actor because(String cause) {
+        return new Actor(name, kind, address, cause);
     }
 
     /** The actor of the work on this thread; {@link #SYSTEM} when none was opened. */

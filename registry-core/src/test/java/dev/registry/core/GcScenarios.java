@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.audit.AuditService;
 import dev.registry.core.gc.GcRun;
 import dev.registry.core.gc.GcService;
 import dev.registry.core.job.JobRun;
@@ -52,6 +53,10 @@ abstract class GcScenarios extends DatabaseScenarios {
     QuotaService quotas;
     @Autowired
     BlobStore store;
+    @Autowired
+    AuditService audit;
+
+    private static final Actor CAROL = new Actor("carol", "user", "192.0.2.9");
 
     private String newProject() {
         String project = "gc-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -240,9 +245,20 @@ abstract class GcScenarios extends DatabaseScenarios {
         assertThat(linkRows(repo, orphan.digest())).isOne();
         assertThat(used(project)).isEqualTo(usedBefore);
 
-        // when the real run follows, then it deletes exactly that
-        GcRun real = collect(false, true);
+        // when the real run follows, started by carol, then it deletes exactly that
+        GcRun real;
+        try (Actor.Scope ignored = Actor.open(CAROL)) {
+            real = collect(false, true);
+        }
         assertThat(items(real, untagged, layer.digest(), config.digest(), orphan.digest())).isEqualTo(expected);
+        // and the deletion is carol's, from her address, pointing at the run (issue 11, correctness 5: it was "system")
+        audit.flush();
+        assertThat(audit.query(project, null, null, 0, 100)).filteredOn(e -> e.operation().equals("delete")
+                && e.resource().equals(repo + "@" + untagged)).singleElement().satisfies(e -> {
+                    assertThat(e.actor()).isEqualTo("carol");
+                    assertThat(e.clientAddress()).isEqualTo("192.0.2.9");
+                    assertThat(e.cause()).isEqualTo("gc-run:" + real.id());
+                });
         assertThat(manifestRows(repo, untagged)).isZero();
         assertThat(stored(layer.digest())).isFalse();
         assertThat(stored(orphan.digest())).isFalse();

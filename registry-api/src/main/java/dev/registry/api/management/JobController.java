@@ -5,9 +5,11 @@ import dev.registry.core.job.Job;
 import dev.registry.core.job.JobRun;
 import dev.registry.core.job.JobService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,11 +48,15 @@ class JobController {
     }
 
     @PostMapping("/{job}/runs")
-    @Operation(summary = "Start a run", description = "System admins. 202 with the run (RUNNING), or SKIPPED when another"
-            + " replica runs the job now; follow it at its Location.")
-    ResponseEntity<JobRun> startJob(Principal caller, @PathVariable String job) {
+    @Operation(summary = "Start a run", description = "System admins. Query parameters are the job's parameters (gc: dryRun,"
+            + " default true, and deleteUntagged, default false; retention: projects, comma-separated ids); the run's"
+            + " parameters show them all, defaults included. A parameter the job does not take, or a bad value, is a 400"
+            + " naming it. 202 with the run (RUNNING), or SKIPPED when another replica runs the job now; follow it at its"
+            + " Location.")
+    ResponseEntity<JobRun> startJob(Principal caller, @PathVariable String job,
+                                    @Parameter(hidden = true) @RequestParam Map<String, String> parameters) {
         access.requireSystemAdmin(caller);
-        JobRun run = jobs.start(job, caller.name());
+        JobRun run = jobs.start(job, caller.name(), parameters);
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job + "/runs/" + run.id())).body(run);
     }
 

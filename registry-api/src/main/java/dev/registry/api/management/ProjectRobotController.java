@@ -47,6 +47,17 @@ class ProjectRobotController {
                            Integer expiresInDays) {
     }
 
+    /**
+     * Only the fields given change.
+     *
+     * @param disabled      true disables the robot (its tokens stop working at once), false enables it
+     * @param expiresInDays a new expiry counted from now: 1 to 36500 days, or -1 for never
+     * @param permissions   replaces what the robot may do in the project, checked as at creation
+     */
+    record ProjectRobotChanges(Boolean disabled, @Size(max = 1024) String description, Integer expiresInDays,
+                               List<String> permissions) {
+    }
+
     private final ManagementAccess access;
     private final RobotService robots;
     private final RobotResponses responses;
@@ -101,12 +112,15 @@ class ProjectRobotController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Enable, disable, re-describe or re-date a project robot", description = "Needs manage-robots.")
+    @Operation(summary = "Change a project robot's permissions, or enable, disable, re-describe or re-date it",
+            description = "Needs manage-robots. Only the fields given change; permissions replaces the robot's permissions,"
+                    + " with the checks of creation (what robots may hold, at least one). Audited.")
     RobotView updateProjectRobot(Principal caller, @PathVariable String project, @PathVariable long id,
-                                 @Valid @RequestBody RobotChanges body) {
+                                 @Valid @RequestBody ProjectRobotChanges body) {
         access.require(caller, project, Action.MANAGE_ROBOTS);
         robots.requireIn(project, id);
-        return RobotView.of(robots.update(id, body.disabled(), body.description(), body.expiresInDays()));
+        return RobotView.of(robots.update(id, body.disabled(), body.description(), body.expiresInDays(),
+                body.permissions() == null ? null : Map.of(project, Wire.actions(body.permissions(), "permissions"))));
     }
 
     @DeleteMapping("/{id}")

@@ -10,6 +10,9 @@ import dev.registry.core.artifact.ArtifactSummary;
 import dev.registry.core.artifact.RepositorySummary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -32,7 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 class RepositoryController {
 
     private static final String PATH_HELP = "a full repository name (e.g. myproject/team/app), then /artifacts to list its "
-            + "artifacts, or /artifacts/<digest> for one artifact";
+            + "artifacts, or /artifacts/<digest or tag> for one artifact";
 
     private final ManagementAccess access;
     private final ArtifactListing listing;
@@ -56,35 +59,45 @@ class RepositoryController {
     }
 
     @GetMapping("/{*path}")
-    @Operation(summary = "List a repository's artifacts", description = "Path: <repository>/artifacts. Needs list-repositories; "
-            + "newest first, each with its size (manifest plus the blobs it references) and tags.")
-    ResponseEntity<List<ArtifactSummary>> listArtifacts(Principal caller, @PathVariable String project,
-                                                        @Parameter(description = PATH_HELP) @PathVariable String path,
-                                                        @RequestParam(name = Paging.PAGE, required = false) Integer page,
-                                                        @RequestParam(name = Paging.PAGE_SIZE, required = false) Integer pageSize) {
+    @Operation(summary = "List a repository's artifacts, or read one", description = "Path: <repository>/artifacts lists the "
+            + "artifacts, newest first, each with its size (manifest plus the blobs it references), tags, artifactType (its "
+            + "own, else the config media type) and, for an index, its references (the manifests it lists, with platform and "
+            + "size; they are not listed on their own). <repository>/artifacts/<digest or tag> answers one artifact the same "
+            + "way (an index's child too). Needs list-repositories.")
+    @ApiResponse(responseCode = "200", description = "an array of artifacts at <repository>/artifacts; one artifact at "
+            + "<repository>/artifacts/<digest or tag>", content = @Content(mediaType = "application/json",
+            schema = @Schema(oneOf = {ArtifactSummary[].class, ArtifactSummary.class})))
+    ResponseEntity<?> listArtifacts(Principal caller, @PathVariable String project,
+                                    @Parameter(description = PATH_HELP) @PathVariable String path,
+                                    @RequestParam(name = Paging.PAGE, required = false) Integer page,
+                                    @RequestParam(name = Paging.PAGE_SIZE, required = false) Integer pageSize) {
         Paging paging = Paging.of(page, pageSize);
         access.require(caller, project, Action.LIST_REPOSITORIES);
         RepositoryPath target = RepositoryPath.parse(project, path);
-        if (target.target() != RepositoryPath.Target.ARTIFACTS) {
-            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "nothing to get at " + path + "; list artifacts at <repository>/artifacts");
-        }
-        return paging.respond(listing.artifacts(target.repository(), paging.offset(), paging.size()),
-                listing.countArtifacts(target.repository()));
+        return switch (target.target()) {
+            case ARTIFACTS -> paging.respond(listing.artifacts(target.repository(), paging.offset(), paging.size()),
+                    listing.countArtifacts(target.repository()));
+            case ARTIFACT -> ResponseEntity.ok(listing.artifact(target.repository(), target.reference()));
+            case REPOSITORY -> throw new RegistryException(ErrorCode.NAME_UNKNOWN, "nothing to get at " + path
+                    + "; list artifacts at <repository>/artifacts, read one at <repository>/artifacts/<digest or tag>");
+        };
     }
 
     @DeleteMapping("/{*path}")
     @Operation(summary = "Delete an artifact or a repository", description = "Path: <repository>/artifacts/<digest> deletes "
-            + "one artifact (and its tags), <repository> the repository with everything in it. Needs delete-artifact.")
+            + "one artifact (and its tags); <repository>/artifacts/<tag> deletes the artifact the tag points at (with all its "
+            + "tags, as Harbor does; to remove only a tag, DELETE /v2/<repository>/manifests/<tag>); <repository> deletes the "
+            + "repository with everything in it. Immutable tags refuse (403). Needs delete-artifact.")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> deleteArtifactOrRepository(Principal caller, @PathVariable String project,
                                                     @Parameter(description = PATH_HELP) @PathVariable String path) {
         access.require(caller, project, Action.DELETE_ARTIFACT);
         RepositoryPath target = RepositoryPath.parse(project, path);
         switch (target.target()) {
-            case ARTIFACT -> artifacts.deleteManifest(target.repository(), target.digest());
+            case ARTIFACT -> artifacts.deleteArtifact(target.repository(), target.reference());
             case REPOSITORY -> artifacts.deleteRepository(target.repository());
             case ARTIFACTS -> throw new RegistryException(ErrorCode.NAME_UNKNOWN,
-                    "name one artifact: <repository>/artifacts/<digest>, or the repository itself");
+                    "name one artifact: <repository>/artifacts/<digest or tag>, or the repository itself");
         }
         return ResponseEntity.noContent().build();
     }

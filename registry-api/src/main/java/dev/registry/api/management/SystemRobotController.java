@@ -46,6 +46,17 @@ class SystemRobotController {
                           Boolean canCreateProjects, Integer expiresInDays) {
     }
 
+    /**
+     * Only the fields given change.
+     *
+     * @param disabled      true disables the robot (its tokens stop working at once), false enables it
+     * @param expiresInDays a new expiry counted from now: 1 to 36500 days, or -1 for never
+     * @param permissions   replaces the project names ({@code *}: every project) and actions listed on the robot
+     */
+    record SystemRobotChanges(Boolean disabled, @Size(max = 1024) String description, Integer expiresInDays,
+                              Map<String, List<String>> permissions) {
+    }
+
     private final ManagementAccess access;
     private final RobotService robots;
     private final RobotResponses responses;
@@ -64,9 +75,7 @@ class SystemRobotController {
                                                   @Valid @RequestBody NewSystemRobot body, HttpServletRequest request) {
         access.requireSystemAdmin(caller);
         String ns = PullSecrets.namespace(namespace);
-        Map<String, Set<Action>> permissions = new LinkedHashMap<>();
-        (body.permissions() == null ? Map.<String, List<String>>of() : body.permissions())
-                .forEach((project, actions) -> permissions.put(project, Wire.actions(actions, "permissions")));
+        Map<String, Set<Action>> permissions = permissions(body.permissions() == null ? Map.of() : body.permissions());
         RobotService.WithSecret created = robots.create(new RobotService.Spec(body.name(), body.description(), null, permissions,
                 Boolean.TRUE.equals(body.canCreateProjects()), body.expiresInDays() == null ? -1 : body.expiresInDays()),
                 caller.name());
@@ -101,11 +110,20 @@ class SystemRobotController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Enable, disable, re-describe or re-date a system robot", description = "System admins only.")
-    RobotView updateSystemRobot(Principal caller, @PathVariable long id, @Valid @RequestBody RobotChanges body) {
+    @Operation(summary = "Change a system robot's permissions, or enable, disable, re-describe or re-date it",
+            description = "System admins only. Only the fields given change; permissions replaces the robot's permissions,"
+                    + " with the checks of creation. Audited.")
+    RobotView updateSystemRobot(Principal caller, @PathVariable long id, @Valid @RequestBody SystemRobotChanges body) {
         access.requireSystemAdmin(caller);
         robots.requireIn(null, id);
-        return RobotView.of(robots.update(id, body.disabled(), body.description(), body.expiresInDays()));
+        return RobotView.of(robots.update(id, body.disabled(), body.description(), body.expiresInDays(),
+                body.permissions() == null ? null : permissions(body.permissions())));
+    }
+
+    private static Map<String, Set<Action>> permissions(Map<String, List<String>> listed) {
+        Map<String, Set<Action>> permissions = new LinkedHashMap<>();
+        listed.forEach((project, actions) -> permissions.put(project, Wire.actions(actions, "permissions")));
+        return permissions;
     }
 
     @DeleteMapping("/{id}")

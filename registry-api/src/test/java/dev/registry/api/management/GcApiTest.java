@@ -74,6 +74,42 @@ class GcApiTest extends ManagementTestBase {
     }
 
     @Test
+    void a_plain_run_through_the_jobs_api_is_dry_like_one_through_the_gc_api_and_shows_its_parameters() throws Exception {
+        // issue 11, correctness 5: POST /jobs/gc/runs was a real run (POST /gc/runs a dry one) and showed parameters: null
+        var started = expect(admin.send("POST", "/api/v1/jobs/gc/runs"), 202);
+        JsonNode run = json(started);
+        assertThat(run.get("parameters").asString()).isEqualTo("deleteUntagged=false dryRun=true");
+        for (int i = 0; i < 400 && run.get("state").asString().equals("RUNNING"); i++) {
+            Thread.sleep(50);
+            run = json(expect(admin.send("GET", started.headers().firstValue("Location").orElseThrow()), 200));
+        }
+        assertThat(run.get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("summary").asString()).startsWith("dry run: would delete");
+        assertThat(json(expect(admin.send("GET", "/api/v1/gc/runs/" + run.get("id").asLong()), 200)).get("dryRun").asBoolean()).isTrue();
+
+        assertProblem(admin.send("POST", "/api/v1/jobs/gc/runs?dryRun=maybe"), 400, "dryRun");
+        assertProblem(admin.send("POST", "/api/v1/jobs/gc/runs?dry_run=false"), 400, "dry_run");
+    }
+
+    @Test
+    void a_real_run_is_audited_as_the_admin_who_started_it_with_the_run_and_the_address_it_came_from() throws Exception {
+        // issue 11, correctness 5: a run started by an admin recorded its deletions as system, without the run
+        JsonNode real = finished(new HttpResponseLike(expect(admin.send("POST", "/api/v1/gc/runs?dryRun=false"), 202)));
+        long id = real.get("id").asLong();
+        audit.flush();
+
+        JsonNode entry = json(expect(admin.send("GET", "/api/v1/audit?page_size=100"), 200)).valueStream()
+                .filter(e -> ("gc-run:" + id).equals(e.path("cause").asString("")) && e.get("resource").asString().equals("gc"))
+                .findFirst().orElseThrow(() -> new AssertionError("no audit entry with cause gc-run:" + id));
+
+        assertThat(real.get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(entry.get("actor").asString()).isEqualTo("admin");
+        assertThat(entry.get("actorKind").asString()).isEqualTo("user");
+        assertThat(entry.get("clientAddress").asString()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(entry.get("operation").asString()).isEqualTo("delete");
+    }
+
+    @Test
     void the_schedule_takes_a_cron_expression_or_null_and_refuses_anything_else_naming_the_field() {
         try {
             JsonNode set = json(expect(send(admin, "PUT", "/api/v1/gc/schedule",

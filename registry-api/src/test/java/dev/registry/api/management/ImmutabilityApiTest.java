@@ -45,6 +45,9 @@ class ImmutabilityApiTest extends ManagementTestBase {
         assertThat(json(move).get("errors").get(0).get("code").asString()).isEqualTo("DENIED");
         assertThat(move.body()).contains("tag v1 of " + repo + " is immutable: immutability rule " + rule.get("id").asLong());
         assertThat(delete.statusCode()).isEqualTo(403);
+        // deleting the artifact by its other tag through the management API would take v1 with it: denied too (issue 11, c7)
+        assertProblem(admin.send("DELETE", "/api/v1/projects/" + fixture.project + "/repositories/" + repo + "/artifacts/latest"),
+                403, null);
         expect(admin.pushManifest(repo, "latest", TestImages.OCI_MANIFEST, second), 201);
 
         // and once the rule is gone, v1 moves

@@ -2,6 +2,7 @@ package dev.registry.api.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registry.api.RegistryClient;
 import dev.registry.api.TestImages;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,123 @@ class RepositoryApiTest extends ManagementTestBase {
         assertThat(json(expect(admin.send("GET", base + "/" + project + "/app/artifacts"), 200)).valueStream()
                 .map(a -> a.get("digest").asString())).containsExactly(kept.digest());
         assertProblem(admin.send("DELETE", base + "/" + project + "/app/artifacts/" + doomed.digest()), 404, null);
+    }
+
+    /** An index of two images (linux/amd64 and linux/arm64/v8) tagged {@code multi}; answers its digest. */
+    private String pushIndex(String repository, Pushed amd64, Pushed arm64) {
+        String index = """
+                {"schemaVersion":2,"mediaType":"%s","manifests":[\
+                {"mediaType":"%s","digest":"%s","size":%d,"platform":{"architecture":"amd64","os":"linux"}},\
+                {"mediaType":"%s","digest":"%s","size":%d,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]}"""
+                .formatted(TestImages.OCI_INDEX, TestImages.OCI_MANIFEST, amd64.digest(), amd64.manifestSize(),
+                        TestImages.OCI_MANIFEST, arm64.digest(), arm64.manifestSize());
+        expect(admin.pushManifest(repository, "multi", TestImages.OCI_INDEX, index), 201);
+        return RegistryClient.digest(index.getBytes());
+    }
+
+    /** Pushes the two images of an index by digest only (untagged), as buildx does. */
+    private Pushed pushUntagged(String repository, int layerSize) {
+        Pushed image = pushImage(admin, repository, "tmp-" + layerSize, layerSize);
+        expect(admin.send("DELETE", "/v2/" + repository + "/manifests/tmp-" + layerSize), 202);
+        return image;
+    }
+
+    @Test
+    void one_artifact_is_read_by_digest_with_tags_size_types_and_for_an_index_its_childrens_platforms() {
+        // issue 11, correctness 7: GET …/artifacts/<digest> was documented but answered 404
+        String repository = project + "/multi";
+        Pushed amd64 = pushUntagged(repository, 110);
+        Pushed arm64 = pushUntagged(repository, 120);
+        String index = pushIndex(repository, amd64, arm64);
+        String artifacts = base + "/" + repository + "/artifacts/";
+
+        JsonNode one = json(expect(admin.send("GET", artifacts + index), 200));
+        JsonNode image = json(expect(admin.send("GET", artifacts + amd64.digest()), 200));
+
+        assertThat(one.get("digest").asString()).isEqualTo(index);
+        assertThat(one.get("mediaType").asString()).isEqualTo(TestImages.OCI_INDEX);
+        assertThat(one.get("tags").valueStream().map(JsonNode::asString)).containsExactly("multi");
+        assertThat(one.get("size").asLong()).isPositive();
+        JsonNode references = one.get("references");
+        assertThat(references.valueStream().map(r -> r.get("digest").asString())).containsExactly(amd64.digest(), arm64.digest());
+        assertThat(references.get(0).get("platform").get("os").asString()).isEqualTo("linux");
+        assertThat(references.get(0).get("platform").get("architecture").asString()).isEqualTo("amd64");
+        assertThat(references.get(1).get("platform").get("architecture").asString()).isEqualTo("arm64");
+        assertThat(references.get(1).get("platform").get("variant").asString()).isEqualTo("v8");
+        assertThat(references.get(1).get("size").asLong()).isEqualTo(arm64.size());
+        assertThat(image.get("artifactType").asString()).isEqualTo(TestImages.OCI_CONFIG);
+        assertThat(image.get("size").asLong()).isEqualTo(amd64.size());
+        assertThat(image.get("tags").size()).isZero();
+        assertProblem(admin.send("GET", artifacts + "sha256:" + "0".repeat(64)), 404, null);
+    }
+
+    @Test
+    void the_children_of_an_index_are_listed_under_it_not_beside_it() {
+        // issue 11, correctness 7: index children appeared as separate untagged artifacts
+        String repository = project + "/nested";
+        Pushed amd64 = pushUntagged(repository, 130);
+        Pushed arm64 = pushUntagged(repository, 140);
+        String index = pushIndex(repository, amd64, arm64);
+        Pushed single = pushImage(admin, repository, "single", 150);
+
+        HttpResponse<String> listed = expect(admin.send("GET", base + "/" + repository + "/artifacts"), 200);
+
+        assertThat(json(listed).valueStream().map(a -> a.get("digest").asString())).containsExactly(single.digest(), index);
+        assertThat(listed.headers().firstValue("X-Total-Count")).contains("2");
+        JsonNode entry = json(listed).get(1);
+        assertThat(entry.get("references").valueStream().map(r -> r.get("platform").get("architecture").asString()))
+                .containsExactly("amd64", "arm64");
+        assertThat(json(listed).get(0).get("references").size()).isZero();
+        JsonNode summary = json(expect(admin.send("GET", base), 200)).valueStream()
+                .filter(r -> r.get("name").asString().equals(repository)).findFirst().orElseThrow();
+        assertThat(summary.get("artifactCount").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void a_docker_v2_image_has_its_config_media_type_as_artifact_type_like_an_oci_image() {
+        // issue 11, correctness 7: artifactType was null for Docker v2 manifests but set for OCI images
+        String repository = project + "/docker";
+        String dockerConfig = "application/vnd.docker.container.image.v1+json";
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes();
+        byte[] layer = "docker layer".getBytes();
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"%s","digest":"%s","size":%d},\
+                "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":"%s","size":%d}]}"""
+                .formatted(TestImages.DOCKER_MANIFEST, dockerConfig, admin.pushBlob(repository, config), config.length,
+                        admin.pushBlob(repository, layer), layer.length);
+        expect(admin.pushManifest(repository, "v1", TestImages.DOCKER_MANIFEST, manifest), 201);
+        String digest = RegistryClient.digest(manifest.getBytes());
+
+        JsonNode listed = json(expect(admin.send("GET", base + "/" + repository + "/artifacts"), 200)).get(0);
+        JsonNode one = json(expect(admin.send("GET", base + "/" + repository + "/artifacts/" + digest), 200));
+
+        assertThat(listed.get("artifactType").asString()).isEqualTo(dockerConfig);
+        assertThat(one.get("artifactType").asString()).isEqualTo(dockerConfig);
+
+        // and a Docker image stored before the type was kept for it (no artifact_type) reads the same from its manifest
+        jdbc.update("UPDATE manifest SET artifact_type = NULL WHERE digest = ?", digest);
+        assertThat(json(expect(admin.send("GET", base + "/" + repository + "/artifacts"), 200)).get(0).get("artifactType").asString())
+                .isEqualTo(dockerConfig);
+        assertThat(json(expect(admin.send("GET", base + "/" + repository + "/artifacts/v1"), 200)).get("artifactType").asString())
+                .isEqualTo(dockerConfig);
+    }
+
+    @Test
+    void deleting_an_artifact_by_tag_deletes_the_artifact_the_tag_points_at() {
+        // issue 11, correctness 7: DELETE …/artifacts/<tag> said the repository was unknown
+        Pushed doomed = pushImage(admin, project + "/app", "v1", 100);
+        expect(admin.pushManifest(project + "/app", "also", TestImages.OCI_MANIFEST,
+                admin.send("GET", "/v2/" + project + "/app/manifests/v1").body()), 201);
+        Pushed kept = pushImage(admin, project + "/app", "v2", 100);
+
+        expect(admin.send("DELETE", base + "/" + project + "/app/artifacts/v1"), 204);
+
+        assertThat(admin.send("GET", "/v2/" + project + "/app/manifests/" + doomed.digest()).statusCode()).isEqualTo(404);
+        assertThat(admin.send("GET", "/v2/" + project + "/app/manifests/also").statusCode()).isEqualTo(404);
+        assertThat(json(expect(admin.send("GET", base + "/" + project + "/app/artifacts"), 200)).valueStream()
+                .map(a -> a.get("digest").asString())).containsExactly(kept.digest());
+        assertProblem(admin.send("DELETE", base + "/" + project + "/app/artifacts/v1"), 404, null);
+        assertProblem(admin.send("DELETE", base + "/" + project + "/app/artifacts/-bad-"), 400, "reference");
     }
 
     @Test

@@ -103,6 +103,18 @@ class RetentionApiTest extends ManagementTestBase {
         assertThat(deleted.get("digest").asString()).isEqualTo(digests.get(0));
         assertThat(deleted.get("reason").asString()).isEqualTo("no rule retains it");
         expect(maintainer.send("GET", base + "/executions/999999"), 404);
+
+        // and the deletion is audited as the maintainer's, from the maintainer's address, naming the execution
+        // (issue 11, correctness 5: retention deletions were plain deletes with no pointer to the execution)
+        audit.flush();
+        JsonNode audited = json(expect(admin.send("GET", "/api/v1/projects/" + fixture.project + "/audit?page_size=100"), 200))
+                .valueStream().filter(e -> e.get("operation").asString().equals("delete")
+                        && e.get("resource").asString().equals(repo + "@" + digests.get(0)))
+                .findFirst().orElseThrow();
+        assertThat(audited.get("actor").asString()).isEqualTo(fixture.credentials("maintainer").split(":")[0]);
+        assertThat(audited.get("clientAddress").asString()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(audited.get("cause").asString()).startsWith("retention-execution:" + run.get("id").asLong())
+                .contains("no rule retains it");
     }
 
     @Test

@@ -95,6 +95,57 @@ class RobotApiTest extends ManagementTestBase {
     }
 
     @Test
+    void a_robots_permissions_change_after_creation_with_the_checks_of_creation_and_audited() {
+        // issue 11, correctness 7: a robot's permissions could not be changed after creation
+        JsonNode created = json(expect(send(admin, "POST", robots, "{\"name\":\"ci\",\"permissions\":[\"pull\"]}"), 201));
+        long id = created.get("robot").get("id").asLong();
+        String name = created.get("robot").get("name").asString();
+        RegistryClient robot = new RegistryClient(port, name, created.get("secret").asString());
+        byte[] blob = "robot bytes".getBytes(StandardCharsets.UTF_8);
+        int pushBefore = robot.send("POST", "/v2/" + project + "/ci/blobs/uploads/", new byte[0], Map.of()).statusCode();
+
+        // when the project's admin gives it push, then tries to give it what robots may never hold
+        JsonNode changed = json(expect(send(admin, "PATCH", robots + "/" + id,
+                "{\"permissions\":[\"pull\",\"push\"],\"description\":\"builds\"}"), 200));
+        assertProblem(send(admin, "PATCH", robots + "/" + id, "{\"permissions\":[\"manage-members\"]}"), 400, "permissions");
+        assertProblem(send(admin, "PATCH", robots + "/" + id, "{\"permissions\":[]}"), 400, "permissions");
+
+        // then it holds pull and push (and pushes now), the refused changes changed nothing, and the change is audited
+        assertThat(pushBefore).isIn(401, 403);
+        assertThat(changed.get("permissions").get(project).valueStream().map(JsonNode::asString)).containsExactly("pull", "push");
+        assertThat(changed.get("description").asString()).isEqualTo("builds");
+        robot.pushBlob(project + "/ci", blob);
+        assertThat(json(expect(admin.send("GET", robots + "/" + id), 200)).get("permissions").get(project).size()).isEqualTo(2);
+        audit.flush();
+        JsonNode update = json(expect(admin.send("GET", "/api/v1/projects/" + project + "/audit?page_size=100"), 200)).valueStream()
+                .filter(e -> e.get("resource").asString().equals(name) && e.get("operation").asString().equals("update"))
+                .findFirst().orElseThrow();
+        assertThat(update.get("actor").asString()).isEqualTo("admin");
+        assertThat(update.get("detail").asString()).contains("permissions").contains("push").contains("description");
+    }
+
+    @Test
+    void a_system_robots_permissions_change_only_by_a_system_admin() {
+        String name = unique("sysbot");
+        JsonNode created = json(expect(send(admin, "POST", "/api/v1/robots",
+                "{\"name\":\"" + name + "\",\"permissions\":{\"" + project + "\":[\"pull\"]}}"), 201));
+        long id = created.get("robot").get("id").asLong();
+        var fixture = fixture();
+
+        assertProblem(send(fixture.basic(port, "project-admin"), "PATCH", "/api/v1/robots/" + id,
+                "{\"permissions\":{\"*\":[\"pull\"]}}"), 403, null);
+        JsonNode changed = json(expect(send(admin, "PATCH", "/api/v1/robots/" + id,
+                "{\"permissions\":{\"*\":[\"pull\",\"list-repositories\"]}}"), 200));
+        assertProblem(send(admin, "PATCH", "/api/v1/robots/" + id, "{\"permissions\":{\"no-such-project-x\":[\"pull\"]}}"),
+                404, null);
+
+        assertThat(changed.get("permissions").has(project)).isFalse();
+        assertThat(changed.get("permissions").get("*").valueStream().map(JsonNode::asString))
+                .containsExactly("pull", "list-repositories");
+        expect(admin.send("DELETE", "/api/v1/robots/" + id), 204);
+    }
+
+    @Test
     void the_pull_secret_endpoint_fills_in_the_secret_only_when_it_is_handed_the_right_one() {
         JsonNode created = json(expect(send(admin, "POST", robots, "{\"name\":\"k8s\",\"permissions\":[\"pull\"]}"), 201));
         long id = created.get("robot").get("id").asLong();

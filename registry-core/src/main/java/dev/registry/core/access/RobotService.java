@@ -158,8 +158,31 @@ public class RobotService {
 
     @Transactional
     public Robot update(long id, Boolean disabled, String description, Integer expiresInDays) {
+        return update(id, disabled, description, expiresInDays, null);
+    }
+
+    /**
+     * Changes what is given (null: unchanged). {@code permissions} replaces the robot's
+     * permissions whole, checked as at creation: only actions robots may hold, a project robot's
+     * only in its own project, existing projects, at least one permission (unless a system robot
+     * may create projects). Audited as one {@link RobotUpdated} naming what changed; a refused
+     * change changes nothing. Tokens issued before keep their scopes until they expire.
+     */
+    @Transactional
+    public Robot update(long id, Boolean disabled, String description, Integer expiresInDays,
+                        Map<String, Set<Action>> permissions) {
         RobotEntity robot = entity(id);
         List<String> changes = new ArrayList<>();
+        if (permissions != null) {
+            Robot current = toRobot(robot);
+            Map<String, Set<Action>> checked = checkPermissions(new Spec(robot.getName(), null, current.project(), permissions,
+                    current.canCreateProjects(), -1));
+            jdbc.sql("DELETE FROM robot_permission WHERE robot_id = ?").param(id).update();
+            checked.forEach((projectName, actions) -> grant(id, projectName, actions));
+            Map<String, List<String>> listed = new TreeMap<>();
+            checked.forEach((projectName, actions) -> listed.put(projectName, actions.stream().map(Action::wireName).toList()));
+            changes.add("permissions " + listed);
+        }
         if (disabled != null) {
             robot.setDisabled(disabled);
             changes.add(disabled ? "disabled" : "enabled");

@@ -2,9 +2,11 @@ package dev.registry.core.artifact;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.internal.ManifestFields;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,8 @@ public class ArtifactListing {
     public List<RepositorySummary> repositories(long projectId, long offset, int limit) {
         return jdbc.sql("""
                         SELECT r.name,
-                          (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id),
+                          (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id AND NOT EXISTS (SELECT 1 FROM manifest_reference x
+                             JOIN manifest p ON p.id = x.manifest_id WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = r.id)),
                           (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)
                             + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest
                                WHERE l.repository_id = r.id),
@@ -48,21 +51,65 @@ public class ArtifactListing {
         return jdbc.sql("SELECT count(*) FROM repository WHERE project_id = ?").param(projectId).query(Long.class).single();
     }
 
-    /** The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not exist. */
+    /**
+     * The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not
+     * exist. A manifest that an index of the repository lists is shown under that index (in its
+     * {@code references}, with its platform), not on its own, as Harbor does.
+     */
     @Transactional(readOnly = true)
     public List<ArtifactSummary> artifacts(RepositoryName repository, long offset, int limit) {
         long repositoryId = repositoryId(repository);
-        record Row(long id, String digest, String mediaType, String artifactType, long size, Instant pushedAt) {
-        }
-        List<Row> rows = jdbc.sql("""
-                        SELECT m.id, m.digest, m.media_type, m.artifact_type,
-                          m.size + (SELECT COALESCE(sum(b.size), 0) FROM manifest_reference x JOIN blob b ON b.digest = x.digest
-                                    WHERE x.manifest_id = m.id AND x.kind = 'blob'),
-                          m.pushed_at
-                        FROM manifest m WHERE m.repository_id = ? ORDER BY m.pushed_at DESC, m.id DESC LIMIT ? OFFSET ?""")
-                .params(repositoryId, limit, offset)
+        return summaries(repositoryId, " AND " + TOP_LEVEL + " ORDER BY m.pushed_at DESC, m.id DESC LIMIT ? OFFSET ?",
+                List.of(repositoryId, limit, offset));
+    }
+
+    /** Artifacts {@link #artifacts} lists: those no index of the repository lists. */
+    @Transactional(readOnly = true)
+    public long countArtifacts(RepositoryName repository) {
+        return jdbc.sql("SELECT count(*) FROM manifest m WHERE m.repository_id = ? AND " + TOP_LEVEL).param(repositoryId(repository))
+                .query(Long.class).single();
+    }
+
+    /**
+     * One artifact of the repository by digest (an index's child too) or by a tag pointing at it,
+     * as {@link #artifacts} shows it; {@code NAME_UNKNOWN} when the repository does not exist,
+     * {@code MANIFEST_UNKNOWN} when the artifact is not in it.
+     */
+    @Transactional(readOnly = true)
+    public ArtifactSummary artifact(RepositoryName repository, Reference reference) {
+        long repositoryId = repositoryId(repository);
+        List<ArtifactSummary> found = reference.isTag()
+                ? summaries(repositoryId, " AND m.id = (SELECT t.manifest_id FROM tag t WHERE t.repository_id = ? AND t.name = ?)",
+                        List.of(repositoryId, repositoryId, reference.tag()))
+                : summaries(repositoryId, " AND m.digest = ?", List.of(repositoryId, reference.digest().toString()));
+        return found.stream().findFirst().orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
+                (reference.isTag() ? "tag " : "artifact ") + reference + " is not in repository " + repository));
+    }
+
+    /** Not listed by an index of the same repository (a child is shown under its index). */
+    private static final String TOP_LEVEL = "NOT EXISTS (SELECT 1 FROM manifest_reference x JOIN manifest p ON p.id = x.manifest_id"
+            + " WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = m.repository_id)";
+
+    private static final String SIZE = "m.size + (SELECT COALESCE(sum(b.size), 0) FROM manifest_reference x JOIN blob b"
+            + " ON b.digest = x.digest WHERE x.manifest_id = m.id AND x.kind = 'blob')";
+
+    private record Row(long id, String digest, String mediaType, String artifactType, long size, Instant pushedAt, byte[] content) {
+    }
+
+    /**
+     * The artifacts of {@code repositoryId} that {@code condition} selects, with their tags and,
+     * for an index, its references: a fixed number of queries whatever the page's size. Only the
+     * content of indexes and of manifests pushed without a stored artifact type (Docker images
+     * pushed before it was stored for them) is read, to take their platforms or config media type.
+     */
+    private List<ArtifactSummary> summaries(long repositoryId, String condition, List<Object> params) {
+        List<Row> rows = jdbc.sql("SELECT m.id, m.digest, m.media_type, m.artifact_type, " + SIZE + ", m.pushed_at,"
+                        + " CASE WHEN m.artifact_type IS NULL OR m.media_type IN ('" + MediaTypes.OCI_INDEX + "', '"
+                        + MediaTypes.DOCKER_MANIFEST_LIST + "') THEN m.content END"
+                        + " FROM manifest m WHERE m.repository_id = ?" + condition)
+                .params(params)
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                        instant(rs.getObject(6, OffsetDateTime.class))))
+                        instant(rs.getObject(6, OffsetDateTime.class)), rs.getBytes(7)))
                 .list();
         if (rows.isEmpty()) {
             return List.of();
@@ -72,14 +119,33 @@ public class ArtifactListing {
                 .param("ids", rows.stream().map(Row::id).toList())
                 .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2))).list()
                 .forEach(t -> tags.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(t.getValue()));
-        return rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(), r.artifactType(), r.size(), r.pushedAt(),
-                List.copyOf(tags.getOrDefault(r.id(), List.of())))).toList();
+        Map<Long, List<ArtifactReference>> references = new LinkedHashMap<>();
+        for (Row row : rows) {
+            if (MediaTypes.INDEXES.contains(row.mediaType()) && row.content() != null) {
+                references.put(row.id(), ManifestFields.references(row.content()));
+            }
+        }
+        Map<String, Long> childSizes = childSizes(repositoryId, references.values().stream().flatMap(List::stream)
+                .map(ArtifactReference::digest).distinct().toList());
+        return rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(),
+                r.artifactType() != null || MediaTypes.INDEXES.contains(r.mediaType()) ? r.artifactType()
+                        : ManifestFields.configMediaType(r.content()),
+                r.size(), r.pushedAt(), List.copyOf(tags.getOrDefault(r.id(), List.of())),
+                references.getOrDefault(r.id(), List.of()).stream().map(ref -> new ArtifactReference(ref.digest(), ref.mediaType(),
+                        childSizes.get(ref.digest()), ref.platform())).toList())).toList();
     }
 
-    @Transactional(readOnly = true)
-    public long countArtifacts(RepositoryName repository) {
-        return jdbc.sql("SELECT count(*) FROM manifest WHERE repository_id = ?").param(repositoryId(repository))
-                .query(Long.class).single();
+    /** The sizes (as artifacts) of the manifests with these digests in the repository. */
+    private Map<String, Long> childSizes(long repositoryId, List<String> digests) {
+        if (digests.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        jdbc.sql("SELECT m.digest, " + SIZE + " FROM manifest m WHERE m.repository_id = :repository AND m.digest IN (:digests)")
+                .param("repository", repositoryId).param("digests", digests)
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list()
+                .forEach(e -> sizes.put(e.getKey(), e.getValue()));
+        return sizes;
     }
 
     private long repositoryId(RepositoryName repository) {

@@ -250,6 +250,29 @@ public class ArtifactService {
         });
     }
 
+    /**
+     * Deletes the artifact a tag or digest names, with all its tags (the management API's
+     * {@code DELETE …/artifacts/<reference>}, as Harbor's): by digest as {@link #deleteManifest};
+     * by tag, the manifest the tag points at when the project's lock is held, so a tag moved
+     * meanwhile deletes what it points at then. {@code DENIED} when an immutable tag protects any
+     * of its tags; {@code MANIFEST_UNKNOWN} when the tag is not in the repository.
+     */
+    public void deleteArtifact(RepositoryName name, Reference reference) {
+        if (!reference.isTag()) {
+            deleteManifest(name, reference);
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            QuotaLedger.Held project = quota.lock(name.project());
+            long repositoryId = repositories.require(name);
+            long manifestId = tags.findManifestId(repositoryId, reference.tag()).orElseThrow(() ->
+                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name));
+            StoredManifest m = storedManifest(manifestId).orElseThrow();
+            tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(name, tag));
+            delete(name, project, repositoryId, manifestId, m.digest());
+        });
+    }
+
     /** Deletes a manifest and its tags, frees its share of the usage and queues what it leaves behind. */
     private long delete(RepositoryName name, QuotaLedger.Held project, long repositoryId, long manifestId, Digest digest) {
         List<UnsharedBlobs.Blob> freed = unshared.referencedOnlyBy(repositoryId, manifestId);

@@ -1,11 +1,14 @@
 package dev.registry.core.gc;
 
 import dev.registry.core.Actor;
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
 import dev.registry.core.job.Job;
 import dev.registry.core.quota.ByteSizes;
 import dev.registry.core.upload.UploadService;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,7 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The {@code gc} job: online garbage collection ({@link GarbageCollector}) through the job
  * mechanism, so it runs on one replica at a time, can be stopped (between batches) and leaves a
- * history. Parameters: {@code dryRun} (default false) and {@code deleteUntagged} (default false).
+ * history. Parameters: {@code dryRun} (default true, as {@code POST /api/v1/gc/runs} and retention's
+ * executions: a real run is asked for with {@code dryRun=false}) and {@code deleteUntagged} (default
+ * false); anything but {@code true} or {@code false} is refused before the run starts.
  * A run first expires idle uploads (their bytes, and stale S3 multipart uploads, go), then
  * collects. Its counts and items go to {@code gc_run} and {@code gc_item} as it proceeds, so a
  * run's progress can be followed and a stopped or failed run still shows what it did. Every batch
@@ -51,12 +56,28 @@ class GcJob implements Job {
     @Override
     public String description() {
         return "online garbage collection: deletes blobs no manifest references (and, with deleteUntagged=true, untagged"
-                + " manifests); parameters dryRun and deleteUntagged";
+                + " manifests); parameters dryRun (default true: pass dryRun=false for a real run) and deleteUntagged"
+                + " (default false)";
+    }
+
+    @Override
+    public Map<String, String> defaults() {
+        return Map.of(GcService.DRY_RUN, "true", GcService.DELETE_UNTAGGED, "false");
+    }
+
+    @Override
+    public void check(Map<String, String> parameters) {
+        parameters.forEach((name, value) -> {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new RegistryException(ErrorCode.INVALID_INPUT, name + " is true or false, not '" + value + "'",
+                        Map.of("field", name));
+            }
+        });
     }
 
     @Override
     public String run(Context context) throws Exception {
-        boolean dryRun = Boolean.parseBoolean(context.parameters().getOrDefault(GcService.DRY_RUN, "false"));
+        boolean dryRun = Boolean.parseBoolean(context.parameters().getOrDefault(GcService.DRY_RUN, "true"));
         boolean deleteUntagged = Boolean.parseBoolean(context.parameters().getOrDefault(GcService.DELETE_UNTAGGED, "false"));
         long runId = context.runId();
         jdbc.update("INSERT INTO gc_run (job_run_id, dry_run, delete_untagged) VALUES (?, ?, ?)", runId, dryRun, deleteUntagged);

@@ -1,6 +1,7 @@
 package dev.registry.core.job;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A unit of background work that runs once across replicas (under its job lock) and leaves a
@@ -20,6 +21,23 @@ public interface Job {
      * @return a one-line summary for the history
      */
     String run(Context context) throws Exception;
+
+    /** The parameters a run takes and their values when not given (a run shows them all); none by default. */
+    default Map<String, String> defaults() {
+        return Map.of();
+    }
+
+    /** The names a run takes: those with a default, and any without one. */
+    default Set<String> parameterNames() {
+        return defaults().keySet();
+    }
+
+    /**
+     * Refuses values the job cannot run with ({@code INVALID_INPUT} naming the parameter), before
+     * anything starts. {@code parameters} holds the defaults and what was given.
+     */
+    default void check(Map<String, String> parameters) {
+    }
 
     /** What a running job can tell and ask. */
     interface Context {

@@ -1,5 +1,6 @@
 package dev.registry.core.job;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import java.net.InetAddress;
@@ -25,6 +26,13 @@ import org.springframework.stereotype.Service;
  * the job's lock in PostgreSQL (ShedLock); when another replica holds it, the run is recorded as
  * {@code SKIPPED}. Scheduled and manual runs go the same way. Stopping is a flag on the run's row,
  * so any replica can stop a run that another replica executes.
+ *
+ * <p>A run's parameters are the job's {@link Job#defaults()} overridden by those given, kept and
+ * shown in full ({@code deleteUntagged=false dryRun=true}); a name the job does not take, or a
+ * value it refuses, is {@code INVALID_INPUT} naming the parameter and starts nothing. A run acts
+ * as whoever started it ({@link Actor#current()} at the start, with its address; {@code system}
+ * for a schedule), with the cause {@code <job>-run:<id>}, so what it changes is audited as theirs
+ * and points at the run.
  */
 @Service
 public class JobService {
@@ -68,14 +76,16 @@ public class JobService {
     }
 
     /** {@link #run(String, String, String)} with parameters for the job ({@link Job.Context#parameters}). */
-    public JobRun run(String name, String trigger, String triggeredBy, Map<String, String> parameters) {
+    public JobRun run(String name, String trigger, String triggeredBy, Map<String, String> given) {
         Job job = require(name);
+        Map<String, String> parameters = parameters(job, given);
+        Actor starter = Actor.current();
         Optional<SimpleLock> lock = lock(name);
         if (lock.isEmpty()) {
             return skipped(name, trigger, triggeredBy, parameters);
         }
         long id = insert(name, trigger, triggeredBy, JobRun.State.RUNNING, parameters);
-        Thread worker = worker(name, id, () -> execute(job, id, lock.get(), parameters));
+        Thread worker = worker(name, id, () -> execute(job, id, lock.get(), parameters, starter));
         try {
             worker.join();
         } catch (InterruptedException e) {
@@ -102,15 +112,32 @@ public class JobService {
     }
 
     /** {@link #start(String, String)} with parameters for the job ({@link Job.Context#parameters}). */
-    public JobRun start(String name, String triggeredBy, Map<String, String> parameters) {
+    public JobRun start(String name, String triggeredBy, Map<String, String> given) {
         Job job = require(name);
+        Map<String, String> parameters = parameters(job, given);
+        Actor starter = Actor.current();
         Optional<SimpleLock> lock = lock(name);
         if (lock.isEmpty()) {
             return skipped(name, MANUAL, triggeredBy, parameters);
         }
         long id = insert(name, MANUAL, triggeredBy, JobRun.State.RUNNING, parameters);
-        worker(name, id, () -> execute(job, id, lock.get(), parameters));
+        worker(name, id, () -> execute(job, id, lock.get(), parameters, starter));
         return require(id);
+    }
+
+    /** The job's defaults overridden by {@code given}; {@code INVALID_INPUT} for a name or value the job does not take. */
+    private static Map<String, String> parameters(Job job, Map<String, String> given) {
+        for (String name : given.keySet()) {
+            if (!job.parameterNames().contains(name)) {
+                throw new RegistryException(ErrorCode.INVALID_INPUT, "job " + job.name() + " takes no parameter " + name
+                        + (job.parameterNames().isEmpty() ? "" : "; its parameters: " + new java.util.TreeSet<>(job.parameterNames())),
+                        Map.of("field", name));
+            }
+        }
+        Map<String, String> parameters = new java.util.TreeMap<>(job.defaults());
+        parameters.putAll(given);
+        job.check(parameters);
+        return Map.copyOf(parameters);
     }
 
     /**
@@ -139,8 +166,8 @@ public class JobService {
     }
 
     /** Runs the job for run {@code id} and records how it ended; releases the lock whatever happens. */
-    private void execute(Job job, long id, SimpleLock lock, Map<String, String> parameters) {
-        try {
+    private void execute(Job job, long id, SimpleLock lock, Map<String, String> parameters, Actor starter) {
+        try (Actor.Scope ignored = Actor.open(starter.because(job.name() + "-run:" + id))) {
             String summary = job.run(new Job.Context() {
                 @Override
                 public long runId() {

@@ -1,7 +1,10 @@
 package dev.registry.core.retention;
 
 import dev.registry.core.job.Job;
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +40,20 @@ public class RetentionJob implements Job {
     @Override
     public String description() {
         return "runs every project's tag retention policy (not a dry run)";
+    }
+
+    @Override
+    public java.util.Set<String> parameterNames() {
+        return java.util.Set.of(PROJECTS);
+    }
+
+    @Override
+    public void check(Map<String, String> parameters) {
+        String only = parameters.get(PROJECTS);
+        if (only != null && !only.matches("\\s*\\d{1,18}\\s*(,\\s*\\d{1,18}\\s*)*")) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, PROJECTS + " is a comma-separated list of project ids, not '"
+                    + only + "'", Map.of("field", PROJECTS));
+        }
     }
 
     @Override

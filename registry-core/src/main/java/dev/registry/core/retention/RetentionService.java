@@ -152,8 +152,11 @@ public class RetentionService {
             decisions = decided;
         } else {
             decisions = new ArrayList<>(decided.size());
+            Actor starter = Actor.current();
             for (Decision decision : decided) {
-                decisions.add(carryOut(decision, doomed));
+                try (Actor.Scope ignored = Actor.open(starter.because(cause(id, decision, starter.cause())))) {
+                    decisions.add(carryOut(decision, doomed));
+                }
                 if (decisions.size() % PROGRESS_EVERY == 0) {
                     ExecutionHistory.progress(jdbc, id, Execution.Counts.of(decisions));
                     progress.report(decisions.size(), decided.size());
@@ -167,6 +170,16 @@ public class RetentionService {
         log.info("retention of project {} ({}): {}", project, dryRun ? "dry run" : "run", counts);
         return new Execution(id, project, dryRun, triggeredBy, started, finished, decided.size(), counts,
                 ExecutionHistory.perRepository(decisions), decisions);
+    }
+
+    /**
+     * Why a deletion of a real run happens, for the audit log: the execution, the rule (the one
+     * that kept the index or subject an untagged artifact follows; none for a deletion, which no
+     * rule kept) and the reason, within the job run that started it, if one did.
+     */
+    private static String cause(long executionId, Decision decision, String outer) {
+        return "retention-execution:" + executionId + (decision.rule() == null ? "" : " rule " + decision.rule()) + ": "
+                + decision.reason() + (outer == null ? "" : " (" + outer + ")");
     }
 
     /**

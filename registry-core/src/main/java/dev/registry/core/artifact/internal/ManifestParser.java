@@ -83,7 +83,7 @@ public class ManifestParser {
             for (JsonNode layer : array(root, "layers")) {
                 blobs.add(descriptor(layer, "layers[]"));
             }
-            if (artifactType == null && MediaTypes.OCI_MANIFEST.equals(mediaType)) {
+            if (artifactType == null) { // Docker and OCI images alike: the config's media type
                 artifactType = configDescriptor.mediaType();
             }
         }

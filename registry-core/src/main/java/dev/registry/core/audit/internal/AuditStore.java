@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AuditStore {
 
     private static final String COLUMNS = "id, occurred_at, actor_name, actor_kind, client_address, project, resource,"
-            + " operation, detail, count";
+            + " operation, detail, count, cause";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -35,9 +35,9 @@ public class AuditStore {
         tx.executeWithoutResult(status -> {
             for (AuditService.Entry e : drained.entries()) {
                 jdbc.sql("INSERT INTO audit_event (occurred_at, actor_name, actor_kind, client_address, project, resource,"
-                                + " operation, detail, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")
+                                + " operation, detail, count, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)")
                         .params(utc(e.occurredAt()), e.actor().name(), e.actor().kind(), e.actor().address(), e.project(),
-                                cut(e.resource(), 512), e.operation(), cut(e.detail(), 1024))
+                                cut(e.resource(), 512), e.operation(), cut(e.detail(), 1024), cut(e.actor().cause(), 512))
                         .update();
             }
             drained.pulls().forEach((key, count) -> {
@@ -61,7 +61,7 @@ public class AuditStore {
                 .params(params)
                 .query((rs, n) -> new AuditEvent(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getLong(10)))
+                        rs.getLong(10), rs.getString(11)))
                 .list();
     }
 
