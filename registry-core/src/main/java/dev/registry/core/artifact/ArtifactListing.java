@@ -26,7 +26,11 @@ public class ArtifactListing {
         this.jdbc = jdbc;
     }
 
-    /** The project's repositories by name, empty ones included (they keep a project from being deleted). */
+    /**
+     * The project's repositories by name: those holding a manifest. A row without one (an upload
+     * or mount whose manifest never came, or whose manifests were all deleted) is no repository
+     * yet; garbage collection removes it.
+     */
     @Transactional(readOnly = true)
     public List<RepositorySummary> repositories(long projectId, long offset, int limit) {
         return jdbc.sql("""
@@ -36,7 +40,9 @@ public class ArtifactListing {
                             + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest
                                WHERE l.repository_id = r.id),
                           (SELECT max(m.pushed_at) FROM manifest m WHERE m.repository_id = r.id)
-                        FROM repository r WHERE r.project_id = ? ORDER BY r.name LIMIT ? OFFSET ?""")
+                        FROM repository r WHERE r.project_id = ?
+                          AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)
+                        ORDER BY r.name LIMIT ? OFFSET ?""")
                 .params(projectId, limit, offset)
                 .query((rs, n) -> new RepositorySummary(rs.getString(1), rs.getLong(2), rs.getLong(3),
                         instant(rs.getObject(4, OffsetDateTime.class))))
@@ -45,7 +51,8 @@ public class ArtifactListing {
 
     @Transactional(readOnly = true)
     public long countRepositories(long projectId) {
-        return jdbc.sql("SELECT count(*) FROM repository WHERE project_id = ?").param(projectId).query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM repository r WHERE r.project_id = ?"
+                + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)").param(projectId).query(Long.class).single();
     }
 
     /** The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not exist. */
