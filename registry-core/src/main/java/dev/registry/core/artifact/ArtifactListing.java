@@ -55,7 +55,7 @@ public class ArtifactListing {
                 + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)").param(projectId).query(Long.class).single();
     }
 
-    /** The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not exist. */
+    /** The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not exist (has no manifest). */
     @Transactional(readOnly = true)
     public List<ArtifactSummary> artifacts(RepositoryName repository, long offset, int limit) {
         long repositoryId = repositoryId(repository);
@@ -90,7 +90,9 @@ public class ArtifactListing {
     }
 
     private long repositoryId(RepositoryName repository) {
-        return jdbc.sql("SELECT id FROM repository WHERE name = ?").param(repository.value()).query(Long.class).optional()
+        return jdbc.sql("SELECT r.id FROM repository r WHERE r.name = ?"
+                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)")
+                .param(repository.value()).query(Long.class).optional()
                 .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repository + " does not exist"));
     }
 
