@@ -29,12 +29,14 @@ public record RepositoryName(String value) {
         if (value == null || value.isEmpty()) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "repository name is empty");
         }
-        if (value.indexOf('/') < 0 && value.length() <= MAX_LENGTH && inGrammar(value)) {
+        boolean expanded = value.indexOf('/') < 0 && value.length() <= MAX_LENGTH && inGrammar(value);
+        if (expanded) {
             value = DEFAULT_PROJECT + "/" + value;
         }
         if (value.length() > MAX_LENGTH) {
-            throw new RegistryException(ErrorCode.NAME_INVALID,
-                    "repository name is " + value.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
+            throw new RegistryException(ErrorCode.NAME_INVALID, "repository name is " + value.length() + " characters long"
+                    + (expanded ? " as " + value.substring(0, DEFAULT_PROJECT.length() + 1) + "<name>" : "")
+                    + "; at most " + MAX_LENGTH + " are allowed");
         }
         if (!inGrammar(value)) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name '" + value

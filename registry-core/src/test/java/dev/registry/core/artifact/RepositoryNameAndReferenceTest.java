@@ -57,7 +57,8 @@ class RepositoryNameAndReferenceTest {
         assertThatThrownBy(() -> new RepositoryName("a/" + "a".repeat(254))).isInstanceOf(RegistryException.class);
         // a one-component name counts with its library/ prefix
         assertThat(new RepositoryName("a".repeat(247)).value()).hasSize(255);
-        assertThatThrownBy(() -> new RepositoryName("a".repeat(248))).isInstanceOf(RegistryException.class);
+        assertThatThrownBy(() -> new RepositoryName("a".repeat(248))).isInstanceOf(RegistryException.class)
+                .hasMessage("repository name is 256 characters long as library/<name>; at most 255 are allowed");
     }
 
     @Test
