@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.registry.core.artifact.ArtifactListing;
 import dev.registry.core.artifact.ManifestContent;
 import dev.registry.core.artifact.MediaTypes;
 import dev.registry.core.artifact.Page;
@@ -26,6 +27,8 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
 
     @Autowired
     Flyway flyway;
+    @Autowired
+    ArtifactListing listing;
 
     @Value("${spring.flyway.default-schema:public}")
     String expectedSchema;
@@ -38,7 +41,7 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
 
         // then every version was applied successfully, in this run's schema
         assertThat(applied).extracting(m -> m.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "16");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "16");
         assertThat(applied).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(expectedSchema);
@@ -207,8 +210,8 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
     @Test
     void the_catalog_lists_only_repositories_that_hold_a_manifest() throws Exception {
         // given three repositories under one prefix: two with a manifest, one with only a blob
-        RepositoryName prefix = newRepository("catalog");
-        projects.create(prefix.value(), false, null, "tester", null);
+        String prefix = newRepository("catalog").pathInProject();
+        projects.create(prefix, false, null, "tester", null);
         RepositoryName withManifestB = new RepositoryName(prefix + "/b");
         RepositoryName withManifestA = new RepositoryName(prefix + "/a");
         RepositoryName blobOnly = new RepositoryName(prefix + "/blob-only");
@@ -220,13 +223,13 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         pushManifest(withManifestA, "latest", image(config).bytes());
 
         // when the catalog is read from the prefix on
-        Page all = artifacts.catalog(1000, prefix.value());
-        Page first = artifacts.catalog(1, prefix.value());
+        Page all = artifacts.catalog(1000, prefix);
+        Page first = artifacts.catalog(1, prefix);
 
         // then it holds the repositories with manifests in order, and not the blob-only one
         assertThat(all.items()).filteredOn(n -> n.startsWith(prefix + "/"))
                 .containsExactly(withManifestA.value(), withManifestB.value());
-        assertThat(all.items()).doesNotContain(blobOnly.value(), prefix.value());
+        assertThat(all.items()).doesNotContain(blobOnly.value(), prefix);
         assertThat(first).isEqualTo(new Page(List.of(withManifestA.value()), true));
         assertThat(repositoryRows(blobOnly)).isEqualTo(1);
     }
@@ -316,5 +319,77 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         assertThat(repositoryRows(repo)).isZero();
         assertThat(blobRows(config.digest())).isZero();
         assertThat(tagRows(repo, "latest")).isZero();
+    }
+
+    @Test
+    void an_upload_start_a_push_refused_for_its_quota_and_a_mount_leave_no_repository_and_the_project_can_be_deleted()
+            throws Exception {
+        // issue 11, correctness 1 ("phantom repositories"): a repository exists when it has a manifest
+        // given a project with a small quota, and a blob in another project to mount from
+        String project = newRepository("phantoms").pathInProject();
+        long projectId = projects.create(project, false, 100L, "tester", null).id();
+        RepositoryName source = newRepository("mount-source");
+        Blob small = blob("{\"mounted\": " + System.nanoTime() + "}");
+        pushBlob(source, small);
+        RepositoryName abandoned = new RepositoryName(project + "/abandoned");
+        RepositoryName refused = new RepositoryName(project + "/refused");
+        RepositoryName mounted = new RepositoryName(project + "/mounted");
+
+        // when an upload is started and left, a push is refused for the quota, and a blob is mounted
+        uploads.start(abandoned, "tester");
+        assertThatThrownBy(() -> pushBlob(refused, randomBlob(1000)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DENIED));
+        assertThat(blobs.mount(mounted, small.digest(), source, name -> true)).contains(small.size());
+
+        // then the project lists no repository, the catalog has none of them
+        assertThat(listing.repositories(projectId, 0, 100)).isEmpty();
+        assertThat(listing.countRepositories(projectId)).isZero();
+        assertThat(artifacts.catalog(1000, project).items()).noneMatch(name -> name.startsWith(project + "/"));
+
+        // and deleting the project works, taking the rows the upload and the mount left along
+        projects.delete(project);
+        assertThat(projects.find(project)).isEmpty();
+        assertThat(repositoryRows(abandoned) + repositoryRows(refused) + repositoryRows(mounted)).isZero();
+    }
+
+    @Test
+    void a_repository_whose_manifests_were_all_deleted_is_no_longer_listed() throws Exception {
+        // given a repository with one image
+        String project = newRepository("emptied").pathInProject();
+        long projectId = projects.create(project, false, null, "tester", null).id();
+        RepositoryName repo = new RepositoryName(project + "/app");
+        Blob config = blob("{\"emptied\": " + System.nanoTime() + "}");
+        pushBlob(repo, config);
+        Digest digest = pushManifest(repo, "v1", image(config).bytes()).digest();
+        assertThat(listing.countRepositories(projectId)).isOne();
+
+        // when its only manifest is deleted
+        artifacts.deleteManifest(repo, Reference.parse(digest.toString()));
+
+        // then the project holds no repository and can be deleted
+        assertThat(listing.repositories(projectId, 0, 100)).isEmpty();
+        projects.delete(project);
+        assertThat(repositoryRows(repo)).isZero();
+    }
+
+    @Test
+    void a_one_component_name_is_the_same_repository_as_its_library_name() throws Exception {
+        // issue 11, correctness 2: alpine is library/alpine
+        String shortName = newRepository("short").pathInProject();
+        RepositoryName viaShort = new RepositoryName(shortName);
+        RepositoryName viaLong = new RepositoryName("library/" + shortName);
+        Blob config = blob("{\"short\": " + System.nanoTime() + "}");
+
+        // when an image is pushed under the short name and read under the long one
+        pushBlob(viaShort, config);
+        Digest digest = pushManifest(viaShort, "3", image(config).bytes()).digest();
+
+        // then both names are one repository, listed once in the catalog under the canonical name
+        assertThat(viaShort).isEqualTo(viaLong);
+        assertThat(viaShort.value()).isEqualTo("library/" + shortName);
+        assertThat(artifacts.getManifest(new RepositoryName("library/" + shortName), Reference.parse("3")).digest()).isEqualTo(digest);
+        assertThat(artifacts.catalog(1000, "library/" + shortName.substring(0, shortName.length() - 1)).items())
+                .filteredOn(name -> name.endsWith(shortName)).containsExactly("library/" + shortName);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM repository WHERE name = ?", Integer.class, shortName)).isZero();
     }
 }

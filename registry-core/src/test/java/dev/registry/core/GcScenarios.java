@@ -190,6 +190,58 @@ abstract class GcScenarios extends DatabaseScenarios {
         assertThat(readBlob(both.digest(), 0)).isEqualTo(both.bytes());
     }
 
+    /** The repositories a run deleted (or would delete) among these names. */
+    private Set<String> repositoryItems(GcRun run, RepositoryName... names) {
+        Set<String> wanted = java.util.Arrays.stream(names).map(RepositoryName::value).collect(Collectors.toSet());
+        return gc.items(run.id(), 0, 1_000_000).stream().filter(item -> item.kind().equals("repository") && wanted.contains(item.repository()))
+                .map(item -> item.repository()).collect(Collectors.toSet());
+    }
+
+    /** As if the repository's row had been created two days ago and its review were due. */
+    private void ageRepository(RepositoryName repo) {
+        jdbc.update("UPDATE repository SET created_at = ? WHERE name = ?", daysAgo(2), repo.value());
+        jdbc.update("UPDATE gc_repository_review SET review_after = ? WHERE repository_id = (SELECT id FROM repository WHERE name = ?)",
+                daysAgo(2), repo.value());
+    }
+
+    @Test
+    void repository_rows_without_a_manifest_go_after_their_grace_and_repositories_with_one_or_an_open_upload_stay()
+            throws Exception {
+        // issue 11, correctness 1: what an abandoned upload start or an upload whose manifest never came left behind
+        String project = newProject();
+        RepositoryName cancelled = new RepositoryName(project + "/cancelled");
+        RepositoryName uploaded = new RepositoryName(project + "/uploaded");
+        RepositoryName image = new RepositoryName(project + "/image");
+        RepositoryName uploading = new RepositoryName(project + "/uploading");
+        RepositoryName young = new RepositoryName(project + "/young");
+        uploads.cancel(cancelled, uploads.start(cancelled, "tester").id());
+        Blob layer = randomBlob(700);
+        pushBlob(uploaded, layer);
+        Blob config = blob("{\"repo-gc\":" + System.nanoTime() + "}");
+        pushBlob(image, config);
+        pushManifest(image, "v1", image(config).bytes());
+        uploads.start(uploading, "tester");
+        uploads.cancel(young, uploads.start(young, "tester").id());
+        for (RepositoryName repo : List.of(cancelled, uploaded, image, uploading)) {
+            ageRepository(repo);
+        }
+        ageBlob(layer.digest());
+        ageBlob(config.digest());
+
+        // when a dry run and then a real collection run
+        GcRun dry = collect(true, false);
+        GcRun real = collect(false, false);
+
+        // then the rows that never got a manifest go (the uploaded one after its old link), the rest stay
+        Set<String> expected = Set.of(cancelled.value(), uploaded.value());
+        assertThat(repositoryItems(dry, cancelled, uploaded, image, uploading, young)).isEqualTo(expected);
+        assertThat(repositoryItems(real, cancelled, uploaded, image, uploading, young)).isEqualTo(expected);
+        assertThat(repositoryRows(cancelled) + repositoryRows(uploaded)).isZero();
+        assertThat(repositoryRows(image) + repositoryRows(uploading) + repositoryRows(young)).isEqualTo(3);
+        assertThat(used(project)).isEqualTo(recalculated(project));
+        assertThat(artifacts.getManifest(image, Reference.parse("v1")).digest()).isNotNull();
+    }
+
     @Test
     void a_head_of_a_candidate_restarts_its_grace_so_the_client_that_saw_it_can_push_its_manifest() throws Exception {
         // given an old upload no manifest uses, queued and due

@@ -71,6 +71,24 @@ abstract class ImmutabilityScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void a_rule_on_a_library_repository_protects_it_under_its_short_and_its_full_name_alike() throws Exception {
+        // issue 11, correctness 2: a rule "alpine" in library protects library/alpine, pushed as alpine or not
+        String shortName = "imm-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        immutability.create(projects.require("library").id(), shortName, "v*", "tester");
+        RepositoryName viaShort = new RepositoryName(shortName);
+        RepositoryName viaFull = new RepositoryName("library/" + shortName);
+        Blob config = blob("{\"short\":" + System.nanoTime() + "}");
+        pushBlob(viaShort, config);
+        pushManifest(viaShort, "v1", image(config).bytes());
+
+        assertThatThrownBy(() -> artifacts.deleteManifest(viaFull, Reference.parse("v1")))
+                .hasMessageContaining("tag v1 of library/" + shortName + " is immutable");
+        assertThatThrownBy(() -> artifacts.deleteManifest(viaShort, Reference.parse("v1")))
+                .hasMessageContaining("tag v1 of library/" + shortName + " is immutable");
+        assertThat(immutability.protecting(viaShort, "v1")).isPresent().isEqualTo(immutability.protecting(viaFull, "v1"));
+    }
+
+    @Test
     void rules_apply_to_the_repository_path_inside_their_project_only() throws Exception {
         RepositoryName protectedRepo = repositoryWithRule("team/app", "**");
         RepositoryName elsewhere = new RepositoryName(protectedRepo.project() + "/other/app");

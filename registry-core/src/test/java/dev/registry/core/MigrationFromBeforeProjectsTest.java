@@ -36,7 +36,7 @@ class MigrationFromBeforeProjectsTest {
                 Map.of("name", "library", "is_public", true), Map.of("name", "other", "is_public", false),
                 Map.of("name", "team", "is_public", false));
         assertThat(jdbc.queryForList("SELECT r.name || ' ' || p.name FROM repository r JOIN project p ON p.id = r.project_id"
-                + " ORDER BY r.name", String.class)).containsExactly("alpine library", "library/nginx library", "other/x other",
+                + " ORDER BY r.name", String.class)).containsExactly("library/alpine library", "library/nginx library", "other/x other",
                 "team/app team", "team/tools/ci team");
     }
 

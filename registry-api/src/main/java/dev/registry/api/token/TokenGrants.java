@@ -69,6 +69,8 @@ class TokenGrants {
                 actions.add(action);
             }
         }
-        return new Grant("repository", name.value(), actions);
+        // decided on the canonical name (alpine is library/alpine), granted under the name asked for:
+        // clients look for the scope they requested in the token (Docker registry token spec)
+        return new Grant("repository", requested.name(), actions);
     }
 }

@@ -163,10 +163,16 @@ class TokenAuthenticationTest {
 
         // then it may pull with the token, and without one, but not push
         assertThat(claims(token).get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\"]");
+        // issue 11, correctness 2: the grant is for library/alpine-tokentest, under the name the client asked for
+        assertThat(claims(token).get("access").get(0).get("name").asString()).isEqualTo("alpine-tokentest");
+        String canonical = token(RegistryClient.anonymous(port), "repository:library/alpine-tokentest:pull").get("token").asString();
+        assertThat(claims(canonical).get("access").get(0).get("name").asString()).isEqualTo("library/alpine-tokentest");
+        assertThat(bearer(canonical).send("GET", "/v2/alpine-tokentest/manifests/3").statusCode()).isEqualTo(200);
+        assertThat(bearer(token).send("GET", "/v2/library/alpine-tokentest/manifests/3").statusCode()).isEqualTo(200);
         assertThat(bearer(token).send("GET", "/v2/alpine-tokentest/manifests/3").statusCode()).isEqualTo(200);
         HttpResponse<String> tags = RegistryClient.anonymous(port).send("GET", "/v2/alpine-tokentest/tags/list");
         assertThat(tags.statusCode()).isEqualTo(200);
-        assertThat(tags.body()).isEqualTo("{\"name\":\"alpine-tokentest\",\"tags\":[\"3\"]}");
+        assertThat(tags.body()).isEqualTo("{\"name\":\"library/alpine-tokentest\",\"tags\":[\"3\"]}");
         assertThat(RegistryClient.anonymous(port).send("POST", "/v2/alpine-tokentest/blobs/uploads/", null, Map.of()).statusCode())
                 .isEqualTo(401);
     }
@@ -372,10 +378,12 @@ class TokenAuthenticationTest {
         HttpResponse<String> withoutCatalogScope = bearer(token(fixture.basic(port, "guest"), "repository:" + repo + ":pull")
                 .get("token").asString()).send("GET", "/v2/_catalog");
 
-        assertThat(asGuest).contains("\"" + repo + "\"", "\"" + publicRepo + "\"");
+        // a one-component name is listed under its canonical name, library/<name> (issue 11, correctness 2)
+        String listed = "\"library/" + publicRepo + "\"";
+        assertThat(asGuest).contains("\"" + repo + "\"", listed).doesNotContain("\"" + publicRepo + "\"");
         assertThat(withCatalogScope).isEqualTo(asGuest);
-        assertThat(asOutsider).contains("\"" + publicRepo + "\"").doesNotContain(fixture.project + "/");
-        assertThat(asAnonymous).contains("\"" + publicRepo + "\"").doesNotContain(fixture.project + "/");
+        assertThat(asOutsider).contains(listed).doesNotContain(fixture.project + "/");
+        assertThat(asAnonymous).contains(listed).doesNotContain(fixture.project + "/");
         assertThat(withoutCatalogScope.statusCode()).isEqualTo(401);
         assertThat(withoutCatalogScope.headers().firstValue("WWW-Authenticate").orElseThrow())
                 .contains("scope=\"registry:catalog:*\"", "error=\"insufficient_scope\"");

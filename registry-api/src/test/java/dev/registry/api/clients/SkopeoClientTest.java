@@ -188,6 +188,28 @@ class SkopeoClientTest {
         assertThat(ImageLayout.verifiedDigests(out)).isEqualTo(expected);
     }
 
+    /**
+     * Issue 11, correctness 2: {@code HOST/alpine} is {@code HOST/library/alpine}. An image copied to
+     * the short name pulls back from the library name with the same digest, and the two copies do
+     * not make two repositories.
+     */
+    @Test
+    void anImageCopiedToAOneComponentNamePullsFromItsLibraryNameWithTheSameDigest() {
+        ImageLayout layout = ImageLayout.create(work.resolve("short-name"));
+        Image image = layout.image("linux", "amd64", "short-name", List.of(
+                layout.layer(ImageLayout.files("etc/short-name", "alpine is library/alpine\n"))));
+        layout.tag("3", image.manifest());
+        String shortName = "alpine-skopeo" + System.nanoTime() % 100000;
+
+        copyIn(layout, "3", shortName + ":3");
+        Path out = copyOut("library/" + shortName + ":3", "short-name-out", "3");
+
+        assertThat(ImageLayout.refs(out).get("3").path("digest").asString()).isEqualTo(image.manifest().digest());
+        assertThat(manifestDigest("library/" + shortName, "3", ImageLayout.OCI_MANIFEST)).isEqualTo(image.manifest().digest());
+        assertThat(jdbc.queryForList("SELECT name FROM repository WHERE name LIKE ?", String.class, "%" + shortName))
+                .containsExactly("library/" + shortName);
+    }
+
     @Test
     void listTagsShowsEveryTagPushedToTheRepository() {
         ImageLayout layout = ImageLayout.create(work.resolve("tags"));

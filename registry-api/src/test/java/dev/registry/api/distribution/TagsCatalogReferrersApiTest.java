@@ -44,6 +44,33 @@ class TagsCatalogReferrersApiTest extends ApiTestBase {
     }
 
     @Test
+    void aOneComponentNameAndItsLibraryNameAreOneRepositoryListedOnceUnderTheLibraryName() {
+        // issue 11, correctness 2: alpine is library/alpine (README: a one-component name belongs to library)
+        String shortName = "short" + System.nanoTime();
+        String manifest = pushImage(shortName, "3", 54);
+        HttpResponse<String> viaLong = client.pushManifest("library/" + shortName, "latest", dev.registry.api.TestImages.OCI_MANIFEST,
+                manifest);
+        assertThat(viaLong.statusCode()).isEqualTo(201);
+
+        // both names show both tags, under the one canonical name
+        for (String name : List.of(shortName, "library/" + shortName)) {
+            HttpResponse<String> list = client.send("GET", "/v2/" + name + "/tags/list");
+            assertThat(json(list.body()).get("name").asString()).isEqualTo("library/" + shortName);
+            assertThat(tags(list)).containsExactly("3", "latest");
+        }
+        List<String> names = new ArrayList<>();
+        json(client.send("GET", "/v2/_catalog?n=1000&last=library/short").body()).get("repositories")
+                .forEach(n -> names.add(n.asString()));
+        assertThat(names).filteredOn(n -> n.endsWith(shortName)).containsExactly("library/" + shortName);
+
+        // and a mount from the short name finds the blobs pushed under either
+        String layer = json(manifest).get("layers").get(0).get("digest").asString();
+        HttpResponse<String> mount = client.send("POST", "/v2/" + uniqueRepo("mounted") + "/blobs/uploads/?mount=" + layer
+                + "&from=" + shortName, null, Map.of());
+        assertThat(mount.statusCode()).as(mount.body()).isEqualTo(201);
+    }
+
+    @Test
     void aBadPageSizeIsPaginationNumberInvalidAndAnUnknownRepositoryIsNameUnknown() {
         assertOciError(client.send("GET", "/v2/" + uniqueRepo("x") + "/tags/list?n=-1"), 400, "PAGINATION_NUMBER_INVALID");
         assertOciError(client.send("GET", "/v2/" + uniqueRepo("x") + "/tags/list?n=abc"), 400, "PAGINATION_NUMBER_INVALID");

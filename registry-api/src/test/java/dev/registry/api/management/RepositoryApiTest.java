@@ -230,4 +230,33 @@ class RepositoryApiTest extends ManagementTestBase {
         assertProblem(admin.send("DELETE", base + "/" + project + "/app/artifacts/sha256:nothex"), 400, "digest");
         assertProblem(admin.send("GET", base + "/" + project + "/app"), 404, null);
     }
+
+    @Test
+    void an_upload_started_and_left_creates_no_repository_and_does_not_keep_the_project_from_being_deleted() {
+        // issue 11, correctness 1: a bare POST /v2/<project>/abandoned/blobs/uploads/ made a phantom repository
+        expect(admin.send("POST", "/v2/" + project + "/abandoned/blobs/uploads/", null, java.util.Map.of()), 202);
+        admin.pushBlob(project + "/blob-only", "bytes with no manifest".getBytes());
+
+        HttpResponse<String> listed = expect(admin.send("GET", base), 200);
+        assertThat(json(listed)).isEmpty();
+        assertThat(listed.headers().firstValue("X-Total-Count")).contains("0");
+        expect(admin.send("GET", base + "/" + project + "/abandoned/artifacts"), 404);
+
+        expect(admin.send("DELETE", "/api/v1/projects/" + project), 204);
+    }
+
+    @Test
+    void a_one_component_name_addresses_its_library_repository() {
+        // issue 11, correctness 2: alpine is library/alpine, on /api/v1 as on /v2
+        String shortName = unique("short");
+        Pushed pushed = pushImage(admin, shortName, "3", 100);
+
+        JsonNode viaShort = json(expect(admin.send("GET", "/api/v1/projects/library/repositories/" + shortName + "/artifacts"), 200));
+        JsonNode viaLong = json(expect(admin.send("GET", "/api/v1/projects/library/repositories/library/" + shortName + "/artifacts"), 200));
+
+        assertThat(viaShort.get(0).get("digest").asString()).isEqualTo(pushed.digest());
+        assertThat(viaLong).isEqualTo(viaShort);
+        assertThat(json(expect(admin.send("GET", "/api/v1/projects/library/repositories?page_size=100"), 200)).valueStream()
+                .map(r -> r.get("name").asString()).filter(name -> name.endsWith(shortName))).containsExactly("library/" + shortName);
+    }
 }

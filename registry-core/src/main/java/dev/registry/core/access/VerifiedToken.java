@@ -1,5 +1,6 @@
 package dev.registry.core.access;
 
+import dev.registry.core.artifact.RepositoryName;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,10 +17,16 @@ public record VerifiedToken(String subject, String kind, long principalId, List<
         return !expiresAt.isAfter(now);
     }
 
-    /** Whether the token grants {@code action} on the repository {@code name}. */
+    /**
+     * Whether the token grants {@code action} on the repository {@code name}. Names compare in
+     * their canonical form: a grant on {@code alpine} (the name the client asked for, echoed in
+     * the token) is a grant on {@code library/alpine}, and the other way round.
+     */
     public boolean grants(String name, String action) {
+        String wanted = RepositoryName.canonical(name);
         for (Grant grant : access) {
-            if ("repository".equals(grant.type()) && grant.name().equals(name) && grant.allows(action)) {
+            if ("repository".equals(grant.type()) && RepositoryName.canonical(grant.name()).equals(wanted)
+                    && grant.allows(action)) {
                 return true;
             }
         }

@@ -28,7 +28,11 @@ public class ArtifactListing {
         this.jdbc = jdbc;
     }
 
-    /** The project's repositories by name, empty ones included (they keep a project from being deleted). */
+    /**
+     * The project's repositories by name: those holding a manifest. A row without one (an upload
+     * or mount whose manifest never came, or whose manifests were all deleted) is no repository
+     * yet; garbage collection removes it.
+     */
     @Transactional(readOnly = true)
     public List<RepositorySummary> repositories(long projectId, long offset, int limit) {
         return jdbc.sql("""
@@ -39,7 +43,9 @@ public class ArtifactListing {
                             + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest
                                WHERE l.repository_id = r.id),
                           (SELECT max(m.pushed_at) FROM manifest m WHERE m.repository_id = r.id)
-                        FROM repository r WHERE r.project_id = ? ORDER BY r.name LIMIT ? OFFSET ?""")
+                        FROM repository r WHERE r.project_id = ?
+                          AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)
+                        ORDER BY r.name LIMIT ? OFFSET ?""")
                 .params(projectId, limit, offset)
                 .query((rs, n) -> new RepositorySummary(rs.getString(1), rs.getLong(2), rs.getLong(3),
                         instant(rs.getObject(4, OffsetDateTime.class))))
@@ -48,12 +54,13 @@ public class ArtifactListing {
 
     @Transactional(readOnly = true)
     public long countRepositories(long projectId) {
-        return jdbc.sql("SELECT count(*) FROM repository WHERE project_id = ?").param(projectId).query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM repository r WHERE r.project_id = ?"
+                + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)").param(projectId).query(Long.class).single();
     }
 
     /**
      * The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not
-     * exist. A manifest that an index of the repository lists is shown under that index (in its
+     * exist (has no manifest). A manifest that an index of the repository lists is shown under that index (in its
      * {@code references}, with its platform), not on its own, as Harbor does.
      */
     @Transactional(readOnly = true)
@@ -149,7 +156,9 @@ public class ArtifactListing {
     }
 
     private long repositoryId(RepositoryName repository) {
-        return jdbc.sql("SELECT id FROM repository WHERE name = ?").param(repository.value()).query(Long.class).optional()
+        return jdbc.sql("SELECT r.id FROM repository r WHERE r.name = ?"
+                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)")
+                .param(repository.value()).query(Long.class).optional()
                 .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repository + " does not exist"));
     }
 

@@ -289,6 +289,8 @@ public class ArtifactService {
             review.blob(blob.digest(), now, "manifest-deleted");
         }
         dependents.stream().filter(id -> id != manifestId).forEach(id -> review.manifest(id, now, "subject-deleted"));
+        // its last manifest gone, the repository no longer exists: the collector removes its row
+        review.repository(repositoryId, now, "manifest-deleted");
         events.publishEvent(new ArtifactDeleted(Actor.current(), name, digest));
         return size;
     }

@@ -210,6 +210,7 @@ public class BlobService {
             }
             quota.blobUnlinked(project, digest.toString(), size.get());
             review.blob(digest.toString(), Instant.now(), "unlinked");
+            review.repository(repositoryId, Instant.now(), "unlinked");
         });
     }
 

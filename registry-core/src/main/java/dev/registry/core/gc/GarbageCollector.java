@@ -67,13 +67,15 @@ class GarbageCollector {
     private final QuotaLedger quota;
     private final ArtifactService artifacts;
     private final UnsharedBlobs unshared;
+    private final ReviewQueue review;
     private final Duration grace;
     private final int batchSize;
     private final double dutyCycle;
 
     GarbageCollector(JdbcClient jdbc, TransactionTemplate tx, BlobStore store, QuotaLedger quota, ArtifactService artifacts,
-                     UnsharedBlobs unshared, GcPolicy policy) {
+                     UnsharedBlobs unshared, ReviewQueue review, GcPolicy policy) {
         this.unshared = unshared;
+        this.review = review;
         this.jdbc = jdbc;
         this.tx = tx;
         this.readTx = new TransactionTemplate(tx.getTransactionManager());
@@ -122,7 +124,22 @@ class GarbageCollector {
         if (options.deleteUntagged()) {
             manifests(options, context, report, now, tally, gone);
         }
-        blobs(options, context, report, now, tally, gone, expiredUploads);
+        // links a dry run would remove, per repository: a repository left without any goes too
+        Map<String, Integer> unlinked = new HashMap<>();
+        Report seen = !options.dryRun() ? report : new Report() {
+            @Override
+            public void items(List<GcRun.Item> items) {
+                items.stream().filter(item -> item.kind().equals("link")).forEach(item -> unlinked.merge(item.repository(), 1, Integer::sum));
+                report.items(items);
+            }
+
+            @Override
+            public void counts(GcRun.Counts counts) {
+                report.counts(counts);
+            }
+        };
+        blobs(options, context, seen, now, tally, gone, expiredUploads);
+        repositories(options, context, report, now, gone, unlinked);
         return tally.counts(expiredUploads);
     }
 
@@ -375,6 +392,7 @@ class GarbageCollector {
                 } else if (jdbc.sql("DELETE FROM repository_blob WHERE repository_id = ? AND digest = ? AND created_at < ?")
                         .params(link.repositoryId(), digest, at(cutoff)).update() == 1) {
                     quota.blobUnlinked(held.get(link.project()), digest, size);
+                    review.repository(link.repositoryId(), now, "unlinked"); // it may be empty now: looked at in this run
                     tally.removedLinks++;
                     items.add(new GcRun.Item("link", link.repository(), digest, size,
                             "no manifest of the repository references it; linked " + link.createdAt()));
@@ -451,6 +469,110 @@ class GarbageCollector {
             }
         }
         return items;
+    }
+
+    // ---- empty repositories -------------------------------------------------------------------
+
+    /** A repository row as the collector sees it, with what still holds it. */
+    private record RepositoryRow(long id, String name, String project, Instant createdAt, List<Long> manifests, int links,
+                                 boolean uploads) {
+    }
+
+    /**
+     * Removes repository rows with no manifest, no blob link and no open upload, created before
+     * the grace: what an upload start, a refused push or a mount whose manifest never came left.
+     * Each in one short transaction under its project's usage lock (which every push takes before
+     * it creates or uses the row) and the row's lock ({@code FOR UPDATE}: {@code Repositories.ensure}
+     * holds it shared until the upload session, link or manifest it adds commits), then decided
+     * afresh. A dry run decides the same way, counting the manifests and links it would delete as
+     * gone.
+     */
+    private void repositories(Options options, Job.Context context, Report report, Instant now, Set<Long> gone,
+                              Map<String, Integer> unlinked) {
+        Due<Long> after = new Due<>(0L, at(Instant.EPOCH));
+        Set<Long> due = new TreeSet<>();
+        while (true) {
+            List<Due<Long>> page = duePage("gc_repository_review", "repository_id", Long.class, now, after);
+            if (page.isEmpty()) {
+                break;
+            }
+            after = page.getLast();
+            page.forEach(d -> due.add(d.key()));
+        }
+        if (options.dryRun() && !unlinked.isEmpty()) {
+            // a real run queues the repositories it removes links from for this very run
+            for (List<String> chunk : chunks(new ArrayList<>(unlinked.keySet()))) {
+                due.addAll(jdbc.sql("SELECT id FROM repository WHERE name IN (:names)").param("names", chunk).query(Long.class).list());
+            }
+        }
+        Instant cutoff = now.minus(grace);
+        List<GcRun.Item> items = new ArrayList<>();
+        for (long id : due) {
+            if (context.stopRequested()) {
+                break;
+            }
+            Optional<GcRun.Item> item = options.dryRun()
+                    ? readTx.execute(status -> repository(id).filter(r -> emptyIfCollected(r, gone, unlinked, cutoff)).map(this::item))
+                    : tx.execute(status -> deleteIfEmpty(id, cutoff));
+            item.ifPresent(items::add);
+        }
+        if (!items.isEmpty()) {
+            report.items(items);
+        }
+        context.progress("repositories: " + due.size() + " reviewed, " + items.size()
+                + (options.dryRun() ? " would be deleted" : " deleted"));
+    }
+
+    private boolean emptyIfCollected(RepositoryRow r, Set<Long> gone, Map<String, Integer> unlinked, Instant cutoff) {
+        return !r.uploads() && r.createdAt().isBefore(cutoff) && gone.containsAll(r.manifests())
+                && r.links() <= unlinked.getOrDefault(r.name(), 0);
+    }
+
+    private Optional<GcRun.Item> deleteIfEmpty(long id, Instant cutoff) {
+        Optional<String> project = jdbc.sql("SELECT p.name FROM repository r JOIN project p ON p.id = r.project_id WHERE r.id = ?")
+                .param(id).query(String.class).optional();
+        if (project.isEmpty()) {
+            return Optional.empty();
+        }
+        quota.lock(project.get());
+        if (jdbc.sql("SELECT id FROM repository WHERE id = ? FOR UPDATE").param(id).query(Long.class).optional().isEmpty()) {
+            return Optional.empty();
+        }
+        RepositoryRow r = repository(id).orElseThrow();
+        if (!r.manifests().isEmpty()) {
+            // it exists; deleting its last manifest queues it again
+            jdbc.sql("DELETE FROM gc_repository_review WHERE repository_id = ?").param(id).update();
+            return Optional.empty();
+        }
+        if (r.uploads() || r.links() > 0 || !r.createdAt().isBefore(cutoff)) {
+            // an upload may still bring a manifest; its links go after their grace, open uploads expire
+            Instant next = r.uploads() || r.links() > 0 || r.createdAt().isBefore(cutoff)
+                    ? Instant.now().plus(grace) : r.createdAt().plus(grace);
+            jdbc.sql("UPDATE gc_repository_review SET review_after = ? WHERE repository_id = ?").params(at(next), id).update();
+            return Optional.empty();
+        }
+        jdbc.sql("DELETE FROM repository WHERE id = ?").param(id).update(); // its review row cascades
+        return Optional.of(item(r));
+    }
+
+    private GcRun.Item item(RepositoryRow r) {
+        return new GcRun.Item("repository", r.name(), "", 0,
+                "no manifest, no blob link and no open upload since " + r.createdAt() + "; it was never listed");
+    }
+
+    private Optional<RepositoryRow> repository(long id) {
+        return jdbc.sql("SELECT r.id, r.name, p.name, r.created_at,"
+                        + " (SELECT count(*) FROM repository_blob l WHERE l.repository_id = r.id),"
+                        + " CASE WHEN EXISTS (SELECT 1 FROM upload_session s WHERE s.repository_id = r.id) THEN 1 ELSE 0 END"
+                        + " FROM repository r JOIN project p ON p.id = r.project_id WHERE r.id = ?")
+                .param(id)
+                .query((rs, n) -> new RepositoryRow(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), null, rs.getInt(5), rs.getInt(6) == 1))
+                .optional()
+                .map(r -> new RepositoryRow(r.id(), r.name(), r.project(), r.createdAt(),
+                        // enough to tell "none" and "only those a dry run deletes" from "more"
+                        jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? LIMIT 1000").param(id).query(Long.class).list(),
+                        r.links(), r.uploads()));
     }
 
     private List<Link> links(List<String> digests) {

@@ -19,7 +19,11 @@ public record GcRun(long id, boolean dryRun, boolean deleteUntagged, JobRun.Stat
                          long freedBytes, int expiredUploads) {
     }
 
-    /** One thing a run deleted (or would delete): {@code manifest}, {@code blob}, or a blob's {@code link} in a repository. */
+    /**
+     * One thing a run deleted (or would delete): {@code manifest}, {@code blob}, a blob's {@code link}
+     * in a repository, or an empty {@code repository} row (no manifest, link or open upload; digest
+     * empty, size 0).
+     */
     public record Item(String kind, String repository, String digest, long size, String reason) {
     }
 }

@@ -7,7 +7,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The garbage collector's review queues ({@code gc_blob_review}, {@code gc_manifest_review}):
+ * The garbage collector's review queues ({@code gc_blob_review}, {@code gc_manifest_review},
+ * {@code gc_repository_review}):
  * candidates that may have become garbage, each to be looked at from a time on. The services that
  * may make something unreferenced put it here in the same transaction (an upload that is not
  * referenced yet, a deleted manifest's blobs and children, an untagged manifest); nothing else
@@ -41,6 +42,14 @@ public class ReviewQueue {
                         + " SELECT l.digest, :at, :event FROM repository_blob l WHERE l.repository_id = :repository"
                         + " AND NOT EXISTS (SELECT 1 FROM gc_blob_review g WHERE g.digest = l.digest) ON CONFLICT DO NOTHING")
                 .param("at", when).param("event", event).param("repository", repositoryId).update();
+    }
+
+    /**
+     * Queues a repository for review (as a possibly empty one: no manifest, no link, no open
+     * upload) from {@code at} on.
+     */
+    public void repository(long repositoryId, Instant at, String event) {
+        queue("gc_repository_review", "repository_id", repositoryId, at, event);
     }
 
     /** Queues a manifest for review (as a possibly untagged one) from {@code at} on. */

@@ -94,10 +94,11 @@ public class ImmutabilityService implements TagGuard {
         });
     }
 
-    /** {@code team/app} for {@code project/team/app}; a one-component name ({@code alpine}) is itself. */
+    /**
+     * {@code team/app} for {@code project/team/app}; {@code alpine} for {@code library/alpine},
+     * also when it was pushed as {@code alpine} (names are canonical, {@link RepositoryName}).
+     */
     static String pathInProject(RepositoryName repository) {
-        String name = repository.value();
-        int slash = name.indexOf('/');
-        return slash < 0 ? name : name.substring(slash + 1);
+        return repository.pathInProject();
     }
 }

@@ -3,10 +3,12 @@ package dev.registry.core.project;
 import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.gc.ReviewQueue;
 import dev.registry.core.project.internal.MemberEntity;
 import dev.registry.core.project.internal.MemberEntityRepository;
 import dev.registry.core.project.internal.ProjectEntity;
 import dev.registry.core.project.internal.ProjectEntityRepository;
+import dev.registry.core.quota.QuotaLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +37,16 @@ public class ProjectService {
     private final ProjectEntityRepository projects;
     private final MemberEntityRepository members;
     private final ApplicationEventPublisher events;
+    private final QuotaLedger quota;
+    private final ReviewQueue review;
 
-    public ProjectService(ProjectEntityRepository projects, MemberEntityRepository members, ApplicationEventPublisher events) {
+    public ProjectService(ProjectEntityRepository projects, MemberEntityRepository members, ApplicationEventPublisher events,
+                          QuotaLedger quota, ReviewQueue review) {
         this.projects = projects;
         this.members = members;
         this.events = events;
+        this.quota = quota;
+        this.review = review;
     }
 
     public static void checkName(String name) {
@@ -117,14 +124,26 @@ public class ProjectService {
         return project.toProject();
     }
 
-    /** Deletes an empty project; a project that still holds repositories is refused. */
+    /**
+     * Deletes an empty project; a project that still holds repositories (with a manifest) is
+     * refused. Rows of repositories without a manifest (uploads whose image never came) go with it,
+     * their open uploads too; their blobs are queued for garbage collection. Under the project's
+     * usage lock, so no push of the project runs meanwhile.
+     */
     @Transactional
     public void delete(String name) {
         ProjectEntity project = projects.findByName(name).orElseThrow(() -> unknown(name));
+        quota.lock(name);
         long repositories = projects.countRepositories(project.getId());
         if (repositories > 0) {
             throw new RegistryException(ErrorCode.CONFLICT, "project " + name + " still holds " + repositories
                     + " repositories; delete them first");
+        }
+        List<Long> empty = projects.emptyRepositoryIds(project.getId());
+        if (!empty.isEmpty()) {
+            Instant now = Instant.now();
+            empty.forEach(id -> review.blobsLinkedIn(id, now, "project-deleted"));
+            projects.deleteRepositories(empty);
         }
         projects.deleteRobotPermissions(name);
         projects.delete(project);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RepositoryNameAndReferenceTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"library", "project/team/app", "a.b/c_d/e__f/g-h/i--j", "0/1/2"})
+    @ValueSource(strings = {"library/alpine", "project/team/app", "a.b/c_d/e__f/g-h/i--j", "0/1/2"})
     void namesInTheGrammarAreAccepted(String name) {
         assertThat(new RepositoryName(name).value()).isEqualTo(name);
     }
@@ -53,14 +53,31 @@ class RepositoryNameAndReferenceTest {
 
     @Test
     void theLimitIs255Characters() {
-        assertThat(new RepositoryName("a".repeat(255)).value()).hasSize(255);
-        assertThatThrownBy(() -> new RepositoryName("a".repeat(256))).isInstanceOf(RegistryException.class);
+        assertThat(new RepositoryName("a/" + "a".repeat(253)).value()).hasSize(255);
+        assertThatThrownBy(() -> new RepositoryName("a/" + "a".repeat(254))).isInstanceOf(RegistryException.class);
+        // a one-component name counts with its library/ prefix
+        assertThat(new RepositoryName("a".repeat(247)).value()).hasSize(255);
+        assertThatThrownBy(() -> new RepositoryName("a".repeat(248))).isInstanceOf(RegistryException.class)
+                .hasMessage("repository name is 256 characters long as library/<name>; at most 255 are allowed");
     }
 
     @Test
     void theFirstComponentIsTheProjectAndASingleComponentBelongsToLibrary() {
         assertThat(new RepositoryName("project/team/app").project()).isEqualTo("project");
         assertThat(new RepositoryName("alpine").project()).isEqualTo("library");
+    }
+
+    /** Issue 11, correctness 2: {@code alpine} and {@code library/alpine} are one repository with one name. */
+    @Test
+    void aSingleComponentIsShortForItsLibraryNameWhichIsTheCanonicalOne() {
+        assertThat(new RepositoryName("alpine").value()).isEqualTo("library/alpine");
+        assertThat(new RepositoryName("alpine")).isEqualTo(new RepositoryName("library/alpine"));
+        assertThat(new RepositoryName("alpine").pathInProject()).isEqualTo("alpine");
+        assertThat(new RepositoryName("library").value()).isEqualTo("library/library");
+        assertThat(RepositoryName.canonical("alpine")).isEqualTo("library/alpine");
+        assertThat(RepositoryName.canonical("library/alpine")).isEqualTo("library/alpine");
+        assertThat(RepositoryName.canonical("team/app")).isEqualTo("team/app");
+        assertThat(RepositoryName.canonical("Not Valid")).isEqualTo("Not Valid");
     }
 
     @Test

@@ -18,8 +18,20 @@ public interface ProjectEntityRepository extends JpaRepository<ProjectEntity, Lo
             + " VALUES (:name, :isPublic, :quota, :createdBy, :now) ON CONFLICT DO NOTHING", nativeQuery = true)
     int insertIfAbsent(String name, boolean isPublic, Long quota, String createdBy, Instant now);
 
-    @Query(value = "SELECT count(*) FROM repository WHERE project_id = :projectId", nativeQuery = true)
+    /** Repositories of the project that exist: those holding a manifest. */
+    @Query(value = "SELECT count(*) FROM repository r WHERE r.project_id = :projectId"
+            + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)", nativeQuery = true)
     long countRepositories(long projectId);
+
+    /** Rows of the project's repositories without a manifest (uploads or mounts whose manifest never came). */
+    @Query(value = "SELECT r.id FROM repository r WHERE r.project_id = :projectId"
+            + " AND NOT EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)", nativeQuery = true)
+    List<Long> emptyRepositoryIds(long projectId);
+
+    /** Deletes repository rows; their links and open upload sessions cascade. */
+    @Modifying
+    @Query(value = "DELETE FROM repository WHERE id IN (:ids)", nativeQuery = true)
+    int deleteRepositories(List<Long> ids);
 
     @Modifying
     @Query(value = "DELETE FROM robot_permission WHERE project_name = :name", nativeQuery = true)
