@@ -1,5 +1,6 @@
 package dev.registry.api;
 
+import dev.registry.api.security.AdminPasswordReset;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -16,6 +17,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class RegistryApplication {
 
     public static void main(String[] args) {
+        if (AdminPasswordReset.requested(args)) {
+            // recovery of a lost admin password: no web server, reset, exit (README, "Lost admin password")
+            System.exit(AdminPasswordReset.run(RegistryApplication.class, args, System.out));
+        }
         SpringApplication.run(RegistryApplication.class, args);
     }
 }

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,39 +47,165 @@ abstract class AccessScenarios extends DatabaseScenarios {
         return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
+    private static String address() {
+        return "198.51.100." + ThreadLocalRandom.current().nextInt(1, 250) + "." + ThreadLocalRandom.current().nextInt(1000);
+    }
+
+    private void failTimes(String username, int times, String address) {
+        for (int i = 0; i < times; i++) {
+            assertThatThrownBy(() -> credentials.authenticate(username, "Wrong-Passw0rd", address))
+                    .isNotInstanceOf(ThrottledException.class).hasMessage("incorrect username or password");
+        }
+    }
+
+    /** Moves the last failure of the name from the address {@code seconds} back, as if that time had passed. */
+    private void age(String username, String address, int seconds) {
+        jdbc.update("UPDATE login_failure SET last_failure_at = ? WHERE username = ? AND client_address = ?",
+                OffsetDateTime.now().minusSeconds(seconds), username, address);
+    }
+
+    // issue 11, security 1: throttle the guesser, not the account
     @Test
-    void failed_logins_from_one_address_are_throttled_for_every_username_but_not_for_other_addresses() {
-        // given an address that failed 30 times, each time with another username
-        String address = "198.51.100." + ThreadLocalRandom.current().nextInt(1, 250);
-        for (int i = 0; i < 30; i++) {
+    void a_guesser_must_wait_while_the_right_password_from_another_address_gets_in_at_once() {
+        String user = unique("guessed");
+        users.create(user, "Right-Passw0rd", null, null, false);
+        String guesser = address();
+
+        // when an address fails 5 times (free) and once more
+        failTimes(user, 6, guesser);
+
+        // then that name from that address waits (even with the right password), and the owner from elsewhere does not
+        assertThatThrownBy(() -> credentials.authenticate(user, "Right-Passw0rd", guesser))
+                .isInstanceOfSatisfying(ThrottledException.class, e -> assertThat(e.retryAfter()).isBetween(
+                        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2)))
+                .hasMessageContaining("too many failed logins for " + user + " from " + guesser);
+        assertThat(credentials.authenticate(user, "Right-Passw0rd", address()).name()).isEqualTo(user);
+    }
+
+    @Test
+    void each_further_failure_doubles_the_wait_up_to_the_cap_and_a_success_forgets_the_count() {
+        String user = unique("doubling");
+        users.create(user, "Right-Passw0rd", null, null, false);
+        String from = address();
+        failTimes(user, 6, from);
+        java.util.List<Long> waits = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waits.add(waitSeconds(user, from));
+            age(user, from, 400); // the longest wait is over; the count is kept (forgotten after an hour)
+            failTimes(user, 1, from);
+        }
+
+        // then (Retry-After is whole seconds, rounded up, counted from the check) 2 s, doubling, at most 5 min
+        long[] expected = {2, 4, 8, 16, 32, 64, 128, 256, 300, 300};
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(waits.get(i)).as("wait after failure %d", 6 + i).isBetween(expected[i] - 1, expected[i]);
+        }
+
+        // when the right password comes once the wait is over, the count starts again from zero
+        age(user, from, 400);
+        assertThat(credentials.authenticate(user, "Right-Passw0rd", from).name()).isEqualTo(user);
+        failTimes(user, 5, from);
+        assertThat(credentials.authenticate(user, "Right-Passw0rd", from).name()).isEqualTo(user);
+    }
+
+    private long waitSeconds(String user, String from) {
+        try {
+            credentials.authenticate(user, "Wrong-Passw0rd", from);
+        } catch (ThrottledException e) {
+            return e.retryAfter().toSeconds();
+        }
+        throw new AssertionError("not throttled");
+    }
+
+    @Test
+    void a_wait_does_not_depend_on_whether_this_process_remembers_the_password() {
+        // given a user whose right password this process has verified (and remembers)
+        String user = unique("cached");
+        users.create(user, "Right-Passw0rd", null, null, false);
+        String from = address();
+        credentials.authenticate(user, "Right-Passw0rd", from);
+
+        // when a guesser from the same address fails until a wait begins
+        failTimes(user, 6, from);
+
+        // then the remembered password waits like any other (as after a restart, when nothing is remembered)
+        assertThatThrownBy(() -> credentials.authenticate(user, "Right-Passw0rd", from)).isInstanceOf(ThrottledException.class);
+    }
+
+    @Test
+    void an_address_guessing_many_names_waits_for_every_name_but_other_addresses_do_not() {
+        String address = address();
+        for (int i = 0; i < 31; i++) {
             String username = unique("nobody");
             assertThatThrownBy(() -> credentials.authenticate(username, "Wrong-Passw0rd", address))
                     .hasMessage("incorrect username or password");
         }
-        String user = unique("throttle");
+        String user = unique("spray");
         users.create(user, "Right-Passw0rd", null, null, false);
 
-        // then the next attempt from it is refused with 429 even with the right password; another address is not
         assertThatThrownBy(() -> credentials.authenticate(user, "Right-Passw0rd", address))
                 .isInstanceOf(ThrottledException.class).hasMessageContaining("too many failed logins from " + address);
-        assertThat(credentials.authenticate(user, "Right-Passw0rd", "203.0.113.9")).isInstanceOf(Principal.User.class);
+        assertThat(credentials.authenticate(user, "Right-Passw0rd", address()).name()).isEqualTo(user);
     }
 
     @Test
-    void a_window_that_has_passed_forgets_its_failures() {
-        String user = unique("window");
-        users.create(user, "Right-Passw0rd", null, null, false);
-        for (int i = 0; i < 10; i++) {
-            assertThatThrownBy(() -> credentials.authenticate(user, "Wrong-Passw0rd", null)).isInstanceOf(RegistryException.class);
+    void robots_are_never_made_to_wait() {
+        Principal.User admin = admin();
+        String project = unique("robots");
+        creator.create(admin, project, false, null);
+        var robot = robots.create(new RobotService.Spec("kubelet", null, project, Map.of(project, EnumSet.of(Action.PULL)),
+                false, -1), "admin");
+        String node = address();
+        for (int i = 0; i < 40; i++) {
+            assertThatThrownBy(() -> credentials.authenticate(robot.robot().name(), "stale-secret", node))
+                    .isNotInstanceOf(ThrottledException.class).isInstanceOf(RegistryException.class);
         }
-        assertThatThrownBy(() -> credentials.authenticate(user, "Right-Passw0rd", null)).isInstanceOf(ThrottledException.class);
 
-        // when the window began longer ago than the configured 15 minutes
-        jdbc.update("UPDATE login_failure SET window_start = ? WHERE failure_key = ?", OffsetDateTime.now().minusMinutes(16),
-                "user:" + user);
+        assertThat(credentials.authenticate(robot.robot().name(), robot.secret(), node).name()).isEqualTo(robot.robot().name());
+    }
 
-        // then the right password works again
-        assertThat(credentials.authenticate(user, "Right-Passw0rd", null).name()).isEqualTo(user);
+    @Test
+    void a_system_admin_forgets_a_users_failures_and_the_wait_ends_at_once() {
+        var user = users.create(unique("unlocked"), "Right-Passw0rd", null, null, false);
+        String from = address();
+        failTimes(user.username(), 6, from);
+
+        int forgotten = users.clearLoginFailures(user.id());
+
+        assertThat(forgotten).isEqualTo(1);
+        assertThat(credentials.authenticate(user.username(), "Right-Passw0rd", from).name()).isEqualTo(user.username());
+    }
+
+    // issue 11, security 5: bcrypt reads 72 bytes; 30 x EURO SIGN is 90
+    @Test
+    void a_password_over_72_bytes_is_refused_naming_the_limit_and_as_a_login_it_is_just_wrong() {
+        String tooLong = "\u20ac".repeat(28) + "Aa1";
+        String user = unique("long");
+        users.create(user, "Right-Passw0rd", null, null, false);
+
+        assertThatThrownBy(() -> users.create(unique("long"), tooLong, null, null, false))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("at most 72 bytes").hasMessageContaining("this one has 87");
+        assertThatThrownBy(() -> credentials.authenticate(user, tooLong, address()))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED))
+                .hasMessage("incorrect username or password");
+    }
+
+    // issue 11, correctness 6: the recovery run from the machine
+    @Test
+    void the_admin_password_reset_sets_the_password_and_forgets_the_admins_failures() {
+        admin();
+        String from = address();
+        failTimes(UserService.ADMIN, 6, from);
+
+        Optional<String> generated = users.resetAdminPassword(null);
+        assertThat(credentials.authenticate(UserService.ADMIN, generated.orElseThrow(), from).name()).isEqualTo("admin");
+        Optional<String> configured = users.resetAdminPassword("Admin-Passw0rd");
+
+        assertThat(configured).isEmpty();
+        assertThat(credentials.authenticate(UserService.ADMIN, "Admin-Passw0rd", from).name()).isEqualTo("admin");
+        assertThatThrownBy(() -> users.resetAdminPassword("admin")).hasMessageContaining("REGISTRY_ADMIN_PASSWORD")
+                .isInstanceOf(RegistryException.class);
     }
 
     @Test

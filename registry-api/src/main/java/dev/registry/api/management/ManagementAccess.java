@@ -41,7 +41,7 @@ class ManagementAccess {
     /** Any signed-in caller (user or robot). */
     void requireSignedIn(Principal principal) {
         if (principal.isAnonymous()) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, "sign in with Basic credentials or a bearer token");
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "sign in with Basic credentials (a user's password or a robot's secret)");
         }
     }
 

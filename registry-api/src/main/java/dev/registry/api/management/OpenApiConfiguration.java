@@ -34,16 +34,13 @@ class OpenApiConfiguration {
                 .info(new Info().title("Registry management API").version(API_VERSION)
                         .description("Projects, members, users, robot accounts, repositories and artifacts, the audit log and "
                                 + "system information of an OCI registry. Sign in with Basic credentials (a user's password or "
-                                + "a robot's secret) or a bearer token from /service/token. Errors are RFC 9457 problem JSON "
+                                + "a robot's secret); bearer tokens from /service/token are for /v2 only and refused here. Errors are RFC 9457 problem JSON "
                                 + "(application/problem+json) with a code and, for bad input, errors[].field. Lists take page "
                                 + "(from 1) and page_size (1 to 100, default 25) and answer X-Total-Count and an RFC 8288 Link "
                                 + "header with rel=\"next\" while more follow."))
                 .servers(List.of(new Server().url("/").description("this registry")))
                 .components(new Components()
-                        .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic"))
-                        .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .bearerFormat("JWT")))
-                .addSecurityItem(new SecurityRequirement().addList("basic"))
-                .addSecurityItem(new SecurityRequirement().addList("bearer"));
+                        .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")))
+                .addSecurityItem(new SecurityRequirement().addList("basic"));
     }
 }

@@ -19,7 +19,8 @@ class SystemInfoController {
 
     /**
      * @param storageType         where blob bytes live: {@code filesystem} or {@code s3}
-     * @param authentication      schemes accepted on /v2 and /api
+     * @param authentication      schemes the registry accepts: basic on /v2 and /api, bearer (tokens from
+     *                            the token service) on /v2 only
      * @param tokenService        the service name in Docker token requests and the tokens' audience
      * @param createOnPush        a push into a missing project creates it
      * @param onlyAdminsCreateProjects only system admins (and robots allowed to) create projects

@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "users")
 class UserController {
 
-    /** A password has 8 to 128 characters with an upper-case letter, a lower-case letter and a digit. */
+    /** A password has at least 8 characters and at most 72 bytes (UTF-8), with an upper-case letter, a lower-case letter and a digit. */
     record NewUser(@NotBlank String username, @NotBlank String password, @Email @Size(max = 255) String email,
                    @Size(max = 255) String fullName, Boolean systemAdmin) {
     }
@@ -91,6 +91,17 @@ class UserController {
     ResponseEntity<Void> resetPassword(Principal caller, @PathVariable long id, @Valid @RequestBody PasswordReset body) {
         access.requireSystemAdmin(caller);
         users.resetPassword(id, body.password());
+        return ResponseEntity.noContent().build();
+    }
+
+    @DeleteMapping("/{id}/login-failures")
+    @Operation(summary = "Forget a user's failed logins",
+            description = "System admins only. Ends at once the waits that failed logins of this user imposed (from any"
+                    + " address); the waits of an address over all names end on their own. Audited as unlock.")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    ResponseEntity<Void> clearLoginFailures(Principal caller, @PathVariable long id) {
+        access.requireSystemAdmin(caller);
+        users.clearLoginFailures(id);
         return ResponseEntity.noContent().build();
     }
 

@@ -28,6 +28,12 @@ import tools.jackson.databind.ObjectMapper;
  * disabled robot's token stops working at once). It decides nothing about access: the
  * {@code /v2} access filter and the management services do.
  *
+ * <p>A bearer token is accepted under {@code /v2} only. The token service's tokens are made for
+ * the distribution API and grant only their scopes there; under {@code /api} a token would be
+ * taken for its principal's every right (a pull token leaked from a CI log would manage
+ * projects), and no token is minted for the management API, so {@code /api} takes Basic
+ * credentials alone and refuses a bearer token with 401.
+ *
  * <p>Bad credentials are refused here in the protocol's own format: the OCI error envelope with
  * a {@code Bearer} challenge under {@code /v2} and on the token endpoint, RFC 9457 problem JSON
  * under {@code /api}. An expired token is passed on under {@code /v2} without a principal: only the
@@ -61,6 +67,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 String[] pair = decodeBasic(header.substring(6).trim());
                 Authenticated.setPrincipal(request, credentials.authenticate(pair[0], pair[1], request.getRemoteAddr()));
             } else if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                if (!bearerAccepted(request)) {
+                    throw new RegistryException(ErrorCode.UNAUTHORIZED, "the management API takes a user's credentials"
+                            + " (Basic: username and password, or a robot's name and secret), not a bearer token;"
+                            + " tokens from " + Challenges.TOKEN_PATH + " are for /v2 and grant only their scopes");
+                }
                 VerifiedToken token = tokens.verify(header.substring(7).trim());
                 if (token.refresh()) {
                     throw new RegistryException(ErrorCode.UNAUTHORIZED, "a refresh token is not an access token;"
@@ -86,6 +97,12 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /** Bearer tokens are for {@code /v2} (and the token endpoint refuses them itself). */
+    private static boolean bearerAccepted(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return path.equals("/v2") || path.startsWith("/v2/") || path.equals(Challenges.TOKEN_PATH);
+    }
+
     private static String[] decodeBasic(String encoded) {
         String decoded;
         try {
@@ -108,6 +125,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             HttpStatus status = OciErrors.status(e.code());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
             problem.setProperty("code", e.code().name());
+            try {
+                problem.setInstance(java.net.URI.create(request.getRequestURI()));
+            } catch (IllegalArgumentException ignored) {
+                // a path that is no URI: the problem goes without its instance
+            }
             if (status == HttpStatus.UNAUTHORIZED) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"registry\"");
             }

@@ -72,7 +72,7 @@ class TokenController {
         }
         Principal principal = Authenticated.principal(request);
         boolean refresh = "true".equalsIgnoreCase(offline) && !principal.isAnonymous();
-        return respond(principal, scopes == null ? List.of() : List.of(scopes), refresh, null);
+        return respond(principal, scopes == null ? List.of() : List.of(scopes), refresh, null, request);
     }
 
     @PostMapping(path = Challenges.TOKEN_PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
@@ -85,7 +85,7 @@ class TokenController {
             if ("password".equals(grantType)) {
                 Principal principal = credentials.authenticate(form.getFirst("username"), form.getFirst("password"),
                         request.getRemoteAddr());
-                return respond(principal, scopes, "offline".equals(form.getFirst("access_type")), null);
+                return respond(principal, scopes, "offline".equals(form.getFirst("access_type")), null, request);
             }
             if ("refresh_token".equals(grantType)) {
                 String refreshToken = form.getFirst("refresh_token");
@@ -98,7 +98,7 @@ class TokenController {
                             refresh.refresh() ? "the refresh token expired" : "that is not a refresh token");
                 }
                 Principal principal = credentials.current(refresh.kind(), refresh.principalId(), refresh.issuedAt());
-                return respond(principal, scopes, false, refreshToken);
+                return respond(principal, scopes, false, refreshToken, request);
             }
             return oauthError(HttpStatus.BAD_REQUEST, "unsupported_grant_type",
                     "grant_type must be password or refresh_token, not " + grantType);
@@ -122,9 +122,10 @@ class TokenController {
         return response.body(OciErrors.body(e));
     }
 
-    private ResponseEntity<TokenResponse> respond(Principal principal, List<String> scopes, boolean withRefresh, String refreshToken) {
+    private ResponseEntity<TokenResponse> respond(Principal principal, List<String> scopes, boolean withRefresh, String refreshToken,
+                                                  HttpServletRequest request) {
         var granted = grants.grant(principal, scopes);
-        TokenService.Issued issued = tokens.issueAccess(principal, granted);
+        TokenService.Issued issued = tokens.issueAccess(principal, granted, request.getRemoteAddr());
         String refresh = refreshToken != null ? refreshToken : withRefresh ? tokens.issueRefresh(principal) : null;
         // the scopes granted something; one granting nothing (a private project asked for anonymously) is in the
         // token's access claim with no actions, as Distribution's token servers answer, and /v2 refuses there

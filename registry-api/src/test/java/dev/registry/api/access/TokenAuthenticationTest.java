@@ -327,24 +327,75 @@ class TokenAuthenticationTest {
                 .statusCode()).isEqualTo(200);
     }
 
+    // issue 11, security 1: the guesser waits (growing delays, never a lock), answered in each protocol's format
     @Test
-    void repeatedWrongPasswordsForOneUserAreThrottledWith429AndRetryAfter() {
+    void repeatedWrongPasswordsMakeThatNameFromThatAddressWaitWith429AndASystemAdminEndsTheWait() {
         String username = "throttled-" + System.nanoTime() % 100000;
-        users.create(username, AccessFixture.PASSWORD, null, null, false);
+        long id = users.create(username, AccessFixture.PASSWORD, null, null, false).id();
         RegistryClient wrong = new RegistryClient(port, username, "Wrong-Passw0rd");
-        for (int i = 0; i < 10; i++) {
+        RegistryClient right = new RegistryClient(port, username, AccessFixture.PASSWORD);
+        for (int i = 0; i < 6; i++) {
             assertThat(wrong.send("GET", "/v2/").statusCode()).isEqualTo(401);
         }
 
         HttpResponse<String> blocked = wrong.send("GET", "/v2/");
-        HttpResponse<String> evenRight = new RegistryClient(port, username, AccessFixture.PASSWORD).send("GET", "/v2/");
-        HttpResponse<String> tokenEndpoint = tokenRequest(new RegistryClient(port, username, AccessFixture.PASSWORD));
+        HttpResponse<String> evenRight = right.send("GET", "/v2/");
+        HttpResponse<String> tokenEndpoint = tokenRequest(right);
+        HttpResponse<String> managementApi = right.send("GET", "/api/v1/users/current");
+        HttpResponse<String> unlocked = admin.send("DELETE", "/api/v1/users/" + id + "/login-failures");
+        HttpResponse<String> afterUnlock = right.send("GET", "/v2/");
 
         assertThat(blocked.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(blocked.body()).get("errors").get(0).get("code").asString()).isEqualTo("TOOMANYREQUESTS");
-        assertThat(blocked.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        assertThat(blocked.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 2L));
         assertThat(evenRight.statusCode()).isEqualTo(429);
         assertThat(tokenEndpoint.statusCode()).isEqualTo(429);
+        assertThat(tokenEndpoint.headers().firstValue("Retry-After")).isPresent();
+        assertThat(managementApi.statusCode()).isEqualTo(429);
+        assertThat(managementApi.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(managementApi.body()).get("code").asString()).isEqualTo("TOOMANYREQUESTS");
+        assertThat(managementApi.headers().firstValue("Retry-After")).isPresent();
+        assertThat(unlocked.statusCode()).as(unlocked.body()).isEqualTo(204);
+        assertThat(afterUnlock.statusCode()).isEqualTo(200);
+    }
+
+    // issue 11, security 1: robots pull whatever happened before
+    @Test
+    void aRobotIsNeverMadeToWaitByWrongSecrets() {
+        String[] robot = fixture.credentials("robot-pull").split(":", 2);
+        RegistryClient stale = new RegistryClient(port, robot[0], "stale-secret");
+        for (int i = 0; i < 12; i++) {
+            assertThat(stale.send("GET", "/v2/" + repo + "/tags/list").statusCode()).isEqualTo(401);
+        }
+
+        assertThat(fixture.basic(port, "robot-pull").send("GET", "/v2/" + repo + "/manifests/1.0").statusCode()).isEqualTo(200);
+        assertThat(tokenRequest(fixture.basic(port, "robot-pull"), "repository:" + repo + ":pull").statusCode()).isEqualTo(200);
+    }
+
+    // issue 11, security 3: a pull token is no login on /api/v1 (the issue's reproduction)
+    @Test
+    void aTokenFromTheTokenServiceIsRefusedOnTheManagementApi() {
+        String pullToken = token(fixture.basic(port, "project-admin"), "repository:library/pub:pull").get("token").asString();
+        String noScope = token(fixture.basic(port, "project-admin")).get("token").asString();
+
+        HttpResponse<String> robot = bearer(pullToken).send("POST", "/api/v1/projects/" + fixture.project + "/robots",
+                "{\"name\":\"leaked\",\"permissions\":[\"pull\",\"push\"]}".getBytes(), Map.of("Content-Type", "application/json"));
+        HttpResponse<String> patch = bearer(noScope).send("PATCH", "/api/v1/projects/" + fixture.project,
+                "{\"public\":true}".getBytes(), Map.of("Content-Type", "application/json"));
+        HttpResponse<String> withBasic = fixture.basic(port, "project-admin").send("GET", "/api/v1/projects/" + fixture.project);
+
+        for (HttpResponse<String> refused : List.of(robot, patch)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+            assertThat(JSON.readTree(refused.body()).get("code").asString()).isEqualTo("UNAUTHORIZED");
+            assertThat(JSON.readTree(refused.body()).get("detail").asString()).contains("a user's credentials", "not a bearer token");
+        }
+        assertThat(withBasic.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(withBasic.body()).get("public").asBoolean()).isFalse();
+        assertThat(fixture.basic(port, "project-admin").send("GET", "/api/v1/projects/" + fixture.project + "/robots").body())
+                .doesNotContain(".leaked");
+        // the same tokens still work on /v2 within their scopes
+        assertThat(bearer(noScope).send("GET", "/v2/").statusCode()).isEqualTo(200);
     }
 
     private static JWTClaimsSet claims(String audience, Instant expires) {

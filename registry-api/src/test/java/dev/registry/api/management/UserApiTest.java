@@ -95,4 +95,58 @@ class UserApiTest extends ManagementTestBase {
         assertThat(robot.get("kind").asString()).isEqualTo("robot");
         assertThat(robot.get("username").asString()).startsWith("robot." + fixture.project + ".");
     }
+
+    // issue 11, security 5: bcrypt reads at most 72 bytes; 30 x EURO SIGN is 90 bytes
+    @Test
+    void a_password_over_72_bytes_is_a_400_naming_the_limit_everywhere_and_as_a_login_just_wrong() {
+        String tooLong = "\u20ac".repeat(30) + "Aa1";
+        String username = unique("euro");
+        long id = users.create(username, "Passw0rd-Euro", null, null, false).id();
+        RegistryClient user = new RegistryClient(port, username, "Passw0rd-Euro");
+
+        JsonNode create = assertProblem(send(admin, "POST", "/api/v1/users", "{\"username\":\"" + unique("euro")
+                + "\",\"password\":\"" + tooLong + "\"}"), 400, "password");
+        JsonNode reset = assertProblem(send(admin, "PUT", "/api/v1/users/" + id + "/password", "{\"password\":\"" + tooLong + "\"}"),
+                400, "password");
+        JsonNode change = assertProblem(send(user, "PUT", "/api/v1/users/current/password",
+                "{\"oldPassword\":\"Passw0rd-Euro\",\"newPassword\":\"" + tooLong + "\"}"), 400, "newPassword");
+        HttpResponse<String> login = new RegistryClient(port, username, tooLong).send("GET", "/api/v1/users/current");
+
+        for (JsonNode problem : java.util.List.of(create, reset, change)) {
+            assertThat(problem.get("detail").asString()).contains("at most 72 bytes", "this one has 93");
+            assertThat(problem.get("code").asString()).isEqualTo("INVALID_INPUT");
+        }
+        assertProblem(login, 401, null);
+    }
+
+    // issue 11, security 1: the unlock, for system admins only, and logins in the audit log with the address
+    @Test
+    void failed_logins_token_requests_and_the_unlock_are_audited_with_the_address_and_only_admins_unlock() {
+        String username = unique("audited");
+        long id = users.create(username, "Passw0rd-Audit", null, null, false).id();
+        var fixture = fixture();
+        expect(new RegistryClient(port, username, "Wrong-Passw0rd").send("GET", "/v2/"), 401);
+        expect(new RegistryClient(port, username, "Passw0rd-Audit").send("GET", "/service/token?service=registry&scope="
+                + java.net.URLEncoder.encode("repository:" + fixture.project + "/app:pull", java.nio.charset.StandardCharsets.UTF_8)), 200);
+
+        HttpResponse<String> byUser = fixture.basic(port, "project-admin").send("DELETE", "/api/v1/users/" + id + "/login-failures");
+        expect(admin.send("DELETE", "/api/v1/users/" + id + "/login-failures"), 204);
+        audit.flush();
+        java.util.List<JsonNode> rows = json(expect(admin.send("GET", "/api/v1/audit?page_size=100"), 200)).valueStream()
+                .filter(r -> ("user:" + username).equals(r.get("resource").asString()))
+                .filter(r -> !r.get("operation").asString().equals("create")).toList();
+
+        assertProblem(byUser, 403, null);
+        assertProblem(admin.send("DELETE", "/api/v1/users/999999/login-failures"), 404, null);
+        assertThat(rows).extracting(r -> r.get("operation").asString()).containsExactly("unlock", "login", "login-failed");
+        JsonNode failed = rows.get(2);
+        assertThat(failed.get("actorKind").asString()).isEqualTo("anonymous");
+        assertThat(failed.get("clientAddress").asString()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(failed.get("detail").asString()).isEqualTo("incorrect username or password");
+        JsonNode token = rows.get(1);
+        assertThat(token.get("actor").asString()).isEqualTo(username);
+        assertThat(token.get("clientAddress").asString()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(token.get("detail").asString()).isEqualTo("token without scope");
+        assertThat(rows.get(0).get("actor").asString()).isEqualTo("admin");
+    }
 }

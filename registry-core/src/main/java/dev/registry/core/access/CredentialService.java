@@ -1,7 +1,9 @@
 package dev.registry.core.access;
 
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.ThrottledException;
 import dev.registry.core.access.internal.LoginThrottle;
 import dev.registry.core.access.internal.RobotEntity;
 import dev.registry.core.access.internal.RobotEntityRepository;
@@ -14,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
@@ -37,10 +40,12 @@ public class CredentialService {
     private final RobotEntityRepository robots;
     private final PasswordEncoder encoder;
     private final LoginThrottle throttle;
+    private final ApplicationEventPublisher events;
     private final Map<String, String> verified = new ConcurrentHashMap<>();
 
     public CredentialService(UserEntityRepository users, RobotEntityRepository robots, PasswordEncoder encoder,
-                             LoginThrottle throttle) {
+                             LoginThrottle throttle, ApplicationEventPublisher events) {
+        this.events = events;
         this.users = users;
         this.robots = robots;
         this.encoder = encoder;
@@ -49,45 +54,72 @@ public class CredentialService {
 
     /**
      * The principal for these credentials. {@code UNAUTHORIZED} when they are wrong (the same
-     * message whatever was wrong), {@code TOOMANYREQUESTS} after too many failures for the name or
-     * from the address; a disabled or expired robot is {@code UNAUTHORIZED} with the reason.
+     * message whatever was wrong, a password longer than bcrypt's 72 bytes included); a disabled
+     * or expired robot is {@code UNAUTHORIZED} with the reason. Every refusal is published as
+     * {@link LoginFailed} (the audit log records it with the address).
+     *
+     * <p>Users: {@code TOOMANYREQUESTS} ({@link ThrottledException}) while a wait runs for this
+     * name from this address, or for this address ({@link LoginPolicy}); then nothing is checked,
+     * so the answer is the same whether the password is right, wrong or remembered in the cache
+     * below. The same name from another address is not slowed down: the guesser waits, the
+     * account is never locked.
+     *
+     * <p>Robots are never slowed down: a robot's secret is 256 random bits, so guessing it is
+     * hopeless at any rate, while a wait would only stop kubelets and CI jobs from pulling (a
+     * node whose pod has a stale secret would block the robot for every node behind the same
+     * address).
      */
     public Principal authenticate(String username, String password, String address) {
         if (username == null || username.isEmpty() || password == null) {
-            throw wrong();
+            throw failed(username, address, wrong());
         }
         if (username.startsWith("robot.")) {
             return authenticateRobot(username, password, address);
         }
+        int failures = throttle.check(username, address);
         Optional<UserEntity> found = users.findByUsername(username);
         String cacheKey = cacheKey(username, password);
         if (found.isPresent() && found.get().getPasswordHash().equals(verified.get(cacheKey))) {
-            return toPrincipal(found.get());
+            return succeeded(found.get(), address, failures);
         }
-        throttle.check(username, address);
-        if (found.isEmpty() || !encoder.matches(password, found.get().getPasswordHash())) {
+        if (found.isEmpty() || !UserService.fitsHash(password) || !encoder.matches(password, found.get().getPasswordHash())) {
             throttle.failed(username, address);
-            throw wrong();
+            throw failed(username, address, wrong());
         }
-        throttle.succeeded(username);
         if (verified.size() >= CACHE_LIMIT) {
             verified.clear();
         }
         verified.put(cacheKey, found.get().getPasswordHash());
-        return toPrincipal(found.get());
+        return succeeded(found.get(), address, failures);
+    }
+
+    private Principal succeeded(UserEntity user, String address, int failures) {
+        if (failures > 0) {
+            throttle.succeeded(user.getUsername(), address);
+        }
+        return toPrincipal(user);
     }
 
     private Principal authenticateRobot(String name, String secret, String address) {
         Optional<RobotEntity> found = robots.findByName(name);
         boolean matches = found.isPresent() && RobotService.matches(found.get().getSecretHash(), secret);
         if (!matches) {
-            throttle.check(name, address);
-            throttle.failed(name, address);
-            throw wrong();
+            throw failed(name, address, wrong());
         }
         RobotEntity robot = found.get();
-        refuseIfInactive(robot, Instant.now());
+        try {
+            refuseIfInactive(robot, Instant.now());
+        } catch (RegistryException e) {
+            throw failed(name, address, e);
+        }
         return toPrincipal(robot);
+    }
+
+    /** Publishes the refusal for the audit log and returns it to be thrown. */
+    private RegistryException failed(String name, String address, RegistryException refusal) {
+        events.publishEvent(new LoginFailed(new Actor("anonymous", "anonymous", address),
+                name == null ? "" : name, refusal.getMessage()));
+        return refusal;
     }
 
     /**

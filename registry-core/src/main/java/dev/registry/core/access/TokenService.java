@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.access.internal.SigningKeys;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -48,6 +50,7 @@ public class TokenService {
     private static final String REFRESH_TYPE = "refresh+jwt";
 
     private final TokenPolicy policy;
+    private final ApplicationEventPublisher events;
     private final JWK key;
     private final JWSAlgorithm algorithm;
     private final JWSSigner signer;
@@ -55,8 +58,9 @@ public class TokenService {
     private static final int VERIFIED_LIMIT = 4096;
     private final Map<String, VerifiedToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public TokenService(TokenPolicy policy, SigningKeys keys) {
+    public TokenService(TokenPolicy policy, SigningKeys keys, ApplicationEventPublisher events) {
         this.policy = policy;
+        this.events = events;
         this.key = keys.key();
         try {
             if (key instanceof ECKey ec) {
@@ -82,7 +86,12 @@ public class TokenService {
         return key.toPublicJWK();
     }
 
-    public Issued issueAccess(Principal principal, List<Grant> access) {
+    /**
+     * An access token granting {@code access}. A signed-in principal's token is published as
+     * {@link TokenIssued} with the client's {@code address} (the registry's "login" in the audit
+     * log); an anonymous one is not.
+     */
+    public Issued issueAccess(Principal principal, List<Grant> access, String address) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant expires = now.plus(policy.lifetime());
         List<Map<String, Object>> claim = new ArrayList<>();
@@ -94,6 +103,10 @@ public class TokenService {
             claim.add(entry);
         }
         JWTClaimsSet claims = base(principal, now, expires).claim(ACCESS, claim).build();
+        if (!principal.isAnonymous()) {
+            events.publishEvent(new TokenIssued(new Actor(principal.name(), CredentialService.kindOf(principal),
+                    address), access.stream().filter(g -> !g.actions().isEmpty()).map(Grant::toScope).toList()));
+        }
         return new Issued(sign(claims, JOSEObjectType.JWT), policy.lifetime().toSeconds(), now);
     }
 

@@ -3,8 +3,10 @@ package dev.registry.core.access;
 import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.access.internal.LoginThrottle;
 import dev.registry.core.access.internal.UserEntity;
 import dev.registry.core.access.internal.UserEntityRepository;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,17 +33,25 @@ import org.springframework.transaction.annotation.Transactional;
 public class UserService {
 
     public static final String ADMIN = "admin";
+    /** bcrypt reads at most 72 bytes; Spring Security refuses longer passwords rather than cut them. */
+    public static final int MAX_PASSWORD_BYTES = 72;
+    /** The password rule (Harbor's, with bcrypt's limit), as every refusal states it. */
+    public static final String PASSWORD_RULE = "a password has at least 8 characters and at most " + MAX_PASSWORD_BYTES
+            + " bytes in UTF-8 (bcrypt's limit), with at least one upper-case letter, one lower-case letter and one digit";
     /** Names that need no quoting anywhere; {@code robot…} is the robots' namespace. */
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
 
     private final UserEntityRepository users;
     private final PasswordEncoder encoder;
     private final ApplicationEventPublisher events;
+    private final LoginThrottle throttle;
 
-    public UserService(UserEntityRepository users, PasswordEncoder encoder, ApplicationEventPublisher events) {
+    public UserService(UserEntityRepository users, PasswordEncoder encoder, ApplicationEventPublisher events,
+                       LoginThrottle throttle) {
         this.users = users;
         this.encoder = encoder;
         this.events = events;
+        this.throttle = throttle;
     }
 
     /**
@@ -56,6 +66,50 @@ public class UserService {
         String password = configured == null || configured.isBlank() ? generatePassword() : configured;
         int created = users.insertAdminIfAbsent(ADMIN, encoder.encode(password), Instant.now());
         return created == 1 && (configured == null || configured.isBlank()) ? Optional.of(password) : Optional.empty();
+    }
+
+    /**
+     * The recovery for a lost admin password, run from the machine (the application's
+     * {@code --reset-admin-password} argument), never over the network: sets the password of
+     * {@code admin} (creating the account if it is missing) to {@code configured} when given (it
+     * must follow {@link #PASSWORD_RULE}), else to a generated one that is returned so that the
+     * caller prints it once; forgets the admin's failed logins. Audited as a password reset and a
+     * clearing of failed logins by {@code system}.
+     */
+    @Transactional
+    public Optional<String> resetAdminPassword(String configured) {
+        boolean generate = configured == null || configured.isBlank();
+        if (!generate) {
+            try {
+                checkPassword(configured, "REGISTRY_ADMIN_PASSWORD");
+            } catch (RegistryException e) {
+                throw new RegistryException(ErrorCode.INVALID_INPUT, "REGISTRY_ADMIN_PASSWORD is refused: " + e.getMessage(),
+                        Map.of("field", "REGISTRY_ADMIN_PASSWORD"));
+            }
+        }
+        String password = generate ? generatePassword() : configured;
+        UserEntity admin = users.findByUsername(ADMIN).orElse(null);
+        if (admin == null) {
+            users.insertAdminIfAbsent(ADMIN, encoder.encode(password), Instant.now());
+        } else {
+            admin.setPasswordHash(encoder.encode(password), Instant.now());
+            events.publishEvent(new PasswordChanged(Actor.current(), ADMIN, true));
+        }
+        int addresses = throttle.clear(ADMIN);
+        events.publishEvent(new LoginFailuresCleared(Actor.current(), ADMIN, addresses));
+        return generate ? Optional.of(password) : Optional.empty();
+    }
+
+    /**
+     * Forgets the user's failed logins from every address, so waits imposed on them end at once
+     * (waits of an address over all names end on their own). The number of addresses forgotten.
+     */
+    @Transactional
+    public int clearLoginFailures(long id) {
+        UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
+        int addresses = throttle.clear(user.getUsername());
+        events.publishEvent(new LoginFailuresCleared(Actor.current(), user.getUsername(), addresses));
+        return addresses;
     }
 
     @Transactional
@@ -95,7 +149,7 @@ public class UserService {
     @Transactional
     public void changePassword(long id, String current, String replacement) {
         UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
-        if (current == null || !encoder.matches(current, user.getPasswordHash())) {
+        if (current == null || !fitsHash(current) || !encoder.matches(current, user.getPasswordHash())) {
             throw new RegistryException(ErrorCode.DENIED, "the current password is not correct");
         }
         checkPassword(replacement, "newPassword");
@@ -155,13 +209,26 @@ public class UserService {
         }
     }
 
-    /** Harbor's rule: at least 8 characters with an upper-case letter, a lower-case letter and a digit. */
-    static void checkPassword(String password, String field) {
-        if (password == null || password.length() < 8 || password.length() > 128 || password.chars().noneMatch(Character::isUpperCase)
-                || password.chars().noneMatch(Character::isLowerCase) || password.chars().noneMatch(Character::isDigit)) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT,
-                    "a password has 8 to 128 characters, with at least one upper-case letter, one lower-case letter and one digit",
+    /** Whether bcrypt can hash the password: at most {@link #MAX_PASSWORD_BYTES} bytes in UTF-8. */
+    public static boolean fitsHash(String password) {
+        return password.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES;
+    }
+
+    /**
+     * Harbor's rule (at least 8 characters with an upper-case letter, a lower-case letter and a
+     * digit) and bcrypt's limit of 72 bytes. Longer passwords are refused rather than pre-hashed:
+     * the limit is easy to state and a 72-byte password is strong enough; pre-hashing would tie
+     * every stored hash to a second algorithm.
+     */
+    public static void checkPassword(String password, String field) {
+        if (password != null && !fitsHash(password)) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "a password has at most " + MAX_PASSWORD_BYTES
+                    + " bytes in UTF-8 (bcrypt's limit); this one has " + password.getBytes(StandardCharsets.UTF_8).length,
                     Map.of("field", field));
+        }
+        if (password == null || password.length() < 8 || password.chars().noneMatch(Character::isUpperCase)
+                || password.chars().noneMatch(Character::isLowerCase) || password.chars().noneMatch(Character::isDigit)) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, PASSWORD_RULE, Map.of("field", field));
         }
     }
 

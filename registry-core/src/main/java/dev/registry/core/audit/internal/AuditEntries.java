@@ -1,7 +1,10 @@
 package dev.registry.core.audit.internal;
 
 import dev.registry.core.DomainEvent;
+import dev.registry.core.access.LoginFailed;
+import dev.registry.core.access.LoginFailuresCleared;
 import dev.registry.core.access.PasswordChanged;
+import dev.registry.core.access.TokenIssued;
 import dev.registry.core.access.RobotCreated;
 import dev.registry.core.access.RobotDeleted;
 import dev.registry.core.access.RobotRotated;
@@ -60,6 +63,11 @@ final class AuditEntries {
             case UserDeleted e -> new Entry(at, e.actor(), null, "user:" + e.username(), "delete", null);
             case PasswordChanged e -> new Entry(at, e.actor(), null, "user:" + e.username(), "update",
                     e.reset() ? "password reset by an administrator" : "password changed");
+            case LoginFailed e -> new Entry(at, e.actor(), null, loginResource(e.name()), "login-failed", e.reason());
+            case TokenIssued e -> new Entry(at, e.actor(), null, loginResource(e.actor().name()), "login",
+                    e.scopes().isEmpty() ? "token without scope" : "token for " + String.join(" ", e.scopes()));
+            case LoginFailuresCleared e -> new Entry(at, e.actor(), null, "user:" + e.username(), "unlock",
+                    "failed logins forgotten (from " + e.addresses() + " address(es))");
             case GarbageCollectionScheduled e -> new Entry(at, e.actor(), null, "gc", "update",
                     (e.schedule() == null ? "schedule off" : "schedule " + e.schedule()) + ", deleteUntagged=" + e.deleteUntagged());
             case GarbageCollected e -> new Entry(at, e.actor(), null, "gc", "delete", "run " + e.runId() + ": "
@@ -68,5 +76,10 @@ final class AuditEntries {
             default -> null;
         };
         return Optional.ofNullable(entry);
+    }
+
+    /** A login names a robot by its name and a user as {@code user:<name>}, as the other entries do. */
+    private static String loginResource(String name) {
+        return name.startsWith("robot.") ? name : "user:" + name;
     }
 }
