@@ -22,6 +22,9 @@ import org.springframework.boot.test.context.SpringBootTest;
         "registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
         // tests push into projects of their own; the admin creates them by pushing
         "registry.projects.create-on-push=true",
+        // every test signs in from 127.0.0.1: the wrong logins of all the classes sharing this context
+        // must not add up to the per-address wait (its bound is tested in the core's AccessScenarios)
+        "registry.auth.login-failures.free-per-address=100000",
         "logging.level.root=warn"
 })
 public @interface RegistryIntegrationTest {
