@@ -202,6 +202,39 @@ abstract class RetentionScenarios extends DatabaseScenarios {
         assertThat(manifestRows(new RepositoryName(projectName(other) + "/app"))).isEqualTo(2);
     }
 
+    /**
+     * Issue 11, security 2: a stored regular expression RE2 refuses (saved when patterns ran on
+     * java.util.regex) does not stop the other projects' runs; the job ends FAILED naming it, and
+     * that project loses nothing (skipping the rule would delete what it retains).
+     */
+    @Test
+    void the_retention_job_runs_the_other_projects_when_a_stored_rule_no_longer_compiles_and_fails_naming_it()
+            throws Exception {
+        // given two projects keeping the newest of a and b, one of whose stored rules no longer compiles
+        long broken = newProject();
+        long fine = newProject();
+        for (long projectId : List.of(broken, fine)) {
+            RepositoryName repo = new RepositoryName(projectName(projectId) + "/app");
+            pushImage(repo, "a", "re2-a-" + projectId);
+            pushImage(repo, "b", "re2-b-" + projectId);
+            retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.LatestPushed(
+                    new Selection("**", Decoration.INCLUDE, "[ab]", PatternKind.REGEX, Decoration.INCLUDE, false), 1))),
+                    "tester");
+        }
+        jdbc.update("UPDATE retention_policy SET rules = REPLACE(rules, ?, ?) WHERE project_id = ?", "[ab]", "(a)\\\\1", broken);
+
+        // when the job runs for both
+        var run = jobs.run(dev.registry.core.retention.RetentionJob.NAME, dev.registry.core.job.JobService.SCHEDULE, "system",
+                java.util.Map.of(dev.registry.core.retention.RetentionJob.PROJECTS, broken + "," + fine));
+
+        // then the fine project's run happened, the broken one's did not, and the run says which and why
+        assertThat(run.state()).isEqualTo(dev.registry.core.job.JobRun.State.FAILED);
+        assertThat(run.summary()).startsWith("1 of 2 project policies run").contains("project id " + broken)
+                .contains("rules[0].tagPattern").contains("backreferences").doesNotContain("Exception");
+        assertThat(manifestRows(new RepositoryName(projectName(broken) + "/app"))).isEqualTo(2);
+        assertThat(manifestRows(new RepositoryName(projectName(fine) + "/app"))).isOne();
+    }
+
     @Test
     void a_policy_schedule_is_claimed_once_when_due_given_back_when_the_run_could_not_start_and_checked() {
         // given a policy that runs every second

@@ -61,6 +61,34 @@ class ImmutabilityApiTest extends ManagementTestBase {
                 .contains("removed immutability rule " + rule.get("id").asLong());
     }
 
+    /**
+     * Issue 11, security 2: this rule made moving a 45-character tag hang inside the push transaction,
+     * with the project's lock held; now the push answers, and correctly.
+     */
+    @Test
+    void a_rule_that_backtracked_exponentially_decides_at_once_whether_a_long_tag_may_move() {
+        AccessFixture fixture = fixture();
+        String rules = "/api/v1/projects/" + fixture.project + "/immutability-rules";
+        String repo = fixture.project + "/long";
+        byte[] config = "{\"long\":1}".getBytes();
+        byte[] other = "{\"long\":2}".getBytes();
+        String layer = admin.pushBlob(repo, "layer".getBytes());
+        String first = TestImages.ociManifest(admin.pushBlob(repo, config), config.length, layer, 5);
+        String second = TestImages.ociManifest(admin.pushBlob(repo, other), other.length, layer, 5);
+        String free = "a".repeat(45);
+        String guarded = "a".repeat(44) + "b";
+        expect(admin.pushManifest(repo, free, TestImages.OCI_MANIFEST, first), 201);
+        expect(admin.pushManifest(repo, guarded, TestImages.OCI_MANIFEST, first), 201);
+        expect(send(admin, "POST", rules, "{\"repositoryPattern\":\"**\",\"tagPattern\":\"*a*a*a*a*a*a*a*a*a*a*a*a*b\"}"), 201);
+
+        HttpResponse<String> moved = admin.pushManifest(repo, free, TestImages.OCI_MANIFEST, second);
+        HttpResponse<String> refused = admin.pushManifest(repo, guarded, TestImages.OCI_MANIFEST, second);
+
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(201);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("is immutable");
+    }
+
     @Test
     void a_bad_pattern_is_a_400_naming_the_field_and_an_unknown_rule_is_404() {
         String project = unique("imm");
@@ -69,6 +97,9 @@ class ImmutabilityApiTest extends ManagementTestBase {
 
         assertProblem(send(admin, "POST", rules, "{\"repositoryPattern\":\"**\",\"tagPattern\":\"{v1\"}"), 400, "tagPattern");
         assertProblem(send(admin, "POST", rules, "{\"tagPattern\":\"v*\"}"), 400, "repositoryPattern");
+        JsonNode tooLong = assertProblem(send(admin, "POST", rules, "{\"repositoryPattern\":\"**\",\"tagPattern\":\""
+                + "v*".repeat(128) + "\"}"), 400, "tagPattern");
+        assertThat(tooLong.get("detail").asString()).contains("256 characters long").contains("1 to 255 characters");
         assertProblem(admin.send("DELETE", rules + "/999999"), 404, null);
     }
 }

@@ -130,6 +130,89 @@ class RetentionApiTest extends ManagementTestBase {
         assertProblem(send(admin, "PUT", base, "{\"rules\":[],\"schedule\":\"nightly\"}"), 400, "schedule");
     }
 
+    /** Issue 11, security 2: patterns that need backtracking, or are too long, are refused when the policy is saved. */
+    @Test
+    void a_backreference_lookaround_or_over_long_tag_pattern_is_a_400_naming_the_field_and_what_is_wrong() {
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+
+        JsonNode backreference = assertProblem(send(admin, "PUT", base, regexPolicy("(a*)*\\\\1b")), 400, "rules[0].tagPattern");
+        JsonNode lookahead = assertProblem(send(admin, "PUT", base, regexPolicy("(?!dev).*")), 400, "rules[0].tagPattern");
+        JsonNode tooLong = assertProblem(send(admin, "PUT", base, regexPolicy("a".repeat(256))), 400, "rules[0].tagPattern");
+        JsonNode tooLongGlob = assertProblem(send(admin, "PUT", base, "{\"rules\":[{\"template\":\"always\",\"selection\":"
+                + "{\"repositoryPattern\":\"" + "*".repeat(256) + "\",\"tagPattern\":\"**\",\"untagged\":true}}]}"),
+                400, "rules[0].repositoryPattern");
+
+        assertThat(backreference.get("detail").asString()).contains("backreferences such as \\1 are not supported");
+        assertThat(lookahead.get("detail").asString()).contains("lookahead and lookbehind are not supported");
+        assertThat(tooLong.get("detail").asString()).contains("1 to 255 characters");
+        assertThat(tooLongGlob.get("detail").asString()).contains("1 to 255 characters");
+        assertThat(json(expect(admin.send("GET", base), 200)).get("rules")).isEmpty();
+    }
+
+    /**
+     * Issue 11, security 2: {@code (a*)*b} (what java.util.regex took 11 s on at 28 characters, doubling per
+     * character) decides a dry run over a 128-character tag correctly, and at once.
+     */
+    @Test
+    void a_dry_run_with_an_exponential_regex_for_java_answers_for_a_128_character_tag() {
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        String repo = fixture.project + "/long";
+        String layer = admin.pushBlob(repo, "layer".getBytes());
+        List<String> digests = new ArrayList<>();
+        for (String tag : List.of("a".repeat(127) + "b", "a".repeat(128))) {
+            byte[] config = ("{\"tag\":\"" + tag + "\"}").getBytes();
+            String manifest = TestImages.ociManifest(admin.pushBlob(repo, config), config.length, layer, 5);
+            digests.add(expect(admin.pushManifest(repo, tag, TestImages.OCI_MANIFEST, manifest), 201)
+                    .headers().firstValue("Docker-Content-Digest").orElseThrow());
+        }
+        expect(send(admin, "PUT", base, regexPolicy("(a*)*b")), 200);
+
+        JsonNode dry = json(expect(admin.send("POST", base + "/executions"), 201));
+
+        for (JsonNode decision : dry.get("decisions")) {
+            String expected = decision.get("digest").asString().equals(digests.get(0)) ? "RETAIN" : "DELETE";
+            assertThat(decision.get("action").asString()).as(decision.toString()).isEqualTo(expected);
+        }
+        assertThat(dry.get("decisions")).hasSize(2);
+    }
+
+    /**
+     * A rule stored before patterns were matched by RE2 that no longer compiles: the run is refused
+     * (skipping the rule would delete what it retains), naming the rule; nothing is deleted.
+     */
+    @Test
+    void a_stored_rule_that_no_longer_compiles_refuses_the_run_naming_the_rule_and_deletes_nothing() {
+        AccessFixture fixture = fixture();
+        String base = "/api/v1/projects/" + fixture.project + "/retention";
+        String repo = fixture.project + "/old";
+        byte[] config = "{\"old\":1}".getBytes();
+        String layer = admin.pushBlob(repo, "layer".getBytes());
+        expect(admin.pushManifest(repo, "1.0", TestImages.OCI_MANIFEST,
+                TestImages.ociManifest(admin.pushBlob(repo, config), config.length, layer, 5)), 201);
+        expect(send(admin, "PUT", base, regexPolicy("1\\\\..*")), 200);
+        jdbc.update("UPDATE retention_policy SET rules = REPLACE(rules, ?, ?) WHERE project_id = (SELECT id FROM project WHERE name = ?)",
+                "1\\\\..*", "(1)\\\\1", fixture.project);
+
+        JsonNode refused;
+        try {
+            refused = assertProblem(admin.send("POST", base + "/executions?dryRun=false"), 409, null);
+        } finally {
+            // the database is shared: other tests run every project's policy (the retention job)
+            expect(send(admin, "PUT", base, "{\"rules\":[]}"), 200);
+        }
+
+        assertThat(refused.get("detail").asString()).contains("rules[0].tagPattern").contains("backreferences");
+        assertThat(tags(repo)).containsExactly("1.0");
+        assertThat(json(expect(admin.send("GET", base + "/executions"), 200))).isEmpty();
+    }
+
+    private static String regexPolicy(String pattern) {
+        return "{\"rules\":[{\"template\":\"latestPushed\",\"count\":1,\"selection\":{\"repositoryPattern\":\"**\","
+                + "\"tagPattern\":\"" + pattern + "\",\"tagPatternKind\":\"REGEX\",\"untagged\":false}}]}";
+    }
+
     @Test
     void a_policy_keeps_its_own_schedule() {
         AccessFixture fixture = fixture();

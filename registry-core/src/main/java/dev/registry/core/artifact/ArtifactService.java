@@ -121,14 +121,17 @@ public class ArtifactService {
             throw new RegistryException(ErrorCode.DIGEST_INVALID,
                     "manifest pushed as " + reference.digest() + " but its content hashes to " + digest);
         }
+        // decided before the transaction takes the project's lock: no pattern is evaluated under it
+        TagGuard.Check guarded = reference.isTag() ? guard.prepare(name, List.of(reference.tag())) : null;
         Retry.onConflict(() -> tx.execute(status -> {
-            store(name, reference, content, parsed, digest);
+            store(name, reference, content, parsed, digest, guarded);
             return null;
         }));
         return new PushedManifest(digest, parsed.subject() == null ? null : parsed.subject().digest());
     }
 
-    private void store(RepositoryName name, Reference reference, byte[] content, ParsedManifest parsed, Digest digest) {
+    private void store(RepositoryName name, Reference reference, byte[] content, ParsedManifest parsed, Digest digest,
+                       TagGuard.Check guarded) {
         QuotaLedger.Held project = quota.lock(name.project());
         long repositoryId = repositories.ensure(name);
         requireReferencedContent(repositoryId, parsed);
@@ -154,7 +157,7 @@ public class ArtifactService {
         if (reference.isTag()) {
             Optional<Long> current = tags.findManifestId(repositoryId, reference.tag());
             if (current.isPresent() && current.get() != manifestId) {
-                guard.checkMayChange(name, reference.tag());
+                guarded.checkMayChange(reference.tag());
                 review.manifest(current.get(), now, "tag-moved");
             }
         }
@@ -230,11 +233,14 @@ public class ArtifactService {
      * them). A client that later pushes a manifest using such a blob uploads (or mounts) it again.
      */
     public void deleteManifest(RepositoryName name, Reference reference) {
+        TagGuard.Check guarded = guard.prepare(name, reference.isTag() ? List.of(reference.tag())
+                : readTx.execute(status -> repositories.find(name).flatMap(id -> manifests.findId(id, reference.digest().toString()))
+                        .map(tags::namesOf).orElse(List.of())));
         tx.executeWithoutResult(status -> {
             QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
             if (reference.isTag()) {
-                guard.checkMayChange(name, reference.tag());
+                guarded.checkMayChange(reference.tag());
                 Optional<Long> tagged = tags.findManifestId(repositoryId, reference.tag());
                 if (tagged.isEmpty() || tags.deleteByName(repositoryId, reference.tag()) == 0) {
                     throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name);
@@ -245,7 +251,7 @@ public class ArtifactService {
             }
             long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
-            tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(name, tag));
+            tags.namesOf(manifestId).forEach(guarded::checkMayChange);
             delete(name, project, repositoryId, manifestId, reference.digest());
         });
     }
@@ -262,13 +268,16 @@ public class ArtifactService {
             deleteManifest(name, reference);
             return;
         }
+        // the patterns are matched before the lock, on the tags the artifact has now (TagGuard)
+        TagGuard.Check guarded = guard.prepare(name, readTx.execute(status -> repositories.find(name)
+                .flatMap(id -> tags.findManifestId(id, reference.tag())).map(tags::namesOf).orElse(List.of())));
         tx.executeWithoutResult(status -> {
             QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
             long manifestId = tags.findManifestId(repositoryId, reference.tag()).orElseThrow(() ->
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name));
             StoredManifest m = storedManifest(manifestId).orElseThrow();
-            tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(name, tag));
+            tags.namesOf(manifestId).forEach(guarded::checkMayChange);
             delete(name, project, repositoryId, manifestId, m.digest());
         });
     }
@@ -311,6 +320,9 @@ public class ArtifactService {
      * @return the deleted manifest, or empty when it was gone or {@code condition} kept it
      */
     public Optional<StoredManifest> deleteIf(long manifestId, LongPredicate condition) {
+        // decided before the lock; a manifest gone by then stays gone (ids are not reused), so it needs none
+        Optional<TagGuard.Check> guarded = readTx.execute(status -> storedManifest(manifestId)
+                .map(m -> guard.prepare(m.repository(), tags.namesOf(manifestId))));
         return tx.execute(status -> {
             Optional<StoredManifest> found = storedManifest(manifestId);
             if (found.isEmpty()) {
@@ -321,7 +333,8 @@ public class ArtifactService {
             if (storedManifest(manifestId).isEmpty() || !condition.test(manifestId)) {
                 return Optional.<StoredManifest>empty();
             }
-            tags.namesOf(manifestId).forEach(tag -> guard.checkMayChange(m.repository(), tag));
+            TagGuard.Check check = guarded.orElseGet(() -> guard.prepare(m.repository(), List.of()));
+            tags.namesOf(manifestId).forEach(check::checkMayChange);
             delete(m.repository(), project, m.repositoryId(), manifestId, m.digest());
             return Optional.of(m);
         });
@@ -345,11 +358,13 @@ public class ArtifactService {
      * is no such repository. The project's usage is recounted in the same transaction.
      */
     public void deleteRepository(RepositoryName name) {
+        TagGuard.Check guarded = guard.prepare(name,
+                readTx.execute(status -> repositories.find(name).map(tags::namesIn).orElse(List.of())));
         tx.executeWithoutResult(status -> {
             QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
             long artifacts = manifests.countByRepositoryId(repositoryId);
-            tags.namesIn(repositoryId).forEach(tag -> guard.checkMayChange(name, tag));
+            tags.namesIn(repositoryId).forEach(guarded::checkMayChange);
             review.blobsLinkedIn(repositoryId, Instant.now(), "repository-deleted");
             repositoryEntities.deleteById(repositoryId); // manifests, tags, links and sessions cascade in the database
             repositoryEntities.flush();

@@ -8,6 +8,8 @@ import dev.registry.core.artifact.TagGuard;
 import dev.registry.core.project.ProjectUpdated;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
  * Tag immutability rules of a project, and the guard that enforces them on every tag change: a
  * protected tag cannot be moved to another digest or deleted (directly, or by deleting its
  * manifest), and retention leaves it alone. Pushing a protected tag for the first time, or again
- * with the same digest, is allowed. Rules are read from the database on each check (one indexed
- * query per tag change), so a new rule holds at once on every replica.
+ * with the same digest, is allowed. Rules are read from the database for each change (one indexed
+ * query, before the change takes the project's lock: see {@link TagGuard}), so a new rule holds at
+ * once on every replica. Patterns are matched in linear time ({@link DoublestarPattern}).
  */
 @Service
 public class ImmutabilityService implements TagGuard {
@@ -79,19 +82,39 @@ public class ImmutabilityService implements TagGuard {
 
     /** The first rule protecting {@code tag} in {@code repository}, if any. */
     public Optional<ImmutabilityRule> protecting(RepositoryName repository, String tag) {
-        String path = pathInProject(repository);
-        return rules(repository.project()).stream()
-                .filter(rule -> DoublestarPattern.compile(rule.repositoryPattern(), "repositoryPattern").matches(path)
-                        && DoublestarPattern.compile(rule.tagPattern(), "tagPattern").matches(tag))
-                .findFirst();
+        return first(applicable(repository), tag);
     }
 
+    /**
+     * Reads the project's rules and decides for {@code tags} now, before the caller takes the
+     * project's lock; under the lock the answers come from these decisions (a tag not among them is
+     * matched then: linear in the tag, at most {@value #MAX_RULES} rules).
+     */
     @Override
-    public void checkMayChange(RepositoryName repository, String tag) {
-        protecting(repository, tag).ifPresent(rule -> {
+    public Check prepare(RepositoryName repository, Collection<String> tags) {
+        List<Compiled> applicable = applicable(repository);
+        Map<String, Optional<ImmutabilityRule>> decided = new HashMap<>();
+        tags.forEach(tag -> decided.put(tag, first(applicable, tag)));
+        return tag -> decided.computeIfAbsent(tag, t -> first(applicable, t)).ifPresent(rule -> {
             throw new RegistryException(ErrorCode.DENIED, "tag " + tag + " of " + repository + " is immutable: "
                     + rule.describe());
         });
+    }
+
+    /** A rule whose repository pattern matches, with its compiled tag pattern. */
+    private record Compiled(ImmutabilityRule rule, DoublestarPattern tags) {
+    }
+
+    private List<Compiled> applicable(RepositoryName repository) {
+        String path = pathInProject(repository);
+        return rules(repository.project()).stream()
+                .filter(rule -> DoublestarPattern.compile(rule.repositoryPattern(), "repositoryPattern").matches(path))
+                .map(rule -> new Compiled(rule, DoublestarPattern.compile(rule.tagPattern(), "tagPattern")))
+                .toList();
+    }
+
+    private static Optional<ImmutabilityRule> first(List<Compiled> applicable, String tag) {
+        return applicable.stream().filter(c -> c.tags().matches(tag)).map(Compiled::rule).findFirst();
     }
 
     /**

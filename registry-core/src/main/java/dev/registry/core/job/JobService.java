@@ -192,7 +192,9 @@ public class JobService {
             finish(id, stopRequested(id) ? JobRun.State.STOPPED : JobRun.State.SUCCEEDED, summary);
         } catch (Exception e) {
             log.warn("job {} failed", job.name(), e);
-            finish(id, JobRun.State.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+            // our own errors carry a message meant for people; others are named by their kind
+            finish(id, JobRun.State.FAILED, e instanceof RegistryException ? e.getMessage()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,7 @@
 package dev.registry.core.retention;
 
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
 import dev.registry.core.job.Job;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
@@ -68,21 +70,32 @@ public class RetentionJob implements Job {
         int done = 0;
         int untagged = 0;
         int deleted = 0;
+        List<String> failed = new java.util.ArrayList<>();
         for (long projectId : projects) {
             if (context.stopRequested()) {
                 break;
             }
             int at = done + 1;
             int of = projects.size();
-            Execution execution = retention.execute(projectId, false, "schedule", (carried, inScope) ->
-                    context.progress("project " + at + " of " + of + " (id " + projectId + "): " + carried + " of " + inScope
-                            + " decisions carried out"));
-            untagged += execution.counts().untagged();
-            deleted += execution.counts().deleted();
-            done++;
-            context.progress(done + " of " + of + " projects");
+            try {
+                Execution execution = retention.execute(projectId, false, "schedule", (carried, inScope) ->
+                        context.progress("project " + at + " of " + of + " (id " + projectId + "): " + carried + " of "
+                                + inScope + " decisions carried out"));
+                untagged += execution.counts().untagged();
+                deleted += execution.counts().deleted();
+                done++;
+            } catch (RegistryException e) {
+                // one project's policy that cannot run (a stored rule that no longer compiles) does not stop the others
+                failed.add("project id " + projectId + ": " + e.getMessage());
+            }
+            context.progress((done + failed.size()) + " of " + of + " projects");
         }
-        return done + " of " + projects.size() + " project policies run: " + untagged + " artifacts untagged, "
+        String summary = done + " of " + projects.size() + " project policies run: " + untagged + " artifacts untagged, "
                 + deleted + " deleted";
+        if (!failed.isEmpty()) {
+            throw new RegistryException(ErrorCode.CONFLICT, summary + "; " + failed.size() + " not run: "
+                    + String.join("; ", failed));
+        }
+        return summary;
     }
 }

@@ -137,7 +137,7 @@ public class RetentionService {
 
     private Execution decideAndRecord(long projectId, boolean dryRun, String triggeredBy, Progress progress) {
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
-        RetentionPolicy policy = policy(projectId);
+        RetentionPolicy policy = runnable(project, policy(projectId));
         Instant started = Instant.now();
         Map<String, String> fullNames = new HashMap<>();
         List<Candidate> candidates = ProjectArtifacts.read(jdbc, projectId, project, immutability.rules(project), fullNames);
@@ -180,6 +180,24 @@ public class RetentionService {
     private static String cause(long executionId, Decision decision, String outer) {
         return "retention-execution:" + executionId + (decision.rule() == null ? "" : " rule " + decision.rule()) + ": "
                 + decision.reason() + (outer == null ? "" : " (" + outer + ")");
+    }
+
+    /**
+     * The stored policy when every rule still compiles; else {@code CONFLICT} naming the rule and
+     * why, and nothing runs. A rule saved before patterns were matched by RE2 (a backreference,
+     * lookaround) no longer compiles: skipping it would delete what it retains, so the whole run
+     * is refused until the policy is replaced.
+     */
+    private static RetentionPolicy runnable(String project, RetentionPolicy policy) {
+        try {
+            policy.validate();
+            return policy;
+        } catch (RegistryException e) {
+            log.warn("retention policy of project {} cannot run: {} ({})", project, e.getMessage(), e.detail());
+            throw new RegistryException(ErrorCode.CONFLICT, "the retention policy of project " + project
+                    + " cannot run until it is replaced: " + (e.detail() instanceof Map<?, ?> m && m.get("field") != null
+                    ? m.get("field") + ": " : "") + e.getMessage(), e.detail());
+        }
     }
 
     /**

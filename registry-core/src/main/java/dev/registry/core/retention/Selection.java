@@ -1,18 +1,15 @@
 package dev.registry.core.retention;
 
-import dev.registry.core.ErrorCode;
-import dev.registry.core.RegistryException;
 import dev.registry.core.immutability.DoublestarPattern;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * What a retention rule applies to: repositories (a doublestar pattern over the path inside the
  * project, included or excluded) and tags (a doublestar or regular-expression pattern, included or
- * excluded, plus whether untagged artifacts are selected).
+ * excluded, plus whether untagged artifacts are selected). Every pattern is matched in time linear
+ * in the name ({@link DoublestarPattern}, {@link TagRegex}: RE2 syntax, no backreferences or
+ * lookaround) and has at most 255 characters.
  *
  * <p>Tag semantics, one meaning each: an {@code INCLUDE} rule selects a tagged artifact when at
  * least one of its tags matches; an {@code EXCLUDE} rule selects a tagged artifact when none of its
@@ -69,16 +66,7 @@ public record Selection(String repositoryPattern, Decoration repositoryDecoratio
         if (tagPatternKind == PatternKind.DOUBLESTAR) {
             return DoublestarPattern.compile(tagPattern, field + ".tagPattern")::matches;
         }
-        if (tagPattern == null || tagPattern.isBlank() || tagPattern.length() > 255) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "a pattern has 1 to 255 characters",
-                    Map.of("field", field + ".tagPattern"));
-        }
-        try {
-            Pattern regex = Pattern.compile(tagPattern);
-            return tag -> regex.matcher(tag).matches();
-        } catch (PatternSyntaxException e) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "not a regular expression: " + e.getDescription(),
-                    Map.of("field", field + ".tagPattern"));
-        }
+        com.google.re2j.Pattern regex = TagRegex.compile(tagPattern, field + ".tagPattern");
+        return regex::matches;
     }
 }

@@ -37,16 +37,18 @@ public class ManifestParser {
         try {
             root = json.readTree(content);
         } catch (JacksonException e) {
-            throw invalid("manifest is not valid JSON: " + withoutJavaNames(e.getOriginalMessage()));
+            throw invalid(notJson(e));
         }
         if (root == null || !root.isObject()) {
             throw invalid("manifest must be a JSON object");
         }
         JsonNode schemaVersion = root.get("schemaVersion");
-        if (schemaVersion != null && schemaVersion.isNumber() && schemaVersion.asInt() == 1) {
+        // Jackson 3's asInt() throws for a number outside the int range: compare only what fits
+        if (schemaVersion != null && schemaVersion.isNumber() && schemaVersion.canConvertToInt() && schemaVersion.asInt() == 1) {
             throw invalid("Docker schema 1 manifests are not supported; push a Docker schema 2 or OCI manifest");
         }
-        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || schemaVersion.asInt() != 2) {
+        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || !schemaVersion.canConvertToInt()
+                || schemaVersion.asInt() != 2) {
             throw invalid("manifest schemaVersion must be 2");
         }
         String mediaType = mediaTypeOf(root, contentType);
@@ -166,7 +168,7 @@ public class ManifestParser {
             throw invalid(where + " descriptor: " + e.getMessage());
         }
         JsonNode size = node.get("size");
-        if (size == null || !size.isIntegralNumber() || size.asLong() < 0) {
+        if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
             throw invalid(where + " descriptor " + digest + " needs a non-negative integer size");
         }
         JsonNode urls = node.get("urls");
@@ -185,15 +187,24 @@ public class ManifestParser {
         return value.asString();
     }
 
-    /**
-     * Jackson's limits name the Java setting that holds them ("..., from
-     * `StreamReadConstraints.getMaxNestingDepth()`)"); the client only needs the limit itself.
-     */
-    static String withoutJavaNames(String message) {
-        return message == null ? "unreadable" : message.replaceAll(",?\\s*from\\s*`[^`]*`", "");
-    }
-
     private static RegistryException invalid(String message) {
         return new RegistryException(ErrorCode.MANIFEST_INVALID, message);
+    }
+
+    /**
+     * What is wrong with the JSON, without Jackson's internals: its messages name its classes and
+     * settings ({@code `tools.jackson.databind.JsonNode`}, {@code StreamReadConstraints.getMaxNestingDepth()}),
+     * which clients must not see. Its plain syntax messages ("Unexpected character ...") are kept.
+     */
+    private static String notJson(JacksonException e) {
+        String message = String.valueOf(e.getOriginalMessage()).replaceAll(",? from `[^`]*`", "");
+        String where = e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        if (message.startsWith("Trailing token")) {
+            return "manifest is not valid JSON: more content follows the JSON value" + where;
+        }
+        boolean internals = message.contains("`") || message.contains("tools.jackson") || message.contains("java.")
+                || message.contains("Exception");
+        return "manifest is not valid JSON" + where + (internals ? "" : ": " + message);
     }
 }
