@@ -61,6 +61,10 @@ record ByteRange(long start, long end) {
             if (range.end < range.start) {
                 throw unsatisfiable("Content-Range " + header + " ends before it starts");
             }
+            if (range.end == Long.MAX_VALUE) {
+                // its length (end - start + 1) would not fit in a long
+                throw unsatisfiable("Content-Range " + header + " ends beyond any blob's size");
+            }
             return range;
         } catch (NumberFormatException e) {
             throw unsatisfiable("Content-Range " + header + " is not a number");

@@ -34,6 +34,7 @@ class HeadersFuzzTest {
             if (range != null) {
                 assertThat(range.start()).isNotNegative();
                 assertThat(range.end()).isGreaterThanOrEqualTo(range.start());
+                assertThat(range.length()).isPositive(); // 0-9223372036854775807 once overflowed to Long.MIN_VALUE
             }
         } catch (RegistryException e) {
             noLeak(header, e);
