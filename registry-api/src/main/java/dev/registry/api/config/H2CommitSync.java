@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionExecution;
 import org.springframework.transaction.TransactionExecutionListener;
@@ -41,7 +42,10 @@ class H2CommitSync implements TransactionExecutionListener {
         if (!enabled || failure != null || transaction.isReadOnly() || !transaction.isNewTransaction()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        // the transaction's own connection, still bound to this thread until its clean-up: a second
+        // connection per commit could exhaust the pool when every connection is in a commit
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try (Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
             if (e.getErrorCode() == 90040) { // ADMIN_RIGHTS_REQUIRED
@@ -51,6 +55,8 @@ class H2CommitSync implements TransactionExecutionListener {
                 return;
             }
             throw new org.springframework.dao.DataAccessResourceFailureException("cannot force the H2 database to disk", e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
         }
     }
 }
