@@ -45,7 +45,18 @@ final class PrivatePostgres implements AutoCloseable {
         if (isRoot() && !Files.isExecutable(Path.of("/usr/sbin/runuser")) && !Files.isExecutable(Path.of("/sbin/runuser"))) {
             return Optional.of("running as root without runuser: PostgreSQL refuses to run as root");
         }
+        if (isRoot() && !hasPostgresUser()) {
+            return Optional.of("running as root without a postgres system user: PostgreSQL refuses to run as root");
+        }
         return Optional.empty();
+    }
+
+    private static boolean hasPostgresUser() {
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(line -> line.startsWith("postgres:"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Creates the cluster and starts it. */
