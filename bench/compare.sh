@@ -35,6 +35,7 @@
 #   BENCH_RESULTS [bench/results/<timestamp>]  where result.md, samples.tsv, logs go
 #   BENCH_DATA [$XDG_CACHE_HOME/registry-bench]  generated test images (reused when present)
 #   BENCH_KEEP [0]                 1: keep the temporary server folders
+#   BENCH_READY_TIMEOUT [180]      seconds to wait for a server to become ready (more on a busy machine)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -147,7 +148,7 @@ fi
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts "${extra_java[@]}" -jar "$jar" \
     --server.address=127.0.0.1 --server.port="$ours_port" \
     --registry.storage.filesystem.root="$work/ours/blobs" "${registry_auth_args[@]}" \
-    --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
+    --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0" \
     >"$work/ours/server.log" 2>&1 &
 ours_pid=$!
 

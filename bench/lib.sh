@@ -76,10 +76,10 @@ layers_of() { jq -r '.layers[].digest' "$1/blobs/sha256/$(manifest_of "$1" | cut
 
 # ---------------------------------------------------------------- processes
 wait_ready() { # NAME PID URL
-    local deadline=$((SECONDS + 180))
+    local deadline=$((SECONDS + ${BENCH_READY_TIMEOUT:-180}))
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "$3" || true) == 200 ]]; do
         kill -0 "$2" 2>/dev/null || die "$1 exited during start-up; see its log in $results"
-        ((SECONDS < deadline)) || die "$1 not ready after 180 s"
+        ((SECONDS < deadline)) || die "$1 not ready after ${BENCH_READY_TIMEOUT:-180} s (set BENCH_READY_TIMEOUT on a busy machine)"
         sleep 0.2
     done
 }

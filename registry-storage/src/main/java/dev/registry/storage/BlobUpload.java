@@ -15,6 +15,10 @@ import java.io.InputStream;
  *   <li>{@link #commit} makes the blob visible under its content address only when the bytes hash
  *       to {@code expected}; on mismatch the upload is discarded and nothing is kept.</li>
  *   <li>Two uploads of the same content may commit concurrently; both succeed and one blob results.</li>
+ *   <li>When {@link #commit} returns, the blob is durable: it survives a power loss, not only a
+ *       crash of the process (the caller acknowledges the push after recording it). Appended bytes
+ *       need not be: after a crash {@link #size} reports what survived and the client resumes from
+ *       there, and the commit verifies the digest over the bytes that are really there.</li>
  * </ul>
  */
 public interface BlobUpload {

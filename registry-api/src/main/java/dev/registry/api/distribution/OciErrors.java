@@ -26,6 +26,13 @@ public class OciErrors {
         }
     }
 
+    /**
+     * What {@code Retry-After} says with a 503 {@link ErrorCode#UNAVAILABLE} (a database or blob
+     * store outage): long enough not to hammer a recovering backend, short enough for a client's
+     * own retries.
+     */
+    public static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
     private final ObjectMapper json;
 
     public OciErrors(ObjectMapper json) {
@@ -55,10 +62,19 @@ public class OciErrors {
         return new Body(List.of(new Body.Entry(e.code().wireCode(), e.getMessage(), e.detail())));
     }
 
+    /** The {@code Retry-After} seconds of a refusal, or null when it has none. */
+    public static String retryAfter(RegistryException e) {
+        if (e instanceof ThrottledException throttled) {
+            return Long.toString(Math.max(1, throttled.retryAfter().toSeconds()));
+        }
+        return e.code() == ErrorCode.UNAVAILABLE ? Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS) : null;
+    }
+
     /** For code outside Spring MVC's handlers (filters): writes status and envelope. */
     public void write(HttpServletResponse response, RegistryException e) throws IOException {
-        if (e instanceof ThrottledException throttled) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
+        String retryAfter = retryAfter(e);
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", retryAfter);
         }
         response.setStatus(status(e.code()).value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);

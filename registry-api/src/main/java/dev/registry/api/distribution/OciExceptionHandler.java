@@ -1,6 +1,7 @@
 package dev.registry.api.distribution;
 
 import dev.registry.api.edge.ErrorBodies;
+import dev.registry.api.health.DatabaseUnavailable;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.ThrottledException;
@@ -28,8 +29,12 @@ class OciExceptionHandler {
 
     @ExceptionHandler(RegistryException.class)
     static ResponseEntity<OciErrors.Body> refused(RegistryException e) {
-        return ResponseEntity.status(OciErrors.status(e.code())).contentType(MediaType.APPLICATION_JSON)
-                .body(OciErrors.body(e));
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(OciErrors.status(e.code())).contentType(MediaType.APPLICATION_JSON);
+        String retryAfter = OciErrors.retryAfter(e);
+        if (retryAfter != null) {
+            response.header("Retry-After", retryAfter);
+        }
+        return response.body(OciErrors.body(e));
     }
 
     /** The metadata links a blob whose bytes are gone from the store: the client sees it as unknown. */
@@ -39,10 +44,14 @@ class OciExceptionHandler {
         return refused(new RegistryException(ErrorCode.BLOB_UNKNOWN, e.getMessage()));
     }
 
+    /** A database outage ({@link DatabaseUnavailable}) or a blob store failure: 503 with {@code Retry-After}. */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, StorageException.class})
     ResponseEntity<OciErrors.Body> unavailable(RuntimeException e) {
-        log.warn("backend unavailable", e);
-        return refused(new RegistryException(ErrorCode.UNAVAILABLE, "the registry's storage is unavailable; retry later"));
+        boolean database = !(e instanceof StorageException);
+        log.warn("{} unavailable: {}", database ? "database" : "blob store", e.getMessage());
+        log.debug("backend failure", e);
+        return refused(new RegistryException(ErrorCode.UNAVAILABLE, database ? "the registry's database is unavailable; retry later"
+                : "the registry's storage is unavailable; retry later"));
     }
 
     /** Too many open uploads (and other throttling): 429 with {@code Retry-After}. */
@@ -79,6 +88,9 @@ class OciExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<OciErrors.Body> unexpected(Exception e) {
+        if (DatabaseUnavailable.isCause(e)) { // e.g. CannotCreateTransactionException
+            return unavailable(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e));
+        }
         log.error("unexpected failure", e);
         return refused(new RegistryException(ErrorCode.UNKNOWN, "internal error"));
     }

@@ -1,6 +1,7 @@
 package dev.registry.api.management;
 
 import dev.registry.api.distribution.OciErrors;
+import dev.registry.api.health.DatabaseUnavailable;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -102,14 +103,19 @@ class ManagementErrors {
 
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e, HttpServletRequest request) {
-        log.warn("backend unavailable", e);
+        log.warn("database unavailable: {}", e.getMessage());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(OciErrors.UNAVAILABLE_RETRY_AFTER_SECONDS));
         return problem(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, "the registry's database is unavailable; retry later",
-                List.of(), new HttpHeaders(), request);
+                List.of(), headers, request);
     }
 
     /** Spring's own refusals keep their status and detail and get the registry's code; anything else is a 500 without internals. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> other(Exception e, HttpServletRequest request) {
+        if (DatabaseUnavailable.isCause(e)) { // e.g. CannotCreateTransactionException
+            return unavailable(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e), request);
+        }
         if (e instanceof ErrorResponse response) {
             String detail = response.getBody().getDetail() == null ? response.getBody().getTitle() : response.getBody().getDetail();
             return ApiProblems.of(response.getStatusCode(), ApiProblems.code(response.getStatusCode()), detail,

@@ -97,10 +97,49 @@ final class FilesystemBlobUpload implements BlobUpload {
                 throw new DigestMismatchException(expected, actual);
             }
             Path target = layout.blob(expected);
-            Files.createDirectories(target.getParent());
+            // durable before visible (issue 11, Faults 2): the bytes reach the disk before the rename
+            // publishes them, and the rename (and any folder it needed) before the caller records the
+            // blob and acknowledges the push
+            channel.force(true);
+            Path created = createDirectories(target.getParent());
             // rename is atomic; a concurrent commit of the same content replaces identical bytes
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(target.getParent());
+            if (created != null) { // each new folder's entry is in its parent
+                for (Path dir = target.getParent(); ; dir = dir.getParent()) {
+                    forceDirectory(dir.getParent());
+                    if (dir.equals(created)) {
+                        break;
+                    }
+                }
+            }
             return new BlobInfo(expected, size);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents; returns the topmost folder it created (whose
+     * parent's entry must be forced too), or null when {@code dir} existed.
+     */
+    private static Path createDirectories(Path dir) throws IOException {
+        Path topmost = null;
+        for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+            topmost = d;
+        }
+        Files.createDirectories(dir);
+        return topmost;
+    }
+
+    /**
+     * Forces a folder's entries (a rename into it, a new sub-folder) to the disk: fsync of the
+     * folder, as CNCF Distribution's filesystem driver and every database do. Supported on Linux
+     * and macOS; where a folder cannot be opened as a channel (Windows) there is nothing to force.
+     */
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException notOnThisPlatform) {
+            // Windows: folders are not files; NTFS journals the rename itself
         }
     }
 

@@ -1,0 +1,94 @@
+package dev.registry.api.faults;
+
+import dev.registry.api.RegistryApplication;
+import dev.registry.api.RegistryClient;
+import dev.registry.api.RegistryIntegrationTest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The registry as a child process of the test, so that a test can kill it with SIGKILL (what
+ * {@link Process#destroyForcibly()} sends on Linux) and start it again on the same data: the test
+ * JVM's own {@code java} and class path running {@link RegistryApplication}, in a working folder
+ * of the test's, with the shipped defaults (H2 file database and filesystem blobs under
+ * {@code ./data}) and only the port and the admin's password set.
+ */
+final class RegistryProcess {
+
+    private final Path folder;
+    private final int port;
+    private Process process;
+
+    private RegistryProcess(Path folder, int port) {
+        this.folder = folder;
+        this.port = port;
+    }
+
+    static RegistryProcess in(Path folder) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return new RegistryProcess(folder, socket.getLocalPort());
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    RegistryClient admin() {
+        return new RegistryClient(port);
+    }
+
+    /** Starts it and waits (at most three minutes) until its readiness probe is UP. */
+    void start() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                RegistryApplication.class.getName(),
+                "--server.port=" + port,
+                "--spring.main.banner-mode=off",
+                "--registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
+                "--registry.projects.create-on-push=true",
+                "--logging.level.root=warn"));
+        process = new ProcessBuilder(command).directory(folder.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("registry.log").toFile()))
+                .start();
+        RegistryClient anonymous = RegistryClient.anonymous(port);
+        for (int i = 0; i < 360; i++) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the registry exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (anonymous.send("GET", "/actuator/health/readiness").statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYetListening) {
+                // connection refused until Tomcat listens
+            }
+            Thread.sleep(500);
+        }
+        kill();
+        throw new IllegalStateException("the registry did not become ready within three minutes:\n" + log());
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no clean close of the database. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    String log() {
+        try {
+            return Files.readString(folder.resolve("registry.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
