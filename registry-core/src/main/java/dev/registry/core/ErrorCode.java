@@ -33,6 +33,8 @@ public enum ErrorCode {
     CONFLICT("DENIED"),
     /** A management request with a field that is missing or out of range: 400. */
     INVALID_INPUT("UNSUPPORTED"),
+    /** A management API request body over {@code registry.api.max-body-size}: 413. */
+    BODY_TOO_LARGE("SIZE_INVALID"),
     /** A backend (database or blob store) cannot serve now: {@code UNAVAILABLE} with 503. */
     UNAVAILABLE,
     /** An unexpected failure inside the registry: 500. */

@@ -3,8 +3,14 @@ package dev.registry.api.management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryClient;
+import dev.registry.api.RegistryIntegrationTest;
 import dev.registry.api.access.AccessFixture;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,6 +61,32 @@ class StrictInputApiTest extends ManagementTestBase {
     @Test
     void an_anonymous_caller_gets_the_same_400_for_a_page_beyond_the_bound() {
         assertProblem(RegistryClient.anonymous(port).send("GET", "/api/v1/projects?page=" + Integer.MAX_VALUE), 400, "page");
+    }
+
+    // issue 11, security 2 ("other CPU-bound work"): a body of any size was parsed into memory on a request thread
+    @Test
+    void a_body_over_the_bound_is_refused_with_413_whether_its_length_is_declared_or_not() throws Exception {
+        String name = unique("big");
+        byte[] body = ("{\"name\":\"" + name + "\",\"x\":\"" + "a".repeat(1_500_000) + "\"}").getBytes();
+
+        JsonNode declared = assertProblem(admin.send("POST", "/api/v1/projects", body, Map.of("Content-Type", "application/json")),
+                413, null);
+        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/projects"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (RegistryIntegrationTest.ADMIN + ":" + RegistryIntegrationTest.ADMIN_PASSWORD).getBytes()))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(declared.get("code").asString()).isEqualTo("BODY_TOO_LARGE");
+        assertThat(declared.get("detail").asString()).contains("1048576 bytes").contains("registry.api.max-body-size");
+        assertThat(chunked.request().headers().firstValue("Content-Length")).isEmpty();
+        assertThat(assertProblem(chunked, 413, null).get("code").asString()).isEqualTo("BODY_TOO_LARGE");
+        assertProblem(admin.send("GET", "/api/v1/projects/" + name), 404, null);
+        // a body within the bound is read as before
+        assertProblem(send(admin, "POST", "/api/v1/projects", "{\"name\":\"" + name + "\",\"x\":\"" + "a".repeat(1000) + "\"}"),
+                400, "x");
     }
 
     // issue 11, security 9: {"name":5} made a project named "5"; quotaBytes 1.5 was stored as 1
