@@ -114,8 +114,10 @@ abstract class DatabaseScenarios {
     protected Digest pushIndex(RepositoryName repo, String tag, Digest... children) {
         StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[");
         for (int i = 0; i < children.length; i++) {
+            // an entry's size is the child's exact byte count (image spec "Descriptors"; checked at push)
+            long size = artifacts.getManifest(repo, Reference.parse(children[i].toString())).content().length;
             json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(MediaTypes.OCI_MANIFEST)
-                    .append("\",\"digest\":\"").append(children[i]).append("\",\"size\":100}");
+                    .append("\",\"digest\":\"").append(children[i]).append("\",\"size\":").append(size).append('}');
         }
         byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         return artifacts.putManifest(repo, Reference.parse(tag), bytes, MediaTypes.OCI_INDEX).digest();

@@ -117,6 +117,14 @@ class ManifestApiTest extends ApiTestBase {
         String missing = TestImages.ociIndex(RegistryClient.digest("nope".getBytes()), "10");
         assertOciError(client.pushManifest(repo, "broken", OCI_INDEX, missing), 400, "MANIFEST_BLOB_UNKNOWN");
         assertOciError(client.send("GET", "/v2/" + repo + "/manifests/broken"), 404, "MANIFEST_UNKNOWN");
+
+        // issue 11, security 10 (image spec "Descriptors"): an entry's size is the child manifest's exact byte count
+        String wrongSize = TestImages.ociIndex(RegistryClient.digest(m1.getBytes()), String.valueOf(m1.length() + 1));
+        HttpResponse<String> refused = client.pushManifest(repo, "wrong-size", OCI_INDEX, wrongSize);
+        assertOciError(refused, 400, "MANIFEST_INVALID");
+        assertThat(json(refused.body()).get("errors").get(0).get("message").asString())
+                .contains("size " + (m1.length() + 1), "stored manifest has " + m1.length() + " bytes");
+        assertOciError(client.send("GET", "/v2/" + repo + "/manifests/wrong-size"), 404, "MANIFEST_UNKNOWN");
     }
 
     @Test

@@ -183,32 +183,37 @@ public class ArtifactService {
                         "manifest references blobs that are not in this repository: " + String.join(", ", wantedBlobs),
                         Map.of("missing", List.copyOf(wantedBlobs)));
             }
-            requireStoredSizes(parsed, storedSizes);
+            requireStoredSizes(parsed.blobs(), storedSizes, "blob");
         }
         Set<String> wantedChildren = parsed.children().stream().map(d -> d.digest().toString())
                 .collect(Collectors.toCollection(HashSet::new));
         if (!wantedChildren.isEmpty()) {
-            wantedChildren.removeAll(manifests.presentAmong(repositoryId, wantedChildren));
+            Map<String, Long> storedSizes = new HashMap<>();
+            jdbc.sql("SELECT digest, size FROM manifest WHERE repository_id = :repository AND digest IN (:digests)")
+                    .param("repository", repositoryId).param("digests", wantedChildren)
+                    .query((rs, row) -> storedSizes.put(rs.getString(1), rs.getLong(2))).list();
+            wantedChildren.removeAll(storedSizes.keySet());
             if (!wantedChildren.isEmpty()) {
                 throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "index references manifests that are not in this repository: " + String.join(", ", wantedChildren),
                         Map.of("missing", List.copyOf(wantedChildren)));
             }
+            requireStoredSizes(parsed.children(), storedSizes, "manifest");
         }
     }
 
     /**
-     * Image spec "Descriptors": {@code size} is the exact byte count of the content it names. A config or
-     * layer descriptor whose size differs from the stored blob's is {@code MANIFEST_INVALID} (the spec's
-     * code for a manifest that fails verification; clients would refuse the blob on pull).
+     * Image spec "Descriptors": {@code size} is the exact byte count of the content it names. A config,
+     * layer or index entry whose size differs from the stored blob's or manifest's is {@code MANIFEST_INVALID}
+     * (the spec's code for a manifest that fails verification; clients would refuse the content on pull).
      */
-    private static void requireStoredSizes(ParsedManifest parsed, Map<String, Long> storedSizes) {
-        for (Descriptor blob : parsed.blobs()) {
-            Long stored = storedSizes.get(blob.digest().toString());
-            if (!blob.foreign() && stored != null && stored != blob.size()) {
-                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor " + blob.digest() + " declares size "
-                        + blob.size() + " but the stored blob has " + stored + " bytes",
-                        Map.of("digest", blob.digest().toString(), "declaredSize", blob.size(), "storedSize", stored));
+    private static void requireStoredSizes(List<Descriptor> descriptors, Map<String, Long> storedSizes, String kind) {
+        for (Descriptor descriptor : descriptors) {
+            Long stored = storedSizes.get(descriptor.digest().toString());
+            if (!descriptor.foreign() && stored != null && stored != descriptor.size()) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor " + descriptor.digest() + " declares size "
+                        + descriptor.size() + " but the stored " + kind + " has " + stored + " bytes",
+                        Map.of("digest", descriptor.digest().toString(), "declaredSize", descriptor.size(), "storedSize", stored));
             }
         }
     }

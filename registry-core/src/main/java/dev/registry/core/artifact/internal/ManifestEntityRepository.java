@@ -1,7 +1,6 @@
 package dev.registry.core.artifact.internal;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -35,9 +34,6 @@ public interface ManifestEntityRepository extends JpaRepository<ManifestEntity, 
     @Query("select m from ManifestEntity m, RepositoryEntity r, TagEntity t where m.repositoryId = r.id"
             + " and t.repositoryId = r.id and t.manifestId = m.id and r.name = :repository and t.name = :tag")
     Optional<ManifestEntity> findByTag(String repository, String tag);
-
-    @Query("select m.digest from ManifestEntity m where m.repositoryId = :repositoryId and m.digest in :digests")
-    List<String> presentAmong(long repositoryId, Collection<String> digests);
 
     @Query("select m from ManifestEntity m where m.repositoryId = :repositoryId and m.subjectDigest = :subject"
             + " order by m.pushedAt, m.id")
