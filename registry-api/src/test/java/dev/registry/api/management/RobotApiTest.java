@@ -125,6 +125,33 @@ class RobotApiTest extends ManagementTestBase {
     }
 
     @Test
+    void a_bearer_token_issued_before_a_permission_change_stops_working_and_a_new_one_has_the_new_scopes()
+            throws InterruptedException {
+        // issue 11 (security 3/4, correctness 7): what a robot may do is the current decision, not the one of its last token
+        JsonNode created = json(expect(send(admin, "POST", robots, "{\"name\":\"revoked\",\"permissions\":[\"pull\",\"push\"]}"), 201));
+        long id = created.get("robot").get("id").asLong();
+        RegistryClient robot = new RegistryClient(port, created.get("robot").get("name").asString(), created.get("secret").asString());
+        String scope = "/service/token?service=registry&scope=repository:" + project + "/revoked:pull,push";
+        String before = json(expect(robot.send("GET", scope), 200)).get("token").asString();
+        int pushWithOldToken = RegistryClient.withAuthorization(port, "Bearer " + before)
+                .send("POST", "/v2/" + project + "/revoked/blobs/uploads/", new byte[0], Map.of()).statusCode();
+        Thread.sleep(1_100); // tokens carry their issue time in whole seconds: the change must fall in a later one
+
+        // when push is taken away
+        expect(send(admin, "PATCH", robots + "/" + id, "{\"permissions\":[\"pull\"]}"), 200);
+
+        // then the earlier token is refused (the client signs in again) and a new one grants pull only
+        HttpResponse<String> withOldToken = RegistryClient.withAuthorization(port, "Bearer " + before)
+                .send("POST", "/v2/" + project + "/revoked/blobs/uploads/", new byte[0], Map.of());
+        JsonNode after = json(expect(robot.send("GET", scope), 200));
+        assertThat(pushWithOldToken).isEqualTo(202);
+        assertThat(withOldToken.statusCode()).isEqualTo(401);
+        assertThat(withOldToken.body()).contains("changed after this token was issued");
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(after.get("token").asString().split("\\.")[1]));
+        assertThat(claims.get("access").get(0).get("actions").valueStream().map(JsonNode::asString)).containsExactly("pull");
+    }
+
+    @Test
     void a_system_robots_permissions_change_only_by_a_system_admin() {
         String name = unique("sysbot");
         JsonNode created = json(expect(send(admin, "POST", "/api/v1/robots",

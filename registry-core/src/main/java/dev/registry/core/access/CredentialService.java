@@ -134,7 +134,8 @@ public class CredentialService {
             RobotEntity robot = robots.findById(id).orElseThrow(() -> unauthorized("the robot account of this token no longer exists"));
             refuseIfInactive(robot, now);
             if (robot.getCredentialsChangedAt().truncatedTo(ChronoUnit.SECONDS).isAfter(issuedAt)) {
-                throw unauthorized("the secret of " + robot.getName() + " was rotated after this token was issued; sign in again");
+                throw unauthorized("the secret or the permissions of " + robot.getName()
+                        + " changed after this token was issued; sign in again");
             }
             return toPrincipal(robot);
         }

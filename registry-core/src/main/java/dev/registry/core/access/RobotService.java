@@ -166,7 +166,8 @@ public class RobotService {
      * permissions whole, checked as at creation: only actions robots may hold, a project robot's
      * only in its own project, existing projects, at least one permission (unless a system robot
      * may create projects). Audited as one {@link RobotUpdated} naming what changed; a refused
-     * change changes nothing. Tokens issued before keep their scopes until they expire.
+     * change changes nothing. A change of permissions ends the tokens issued before it (their
+     * scopes were granted under the old permissions): the robot's clients sign in again.
      */
     @Transactional
     public Robot update(long id, Boolean disabled, String description, Integer expiresInDays,
@@ -179,6 +180,7 @@ public class RobotService {
                     current.canCreateProjects(), -1));
             jdbc.sql("DELETE FROM robot_permission WHERE robot_id = ?").param(id).update();
             checked.forEach((projectName, actions) -> grant(id, projectName, actions));
+            robot.permissionsChanged(Instant.now());
             Map<String, List<String>> listed = new TreeMap<>();
             checked.forEach((projectName, actions) -> listed.put(projectName, actions.stream().map(Action::wireName).toList()));
             changes.add("permissions " + listed);

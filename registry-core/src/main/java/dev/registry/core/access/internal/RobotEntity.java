@@ -89,6 +89,14 @@ public class RobotEntity {
         this.credentialsChangedAt = now;
     }
 
+    /**
+     * What the robot may do changed: tokens issued before now are refused (as after a rotation), so
+     * its next request signs in again and gets the new scopes, never the old ones.
+     */
+    public void permissionsChanged(Instant now) {
+        this.credentialsChangedAt = now;
+    }
+
     public void setDisabled(boolean disabled) {
         this.disabled = disabled;
     }
