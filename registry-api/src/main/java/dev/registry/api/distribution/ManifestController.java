@@ -81,7 +81,7 @@ class ManifestController {
 
     private ManifestContent negotiated(RepositoryName name, String reference, HttpServletRequest request,
                                        HttpServletResponse response) {
-        ManifestContent manifest = artifacts.getManifest(name, Reference.parse(reference));
+        ManifestContent manifest = artifacts.getManifest(name, pulled(reference));
         List<String> accepted = acceptedManifestTypes(request);
         if (!accepted.isEmpty() && !accepted.contains(manifest.mediaType())) {
             throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is "
@@ -92,6 +92,23 @@ class ManifestController {
         response.setHeader("ETag", "\"" + manifest.digest() + "\"");
         response.setContentLength(manifest.content().length);
         return manifest;
+    }
+
+    /**
+     * The reference of a pull (GET, HEAD). A name no tag can have names nothing: 404
+     * {@code MANIFEST_UNKNOWN}, as Distribution and the conformance suite expect ("Pulling
+     * manifests"); a push under it stays {@code MANIFEST_INVALID}. A malformed digest stays
+     * {@code DIGEST_INVALID}.
+     */
+    private static Reference pulled(String reference) {
+        try {
+            return Reference.parse(reference);
+        } catch (RegistryException e) {
+            if (e.code() != ErrorCode.MANIFEST_INVALID) {
+                throw e;
+            }
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + e.getMessage());
+        }
     }
 
     /**

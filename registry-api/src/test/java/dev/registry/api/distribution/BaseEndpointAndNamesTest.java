@@ -49,7 +49,9 @@ class BaseEndpointAndNamesTest extends ApiTestBase {
     void aTagOf129CharactersIsRefusedAndOneOf128IsAccepted() {
         String repo = uniqueRepo("tags");
         pushImage(repo, "t".repeat(128), 1);
-        HttpResponse<String> r = client.send("GET", "/v2/" + repo + "/manifests/" + "t".repeat(129));
+        // issue 12 item 1: a pull by a name no tag can have finds nothing (404); the push is refused (400)
+        assertOciError(client.send("GET", "/v2/" + repo + "/manifests/" + "t".repeat(129)), 404, "MANIFEST_UNKNOWN");
+        HttpResponse<String> r = client.pushManifest(repo, "t".repeat(129), dev.registry.api.TestImages.OCI_MANIFEST, "{}");
         assertOciError(r, 400, "MANIFEST_INVALID");
         assertThat(client.send("GET", "/v2/" + repo + "/manifests/" + "t".repeat(128)).statusCode()).isEqualTo(200);
     }

@@ -71,6 +71,25 @@ class ManifestApiTest extends ApiTestBase {
         assertOciError(client.send("GET", "/v2/" + repo + "/manifests/" + other), 404, "MANIFEST_UNKNOWN");
     }
 
+    /**
+     * Distribution spec "Pulling manifests" (conformance suite: pull of a nonexistent manifest): a
+     * reference that is no valid tag names nothing, so GET and HEAD answer 404 MANIFEST_UNKNOWN (as
+     * Distribution does); only a PUT under such a name is MANIFEST_INVALID (issue 12, item 1).
+     */
+    @Test
+    void pullingManifestsByAReferenceThatIsNoValidTagIsManifestUnknownButPushingIsManifestInvalid() {
+        String repo = uniqueRepo("badref");
+        String manifest = pushImage(repo, "v1", 43);
+        for (String reference : List.of(".INVALID_MANIFEST_NAME", "-dash", "t".repeat(129))) {
+            assertOciError(client.send("GET", "/v2/" + repo + "/manifests/" + reference), 404, "MANIFEST_UNKNOWN");
+            HttpResponse<String> head = client.send("HEAD", "/v2/" + repo + "/manifests/" + reference);
+            assertThat(head.statusCode()).isEqualTo(404);
+            assertThat(head.body()).isEmpty();
+            assertOciError(client.pushManifest(repo, reference, OCI_MANIFEST, manifest), 400, "MANIFEST_INVALID");
+        }
+        assertOciError(client.send("GET", "/v2/" + repo + "/manifests/md5:abcd"), 400, "DIGEST_INVALID");
+    }
+
     @Test
     void dockerSchema2ManifestAndManifestListArePushedAndServedAsTheirType() {
         String repo = uniqueRepo("docker");
