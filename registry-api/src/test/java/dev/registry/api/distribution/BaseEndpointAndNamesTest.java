@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Distribution spec end-1 (GET /v2/) and the repository-name and tag grammar ("Pulling manifests"). */
@@ -20,6 +21,40 @@ class BaseEndpointAndNamesTest extends ApiTestBase {
     @Test
     void anUnknownEndpointUnderV2AnswersWithTheOciErrorEnvelope() {
         assertOciError(client.send("GET", "/v2/some/repo/nothing-here"), 404, "UNSUPPORTED");
+    }
+
+    /**
+     * Issue 12, item 4: no error answer carries Spring's reflected-file-download header
+     * ({@code Content-Disposition: inline;filename=f.txt}), whatever "extension" the path ends with.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "GET,    /v2/it.dot/repo/manifests/.bad.tag,     true,  404",
+            "GET,    /v2/it.dot/repo/manifests/v1.2.3,       true,  404",
+            "GET,    /v2/it.dot/repo.x/blobs/sha256:0000000000000000000000000000000000000000000000000000000000000000, true, 404",
+            "GET,    /v2/it.dot/repo/manifests/md5:a.b,      true,  400",
+            "POST,   /v2/it.dot/repo/manifests/v1.0,         true,  405",
+            "GET,    /v2/it.dot/repo/manifests/v1.0,         false, 401",
+            "GET,    /v2/it.dot/repo/referrers/sha256:1.2,   true,  400",
+            "GET,    /api/v1/projects/no.such.project,       true,  404",
+            "GET,    /api/v1/projects/no.such.project,       false, 401"})
+    void noErrorAnswerCarriesAContentDispositionHeader(String method, String path, boolean signedIn, int status) {
+        var as = signedIn ? client : dev.registry.api.RegistryClient.anonymous(port);
+        HttpResponse<String> r = as.send(method, path);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Disposition")).as(path).isEmpty();
+    }
+
+    @Test
+    void aManifestPulledByADottedTagCarriesNoContentDispositionHeader() {
+        String repo = uniqueRepo("dot.tag");
+        pushImage(repo, "v1.0", 7);
+        HttpResponse<String> r = client.send("GET", "/v2/" + repo + "/manifests/v1.0");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Disposition")).isEmpty();
+        HttpResponse<String> tags = client.send("GET", "/v2/" + repo + "/tags/list?last=v0.9");
+        assertThat(tags.statusCode()).isEqualTo(200);
+        assertThat(tags.headers().firstValue("Content-Disposition")).isEmpty();
     }
 
     @ParameterizedTest
