@@ -137,6 +137,27 @@ class TokenAuthenticationTest {
                 + "/app\",\"actions\":[]}]");
     }
 
+    /** Issue 12, found 3: several scopes in one space-separated {@code scope} (the OAuth 2 form) are each granted. */
+    @Test
+    void severalScopesInOneSpaceSeparatedScopeParameterAreEachGrantedOnGetAndPost() {
+        String both = "repository:" + repo + ":pull  repository:" + fixture.project + "/second:pull";
+        JsonNode get = token(fixture.basic(port, "guest"), both);
+        HttpResponse<String> post = RegistryClient.anonymous(port).send("POST", "/service/token",
+                ("grant_type=password&service=registry&client_id=test&username=" + fixture.credentials("guest").split(":")[0]
+                        + "&password=" + AccessFixture.PASSWORD + "&scope=" + URLEncoder.encode(both, StandardCharsets.UTF_8)
+                        + "&scope=" + URLEncoder.encode("repository:" + fixture.otherProject + "/app:pull", StandardCharsets.UTF_8))
+                        .getBytes(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        String expected = "[{\"type\":\"repository\",\"name\":\"" + repo + "\",\"actions\":[\"pull\"]},"
+                + "{\"type\":\"repository\",\"name\":\"" + fixture.project + "/second\",\"actions\":[\"pull\"]}";
+        assertThat(claims(get.get("token").asString()).get("access").toString()).isEqualTo(expected + "]");
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+        assertThat(claims(JSON.readTree(post.body()).get("access_token").asString()).get("access").toString())
+                .isEqualTo(expected + ",{\"type\":\"repository\",\"name\":\"" + fixture.otherProject
+                        + "/app\",\"actions\":[]}]");
+    }
+
     @Test
     void aScopeEscalationInTheRequestGivesNothingAndThePushWithThatTokenIsDenied() {
         String token = token(fixture.basic(port, "guest"), "repository:" + repo + ":push,delete,*").get("token").asString();
