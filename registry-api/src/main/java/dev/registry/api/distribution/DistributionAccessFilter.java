@@ -98,12 +98,14 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
         Principal principal = Authenticated.principal(request);
         VerifiedToken token = Authenticated.token(request);
         request.setAttribute(MAY_PULL, mayPull(principal, token));
+        // the challenge also names pull on a mount's source, for clients to ask for both (as Distribution does)
+        String challenged = scope + mountSourceScope(request, principal, name, resource);
         if (token != null && token.grants(name.value(), required.scopeAction())) {
             if (required.scopeAction().equals("delete")) {
                 // "delete" covers tags and artifacts: the caller's role says which it may delete
                 ProjectAccess current = access.access(principal, name.project());
                 if (!current.may(required.action())) {
-                    return deny(request, response, principal, current, required, scope, false);
+                    return deny(request, response, principal, current, required, challenged, false);
                 }
             }
             createProjectOnPush(principal, name, resource, request.getMethod());
@@ -116,7 +118,7 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
             return true;
         }
         // a token without the scope: if the caller could have it, ask for a new token
-        return deny(request, response, principal, current, required, scope, token != null && may);
+        return deny(request, response, principal, current, required, challenged, token != null && may);
     }
 
     private boolean authorizeBaseOrCatalog(HttpServletRequest request, HttpServletResponse response, VerifiedToken expired)
@@ -172,6 +174,30 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * For {@code POST /v2/<dst>/blobs/uploads/?mount=<digest>&from=<src>}: {@code " repository:<src>:pull"}
+     * (the canonical name) when the caller could be granted pull on the source, so that a client asking
+     * for exactly the challenged scopes can mount; otherwise (no {@code from}, a source it may not pull,
+     * which must not be revealed, an invalid name, the destination itself) nothing.
+     */
+    private String mountSourceScope(HttpServletRequest request, Principal principal, RepositoryName name, Resource resource) {
+        String from = request.getParameter("from");
+        if (resource != Resource.UPLOADS || !"POST".equals(request.getMethod()) || request.getParameter("mount") == null
+                || from == null || from.isEmpty()) {
+            return "";
+        }
+        RepositoryName source;
+        try {
+            source = new RepositoryName(from);
+        } catch (RegistryException e) {
+            return ""; // the controller answers the invalid name
+        }
+        if (source.equals(name) || !access.access(principal, source.project()).may(Action.PULL)) {
+            return "";
+        }
+        return " repository:" + source + ":pull";
+    }
+
     private Predicate<String> mayPull(Principal principal, VerifiedToken token) {
         return source -> token != null ? token.grants(source, "pull")
                 : access.access(principal, new RepositoryName(source).project()).may(Action.PULL);
@@ -189,7 +215,7 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
         if (principal.isAnonymous() || newTokenWouldDo) {
             return challenge(request, response, scope, newTokenWouldDo,
                     principal.isAnonymous() ? "authentication required to " + required.action().wireName().replace('-', ' ')
-                            + " in " + current.project() : "the token does not grant " + scope);
+                            + " in " + current.project() : "the token does not grant " + scope.split(" ", 2)[0]);
         }
         boolean write = required.action() != Action.PULL;
         if (!current.exists() && !write && principal instanceof Principal.User user && user.systemAdmin()) {
@@ -206,9 +232,11 @@ public class DistributionAccessFilter extends OncePerRequestFilter {
         return false;
     }
 
-    private boolean challenge(HttpServletRequest request, HttpServletResponse response, String scope, boolean insufficient,
+    /** @param scopes the scope(s) to name, space-separated; the error detail names the first (the request's own) */
+    private boolean challenge(HttpServletRequest request, HttpServletResponse response, String scopes, boolean insufficient,
                               String message) throws IOException {
-        response.setHeader("WWW-Authenticate", challenges.bearer(request, scope, insufficient));
+        response.setHeader("WWW-Authenticate", challenges.bearer(request, scopes, insufficient));
+        String scope = scopes == null ? null : scopes.split(" ", 2)[0];
         errors.write(response, new RegistryException(ErrorCode.UNAUTHORIZED, message,
                 scope == null ? null : List.of(java.util.Map.of("Type", scope.substring(0, scope.indexOf(':')),
                         "Name", scope.substring(scope.indexOf(':') + 1, scope.lastIndexOf(':')),

@@ -14,7 +14,6 @@ import dev.registry.core.access.TokenService;
 import dev.registry.core.access.VerifiedToken;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -64,7 +63,8 @@ class TokenController {
     ResponseEntity<TokenResponse> get(@RequestParam(required = false) String service,
                                       @RequestParam(name = "offline_token", required = false) String offline,
                                       HttpServletRequest request) {
-        // each scope holds commas of its own ("pull,push"): read the raw values, never a split list
+        // each scope holds commas of its own ("pull,push"): read the raw values, never a split list;
+        // a value may hold several scopes separated by spaces (the OAuth 2 form): TokenGrants splits them
         String[] scopes = request.getParameterValues("scope");
         checkService(service);
         if (Authenticated.token(request) != null) {
@@ -78,8 +78,8 @@ class TokenController {
     @PostMapping(path = Challenges.TOKEN_PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     ResponseEntity<?> post(@RequestParam MultiValueMap<String, String> form, HttpServletRequest request) {
         String grantType = form.getFirst("grant_type");
-        List<String> scopes = form.getFirst("scope") == null ? List.of()
-                : Arrays.stream(form.getFirst("scope").split(" ")).filter(s -> !s.isBlank()).toList();
+        // space-separated (OAuth 2), possibly repeated: TokenGrants splits each value
+        List<String> scopes = form.get("scope") == null ? List.of() : form.get("scope");
         try {
             checkService(form.getFirst("service"));
             if ("password".equals(grantType)) {

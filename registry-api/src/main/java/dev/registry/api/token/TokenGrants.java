@@ -8,6 +8,7 @@ import dev.registry.core.access.Principal;
 import dev.registry.core.access.ProjectAccess;
 import dev.registry.core.artifact.RepositoryName;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,9 +29,13 @@ class TokenGrants {
         this.access = access;
     }
 
+    /**
+     * @param scopes the {@code scope} values as sent: repeated parameters, each of which may hold several
+     *     scopes separated by spaces (the OAuth 2 form; repository names never contain spaces)
+     */
     List<Grant> grant(Principal principal, List<String> scopes) {
         List<Grant> granted = new ArrayList<>();
-        for (String scope : scopes) {
+        for (String scope : scopes.stream().flatMap(s -> Arrays.stream(s.trim().split("\\s+"))).filter(s -> !s.isEmpty()).toList()) {
             Grant requested = Grant.parse(scope);
             if (requested == null) {
                 continue;

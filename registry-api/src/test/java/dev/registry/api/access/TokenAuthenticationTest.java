@@ -137,6 +137,70 @@ class TokenAuthenticationTest {
                 + "/app\",\"actions\":[]}]");
     }
 
+    /** Issue 12, found 3: several scopes in one space-separated {@code scope} (the OAuth 2 form) are each granted. */
+    @Test
+    void severalScopesInOneSpaceSeparatedScopeParameterAreEachGrantedOnGetAndPost() {
+        String both = "repository:" + repo + ":pull  repository:" + fixture.project + "/second:pull";
+        JsonNode get = token(fixture.basic(port, "guest"), both);
+        HttpResponse<String> post = RegistryClient.anonymous(port).send("POST", "/service/token",
+                ("grant_type=password&service=registry&client_id=test&username=" + fixture.credentials("guest").split(":")[0]
+                        + "&password=" + AccessFixture.PASSWORD + "&scope=" + URLEncoder.encode(both, StandardCharsets.UTF_8)
+                        + "&scope=" + URLEncoder.encode("repository:" + fixture.otherProject + "/app:pull", StandardCharsets.UTF_8))
+                        .getBytes(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        String expected = "[{\"type\":\"repository\",\"name\":\"" + repo + "\",\"actions\":[\"pull\"]},"
+                + "{\"type\":\"repository\",\"name\":\"" + fixture.project + "/second\",\"actions\":[\"pull\"]}";
+        assertThat(claims(get.get("token").asString()).get("access").toString()).isEqualTo(expected + "]");
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+        assertThat(claims(JSON.readTree(post.body()).get("access_token").asString()).get("access").toString())
+                .isEqualTo(expected + ",{\"type\":\"repository\",\"name\":\"" + fixture.otherProject
+                        + "/app\",\"actions\":[]}]");
+    }
+
+    /**
+     * Issue 12, found 2: the challenge for a cross-repository mount also names pull on the source (as
+     * Distribution's does), canonical and only when the caller could be granted it; a token for exactly
+     * the challenged scopes mounts (201), one for the destination only falls back to an upload (202).
+     */
+    @Test
+    void aMountChallengeNamesPullOnAVisibleSourceAndATokenForTheChallengedScopesMounts() {
+        byte[] content = "blob mounted from the public library".getBytes();
+        String digest = admin.pushBlob("mountsrc-tokentest", content);
+        String privateDigest = admin.pushBlob(fixture.otherProject + "/app", "private mount source".getBytes());
+        String dst = repo + "-mounted";
+        String mount = "/v2/" + dst + "/blobs/uploads/?mount=" + digest + "&from=mountsrc-tokentest";
+
+        // when an anonymous client tries the mount from a public source, and from a private one it cannot see
+        HttpResponse<String> fromPublic = RegistryClient.anonymous(port).send("POST", mount, null, Map.of());
+        HttpResponse<String> fromPrivate = RegistryClient.anonymous(port).send("POST", "/v2/" + dst + "/blobs/uploads/?mount="
+                + privateDigest + "&from=" + fixture.otherProject + "/app", null, Map.of());
+        HttpResponse<String> withoutFrom = RegistryClient.anonymous(port).send("POST", "/v2/" + dst + "/blobs/uploads/?mount="
+                + digest, null, Map.of());
+
+        // then the first challenge names both scopes (the source canonical), the others only the destination
+        String both = "repository:" + dst + ":pull,push repository:library/mountsrc-tokentest:pull";
+        assertThat(fromPublic.statusCode()).isEqualTo(401);
+        assertThat(fromPublic.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("scope=\"" + both + "\"");
+        JsonNode detail = JSON.readTree(fromPublic.body()).get("errors").get(0).get("detail");
+        assertThat(detail.size()).isEqualTo(1);
+        assertThat(detail.get(0).get("Name").asString()).isEqualTo(dst);
+        assertThat(detail.get(0).get("Action").asString()).isEqualTo("pull,push");
+        assertThat(fromPrivate.statusCode()).isEqualTo(401);
+        assertThat(fromPrivate.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("scope=\"repository:" + dst + ":pull,push\"").doesNotContain(fixture.otherProject);
+        assertThat(withoutFrom.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("scope=\"repository:" + dst + ":pull,push\"");
+
+        // a developer's token for the destination alone uploads instead; one for the challenged scopes mounts
+        String dstOnly = token(fixture.basic(port, "developer"), "repository:" + dst + ":pull,push").get("token").asString();
+        assertThat(bearer(dstOnly).send("POST", mount, null, Map.of()).statusCode()).isEqualTo(202);
+        String challenged = token(fixture.basic(port, "developer"), both).get("token").asString();
+        HttpResponse<String> mounted = bearer(challenged).send("POST", mount, null, Map.of());
+        assertThat(mounted.statusCode()).as(mounted.body()).isEqualTo(201);
+        assertThat(admin.send("HEAD", "/v2/" + dst + "/blobs/" + digest).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void aScopeEscalationInTheRequestGivesNothingAndThePushWithThatTokenIsDenied() {
         String token = token(fixture.basic(port, "guest"), "repository:" + repo + ":push,delete,*").get("token").asString();
