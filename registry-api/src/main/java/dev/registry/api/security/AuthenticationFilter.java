@@ -97,10 +97,13 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    /** Bearer tokens are for {@code /v2} (and the token endpoint refuses them itself). */
+    /**
+     * Bearer tokens are for {@code /v2} (and the token endpoint refuses them itself), and for
+     * {@code /v1/search}, which the Docker daemon calls with the token it got for its search.
+     */
     private static boolean bearerAccepted(HttpServletRequest request) {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return path.equals("/v2") || path.startsWith("/v2/") || path.equals(Challenges.TOKEN_PATH);
+        return path.equals("/v2") || path.startsWith("/v2/") || path.equals(Challenges.TOKEN_PATH) || path.equals("/v1/search");
     }
 
     private static String[] decodeBasic(String encoded) {

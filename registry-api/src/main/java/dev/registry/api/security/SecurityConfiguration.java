@@ -21,7 +21,7 @@ class SecurityConfiguration {
                                                                       Challenges challenges, OciErrors errors, ObjectMapper json) {
         FilterRegistrationBean<AuthenticationFilter> registration = new FilterRegistrationBean<>(
                 new AuthenticationFilter(credentials, tokens, challenges, errors, json));
-        registration.addUrlPatterns("/v2/*", "/v2", "/api/*", Challenges.TOKEN_PATH);
+        registration.addUrlPatterns("/v2/*", "/v2", "/api/*", Challenges.TOKEN_PATH, "/v1/search");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }

@@ -58,6 +58,38 @@ public class ArtifactListing {
                 + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)").param(projectId).query(Long.class).single();
     }
 
+    /** One page of {@link #search}: the repository names and how many match in all. */
+    public record SearchPage(List<String> names, long total) {
+    }
+
+    /**
+     * Repositories (holding a manifest) whose name contains {@code term}, case-insensitively, in
+     * the projects {@code projectIds} ({@code null}: every project), by name, one page paged in
+     * the database. For {@code docker search} ({@code GET /v1/search}).
+     */
+    @Transactional(readOnly = true)
+    public SearchPage search(String term, List<Long> projectIds, long offset, int limit) {
+        if (projectIds != null && projectIds.isEmpty()) {
+            return new SearchPage(List.of(), 0);
+        }
+        String pattern = "%" + term.toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        String where = " FROM repository r WHERE LOWER(r.name) LIKE :pattern ESCAPE '!'"
+                + (projectIds == null ? "" : " AND r.project_id IN (:projects)")
+                + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)";
+        Map<String, Object> params = new HashMap<>();
+        params.put("pattern", pattern);
+        if (projectIds != null) {
+            params.put("projects", projectIds);
+        }
+        long total = jdbc.sql("SELECT count(*)" + where).params(params).query(Long.class).single();
+        params.put("limit", limit);
+        params.put("offset", offset);
+        List<String> names = total <= offset ? List.of()
+                : jdbc.sql("SELECT r.name" + where + " ORDER BY r.name LIMIT :limit OFFSET :offset").params(params)
+                        .query(String.class).list();
+        return new SearchPage(names, total);
+    }
+
     /**
      * The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not
      * exist (has no manifest). A manifest that an index of the repository lists is shown under that index (in its
