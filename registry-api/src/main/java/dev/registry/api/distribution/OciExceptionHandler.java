@@ -4,7 +4,6 @@ import dev.registry.api.edge.ErrorBodies;
 import dev.registry.api.health.DatabaseUnavailable;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
-import dev.registry.core.ThrottledException;
 import dev.registry.storage.BlobNotFoundException;
 import dev.registry.storage.StorageException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,6 +26,7 @@ class OciExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OciExceptionHandler.class);
 
+    /** Every refusal; a throttled one (too many open uploads, …) and 503 carry {@code Retry-After}. */
     @ExceptionHandler(RegistryException.class)
     static ResponseEntity<OciErrors.Body> refused(RegistryException e) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(OciErrors.status(e.code())).contentType(MediaType.APPLICATION_JSON);
@@ -52,14 +52,6 @@ class OciExceptionHandler {
         log.debug("backend failure", e);
         return refused(new RegistryException(ErrorCode.UNAVAILABLE, database ? "the registry's database is unavailable; retry later"
                 : "the registry's storage is unavailable; retry later"));
-    }
-
-    /** Too many open uploads (and other throttling): 429 with {@code Retry-After}. */
-    @ExceptionHandler(ThrottledException.class)
-    static ResponseEntity<OciErrors.Body> throttled(ThrottledException e) {
-        return ResponseEntity.status(OciErrors.status(e.code()))
-                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
-                .contentType(MediaType.APPLICATION_JSON).body(OciErrors.body(e));
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.registry.api.security;
 import dev.registry.api.distribution.OciErrors;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
-import dev.registry.core.ThrottledException;
 import dev.registry.core.access.CredentialService;
 import dev.registry.core.access.Principal;
 import dev.registry.core.access.TokenService;
@@ -121,8 +120,9 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, RegistryException e) throws IOException {
-        if (e instanceof ThrottledException throttled) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
+        String retryAfter = OciErrors.retryAfter(e);
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", retryAfter);
         }
         if (request.getRequestURI().startsWith("/api/")) {
             HttpStatus status = OciErrors.status(e.code());
