@@ -32,10 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
  * <ul>
  * <li>{@code GET} (Docker registry token spec, "Requesting a Token"): Basic credentials or none
  *     (anonymous: what public projects allow), {@code service}, any number of {@code scope},
- *     {@code offline_token=true} for a refresh token.</li>
+ *     {@code offline_token=true} for a refresh token (users only: robots get none).</li>
  * <li>{@code POST} form (OAuth2, the spec's "oauth" page): {@code grant_type=password} with
  *     {@code username}/{@code password}, or {@code grant_type=refresh_token}; {@code scope} is
- *     space-separated; {@code access_type=offline} asks for a refresh token. Errors are RFC 6749
+ *     space-separated; {@code access_type=offline} asks for a refresh token (users only). Errors are RFC 6749
  *     {@code {"error", "error_description"}}.</li>
  * </ul>
  * The granted access is the intersection of what was asked and what the caller may do now.
@@ -126,7 +126,10 @@ class TokenController {
                                                   HttpServletRequest request) {
         var granted = grants.grant(principal, scopes);
         TokenService.Issued issued = tokens.issueAccess(principal, granted, request.getRemoteAddr());
-        String refresh = refreshToken != null ? refreshToken : withRefresh ? tokens.issueRefresh(principal) : null;
+        // robots get none: their secret is the long-lived credential their pull Secret carries, and a client
+        // given a refresh token (docker login) would store it in the secret's place
+        boolean refreshable = withRefresh && !(principal instanceof Principal.Robot);
+        String refresh = refreshToken != null ? refreshToken : refreshable ? tokens.issueRefresh(principal) : null;
         // the scopes granted something; one granting nothing (a private project asked for anonymously) is in the
         // token's access claim with no actions, as Distribution's token servers answer, and /v2 refuses there
         List<String> grantedScopes = granted.stream().filter(g -> !g.actions().isEmpty()).map(g -> g.toScope()).toList();

@@ -350,6 +350,30 @@ class TokenAuthenticationTest {
         assertThat(JSON.readTree(bad.body()).get("error").asString()).isEqualTo("invalid_grant");
     }
 
+    /**
+     * A robot's secret is its long-lived credential (what its Kubernetes pull Secret holds): the token
+     * service issues robots no refresh token, on either form, as Harbor's does for every caller. So
+     * {@code docker login} with a robot stores the robot's name and secret as the Secret has them,
+     * not an identity token in their place (issue 12, "The Docker CLI's login").
+     */
+    @Test
+    void robotsGetNoRefreshTokenOnEitherForm() {
+        String[] robot = fixture.credentials("robot-pull").split(":", 2);
+        HttpResponse<String> viaGet = fixture.basic(port, "robot-pull").send("GET",
+                "/service/token?service=registry&offline_token=true&scope=repository:" + repo + ":pull");
+        HttpResponse<String> viaPost = RegistryClient.anonymous(port).send("POST", "/service/token",
+                ("grant_type=password&service=registry&client_id=docker&access_type=offline&username="
+                        + URLEncoder.encode(robot[0], StandardCharsets.UTF_8) + "&password="
+                        + URLEncoder.encode(robot[1], StandardCharsets.UTF_8) + "&scope=repository:" + repo + ":pull").getBytes(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        assertThat(viaGet.statusCode()).as(viaGet.body()).isEqualTo(200);
+        assertThat(viaPost.statusCode()).as(viaPost.body()).isEqualTo(200);
+        assertThat(JSON.readTree(viaGet.body()).has("refresh_token")).as(viaGet.body()).isFalse();
+        assertThat(JSON.readTree(viaPost.body()).has("refresh_token")).as(viaPost.body()).isFalse();
+        assertThat(JSON.readTree(viaPost.body()).get("scope").asString()).isEqualTo("repository:" + repo + ":pull");
+    }
+
     @Test
     void basicCredentialsWorkDirectlyOnV2WithTheSameDecisions() {
         assertThat(fixture.basic(port, "guest").send("GET", "/v2/" + repo + "/tags/list").statusCode()).isEqualTo(200);

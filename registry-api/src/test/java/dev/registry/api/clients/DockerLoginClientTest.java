@@ -30,10 +30,10 @@ import tools.jackson.databind.JsonNode;
  * ISSUE-12 "The Docker CLI's login": the {@code docker} client binary, with no daemon, signs in to
  * the registry ({@code docker login --password-stdin}) as a user and as a robot (token auth),
  * refuses a wrong password. The robot signs in with the name and secret decoded from the Kubernetes
- * pull Secret the API handed out when the robot was made; docker then stores in its
- * {@code config.json} that name and, in place of the secret, the refresh token our token service
- * returned (its {@code identitytoken}), which signs in as that robot (see
- * {@link #assertStoredLoginOf}). Each login
+ * pull Secret the API handed out when the robot was made, and docker then stores in its
+ * {@code config.json} exactly that name and secret (robots get no refresh token). A user's login
+ * stores the name and, in place of the password, the refresh token our token service returned
+ * (its {@code identitytoken}), which signs in as that user (see {@link #assertStoredLoginOf}). Each login
  * gets its own {@code DOCKER_CONFIG} folder, so nothing of the machine's docker configuration is
  * read or written.
  */
@@ -154,8 +154,12 @@ class DockerLoginClientTest {
 
         Cli.Result ok = login(work.resolve("robot"), robot[0], robot[1]).assertSuccess();
         assertThat(ok.stdout()).contains("Login Succeeded");
-        // docker keeps the robot name of the Secret, and an identity token that signs in as that robot
-        assertStoredLoginOf(work.resolve("robot"), robot[0]);
+        // docker keeps exactly the credentials of the Secret: robots get no refresh token, so no identity
+        // token takes the secret's place
+        JsonNode stored = stored(work.resolve("robot"));
+        assertThat(stored.path("auth").asString()).isEqualTo(entry.path("auth").asString());
+        assertThat(decoded(stored.path("auth").asString())).isEqualTo(fromSecret);
+        assertThat(stored.has("identitytoken")).as("identitytoken in %s", stored).isFalse();
 
         Cli.Result wrong = login(work.resolve("robot-wrong"), robot[0], robot[1] + "x");
         assertThat(wrong.exitCode()).as(wrong.stderr()).isNotZero();
