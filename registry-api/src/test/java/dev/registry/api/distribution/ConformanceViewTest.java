@@ -172,7 +172,14 @@ class ConformanceViewTest extends ApiTestBase {
         row("docker search", anonymous, "GET", "/v1/search?n=5", 400, "UNSUPPORTED");
         row("docker search", anonymous, "GET", "/v1/search?q=x&n=0", 400, "PAGINATION_NUMBER_INVALID");
 
-        return rows.stream().map(row -> DynamicTest.dynamicTest(row.name(), () -> check(row)));
+        return rows.stream().map(row -> DynamicTest.dynamicTest(row.name(), () -> {
+            try {
+                check(row);
+            } catch (AssertionError e) {
+                // surefire's report shows a dynamic test by index: say which pair failed
+                throw new AssertionError(row.name() + ": " + e.getMessage(), e);
+            }
+        }));
     }
 
     private void check(Row row) {
