@@ -1,6 +1,8 @@
 package dev.registry.web.pages;
 
+import dev.registry.web.security.ConsoleCaller;
 import dev.registry.web.security.ConsoleUser;
+import dev.registry.web.security.SessionEndedException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
@@ -23,9 +25,11 @@ public class ConsoleFormat {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
     private final URI publicUrl;
+    private final ConsoleCaller caller;
 
-    ConsoleFormat(@Value("${registry.public-url:#{null}}") URI publicUrl) {
+    ConsoleFormat(@Value("${registry.public-url:#{null}}") URI publicUrl, ConsoleCaller caller) {
         this.publicUrl = publicUrl;
+        this.caller = caller;
     }
 
     public String bytes(Long bytes) {
@@ -56,6 +60,18 @@ public class ConsoleFormat {
             return host != null && !host.isBlank() ? host : request.getServerName() + ":" + request.getServerPort();
         }
         return "localhost:5000";
+    }
+
+    /** Whether the signed-in user is a system admin now (for the navigation; every admin page checks again). */
+    public boolean systemAdmin() {
+        if (me() == null) {
+            return false;
+        }
+        try {
+            return caller.current().systemAdmin();
+        } catch (SessionEndedException e) {
+            return false;
+        }
     }
 
     /** The signed-in user's name, or null on pages shown before sign-in. */
