@@ -52,6 +52,20 @@ public class ArtifactListing {
                 .list();
     }
 
+    /** {@link #countRepositories(long)} of each project, in one query (for a page of projects); absent: none. */
+    @Transactional(readOnly = true)
+    public Map<Long, Long> countRepositories(java.util.Collection<Long> projectIds) {
+        if (projectIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Long> counts = new HashMap<>();
+        jdbc.sql("SELECT r.project_id, count(*) FROM repository r WHERE r.project_id IN (:projects)"
+                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) GROUP BY r.project_id")
+                .param("projects", projectIds)
+                .query((rs, n) -> counts.put(rs.getLong(1), rs.getLong(2))).list();
+        return counts;
+    }
+
     @Transactional(readOnly = true)
     public long countRepositories(long projectId) {
         return jdbc.sql("SELECT count(*) FROM repository r WHERE r.project_id = ?"

@@ -217,6 +217,19 @@ public class ProjectService {
         events.publishEvent(new MemberChanged(Actor.current(), project, username, role, change));
     }
 
+    /** The user's role in each of the given projects where they are a member (one query, for a page of projects). */
+    @Transactional(readOnly = true)
+    public Map<Long, Role> rolesOf(long userId, java.util.Collection<Long> projectIds) {
+        if (projectIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Role> roles = new java.util.HashMap<>();
+        for (Object[] row : members.findRoles(userId, projectIds)) {
+            roles.put(((Number) row[0]).longValue(), Role.valueOf((String) row[1]));
+        }
+        return roles;
+    }
+
     /** Ids of public projects and of projects where the user is a member. */
     @Transactional(readOnly = true)
     public List<Long> visibleTo(Long userId) {

@@ -12,6 +12,11 @@ public interface MemberEntityRepository extends JpaRepository<MemberEntity, Memb
             + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' ORDER BY u.username", nativeQuery = true)
     List<Object[]> findMembers(long projectId);
 
+    /** Rows of (project id, role) of the user's memberships among the given projects. */
+    @Query(value = "SELECT m.project_id, m.role FROM project_member m WHERE m.principal_kind = 'USER'"
+            + " AND m.principal_id = :userId AND m.project_id IN (:projectIds)", nativeQuery = true)
+    List<Object[]> findRoles(long userId, java.util.Collection<Long> projectIds);
+
     @Query(value = "SELECT username FROM user_account WHERE id = :userId", nativeQuery = true)
     Optional<String> findUsername(long userId);
 }

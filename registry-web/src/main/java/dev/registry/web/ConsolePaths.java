@@ -1,0 +1,31 @@
+package dev.registry.web;
+
+import java.util.List;
+
+/**
+ * Where the console lives. Spring Security's filter chain and Spring Session's filter run on these
+ * paths only: {@code /v2}, {@code /api}, the token service and the actuator never pay for them, and
+ * their answers (OCI error JSON, problem JSON) stay exactly as they are. {@code /} itself redirects
+ * to the projects page.
+ */
+public final class ConsolePaths {
+
+    public static final String LOGIN = "/login";
+    public static final String LOGOUT = "/logout";
+    public static final String PROJECTS = "/projects";
+    public static final String ADMIN = "/admin";
+    public static final String ACCOUNT = "/account";
+    /** The stylesheet, scripts and WebJars of the console. */
+    public static final String ASSETS = "/ui";
+
+    /** Servlet filter URL patterns covering every console path. */
+    public static final List<String> FILTER_PATTERNS = List.of(LOGIN, LOGOUT, PROJECTS, PROJECTS + "/*", ADMIN, ADMIN + "/*",
+            ACCOUNT, ACCOUNT + "/*", ASSETS + "/*");
+
+    /** Ant-style patterns of the same paths, for the security filter chain's matcher. */
+    public static final String[] MATCHER_PATTERNS = {LOGIN, LOGOUT, PROJECTS, PROJECTS + "/**", ADMIN, ADMIN + "/**",
+            ACCOUNT, ACCOUNT + "/**", ASSETS + "/**"};
+
+    private ConsolePaths() {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.registry.web.pages;
+
+import dev.registry.web.security.ConsoleCaller;
+import dev.registry.web.security.ConsoleUser;
+import dev.registry.web.security.SessionEndedException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/** What the templates print: sizes, times, the registry's host for commands, who is signed in ({@code @consoleFormat}). */
+@Component("consoleFormat")
+public class ConsoleFormat {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+    private final URI publicUrl;
+    private final ConsoleCaller caller;
+
+    ConsoleFormat(@Value("${registry.public-url:#{null}}") URI publicUrl, ConsoleCaller caller) {
+        this.publicUrl = publicUrl;
+        this.caller = caller;
+    }
+
+    public String bytes(Long bytes) {
+        if (bytes == null) {
+            return "—";
+        }
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, UNITS[unit]);
+    }
+
+    public String instant(Instant instant) {
+        return instant == null ? "—" : TIME.format(instant);
+    }
+
+    /** How clients name this registry: {@code registry.public-url}'s host (and port), else the request's {@code Host}. */
+    public String host() {
+        if (publicUrl != null && publicUrl.getHost() != null) {
+            return publicUrl.getHost() + (publicUrl.getPort() < 0 ? "" : ":" + publicUrl.getPort());
+        }
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpServletRequest request = attributes.getRequest();
+            String host = request.getHeader("Host");
+            return host != null && !host.isBlank() ? host : request.getServerName() + ":" + request.getServerPort();
+        }
+        return "localhost:5000";
+    }
+
+    /** Whether the signed-in user is a system admin now (for the navigation; every admin page checks again). */
+    public boolean systemAdmin() {
+        if (me() == null) {
+            return false;
+        }
+        try {
+            return caller.current().systemAdmin();
+        } catch (SessionEndedException e) {
+            return false;
+        }
+    }
+
+    /** The signed-in user's name, or null on pages shown before sign-in. */
+    public String me() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.getPrincipal() instanceof ConsoleUser user ? user.name() : null;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.registry.web.pages;
+
+import dev.registry.core.RegistryException;
+import dev.registry.core.access.AccessService;
+import dev.registry.core.access.Action;
+import dev.registry.core.access.Principal;
+import dev.registry.core.access.ProjectAccess;
+import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.artifact.ArtifactListing;
+import dev.registry.core.project.Project;
+import dev.registry.core.project.ProjectService;
+import dev.registry.core.project.Role;
+import dev.registry.core.quota.QuotaService;
+import dev.registry.web.ConsolePaths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriUtils;
+
+/** The projects page (what the user may see, with usage and role; create a project) and a project's repositories. */
+@Controller
+class ProjectsController {
+
+    /** One row of the projects page. */
+    record ProjectRow(Project project, long usedBytes, Role role, long repositories) {
+        /** Used storage as a share of the quota, 0-100; null without a quota. */
+        public Integer usedPercent() {
+            if (project.quotaBytes() == null) {
+                return null;
+            }
+            return project.quotaBytes() == 0 ? 100 : (int) Math.min(100, usedBytes * 100 / project.quotaBytes());
+        }
+    }
+
+    private final AccessService access;
+    private final ProjectService projects;
+    private final ProjectCreator creator;
+    private final QuotaService quotas;
+    private final ArtifactListing listing;
+
+    ProjectsController(AccessService access, ProjectService projects, ProjectCreator creator, QuotaService quotas,
+                       ArtifactListing listing) {
+        this.access = access;
+        this.projects = projects;
+        this.creator = creator;
+        this.quotas = quotas;
+        this.listing = listing;
+    }
+
+    @GetMapping(ConsolePaths.PROJECTS)
+    String projects(Principal.User me, @RequestParam(required = false) String q, @RequestParam(required = false) Integer page,
+                    @RequestParam(name = "page_size", required = false) Integer pageSize, Model model) {
+        String term = q == null ? "" : q.strip();
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("q", term);
+        PageWindow window = PageWindow.of(page, pageSize, ConsolePaths.PROJECTS, query);
+        List<Long> visible = access.pullableProjects(me);
+        List<ProjectRow> rows = List.of();
+        long total = 0;
+        if (visible == null || !visible.isEmpty()) {
+            List<Project> listed = projects.list(term, visible, window.index(), window.size());
+            List<Long> ids = listed.stream().map(Project::id).toList();
+            Map<Long, Long> used = quotas.usedBytes(ids);
+            Map<Long, Role> roles = projects.rolesOf(me.id(), ids);
+            Map<Long, Long> repositories = listing.countRepositories(ids);
+            rows = listed.stream().map(p -> new ProjectRow(p, used.getOrDefault(p.id(), 0L), roles.get(p.id()),
+                    repositories.getOrDefault(p.id(), 0L))).toList();
+            total = projects.count(term, visible);
+        }
+        model.addAttribute("q", term);
+        model.addAttribute("rows", rows);
+        model.addAttribute("window", window.withTotal(total));
+        model.addAttribute("mayCreate", access.mayCreateProject(me));
+        return "projects";
+    }
+
+    @PostMapping(ConsolePaths.PROJECTS)
+    String create(Principal.User me, @RequestParam String name, @RequestParam(name = "public", defaultValue = "false") boolean isPublic,
+                  Model model) {
+        try {
+            Project created = creator.create(me, name.strip(), isPublic, null);
+            return "redirect:" + ConsolePaths.PROJECTS + "/" + UriUtils.encodePathSegment(created.name(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RegistryException e) {
+            // the same page with the server's words next to the field, what was typed kept
+            model.addAttribute("createError", e.getMessage());
+            model.addAttribute("createName", name);
+            model.addAttribute("createPublic", isPublic);
+            return projects(me, null, null, null, model);
+        }
+    }
+
+    @GetMapping(ConsolePaths.PROJECTS + "/{project}")
+    String repositories(Principal.User me, @PathVariable String project, @RequestParam(required = false) Integer page,
+                        @RequestParam(name = "page_size", required = false) Integer pageSize, Model model) {
+        ProjectAccess allowed = access.require(me, project, Action.LIST_REPOSITORIES);
+        Project p = projects.require(project);
+        PageWindow window = PageWindow.of(page, pageSize, ConsolePaths.PROJECTS + "/" + project, Map.of());
+        long total = listing.countRepositories(p.id());
+        model.addAttribute("project", p);
+        model.addAttribute("access", allowed);
+        model.addAttribute("usedBytes", quotas.usedBytes(List.of(p.id())).getOrDefault(p.id(), 0L));
+        model.addAttribute("repositories", listing.repositories(p.id(), window.offset(), window.size()));
+        model.addAttribute("window", window.withTotal(total));
+        return "project";
+    }
+}
