@@ -227,6 +227,25 @@ abstract class AccessScenarios extends DatabaseScenarios {
         assertThat(access.access(asDeveloper, unique("missing")).exists()).isFalse();
     }
 
+    // issue 12, docker search: the project list's name filter, which the management search shares, on each database
+    @Test
+    void the_project_name_filter_is_a_literal_case_insensitive_substring_among_the_visible_projects() {
+        Principal.User admin = admin();
+        String stem = unique("lit");
+        long dash = creator.create(admin, stem + "-dash", false, null).id();
+        creator.create(admin, stem + "_under", true, null);
+
+        assertThat(projects.list(stem + "_", null, 0, 10)).extracting(p -> p.name()).containsExactly(stem + "_under");
+        assertThat(projects.count(stem + "_", null)).isEqualTo(1);
+        assertThat(projects.list(stem + "%", null, 0, 10)).isEmpty();
+        assertThat(projects.list(stem.toUpperCase(), null, 0, 10)).extracting(p -> p.name())
+                .containsExactly(stem + "-dash", stem + "_under");
+        assertThat(projects.list(stem, java.util.List.of(dash), 0, 10)).extracting(p -> p.name()).containsExactly(stem + "-dash");
+        assertThat(projects.count(stem, java.util.List.of(dash))).isEqualTo(1);
+        assertThat(projects.list(stem, java.util.List.of(), 0, 10)).isEmpty();
+        assertThat(projects.count(stem, java.util.List.of())).isZero();
+    }
+
     @Test
     void a_robot_acts_only_in_listed_projects_and_a_project_robot_never_outside_its_project() {
         Principal.User admin = admin();

@@ -352,6 +352,33 @@ abstract class ArtifactScenarios extends DatabaseScenarios {
         assertThat(repositoryRows(abandoned) + repositoryRows(refused) + repositoryRows(mounted)).isZero();
     }
 
+    // issue 12, docker search: the repository search on each database, as docker search and /api/v1/search use it
+    @Test
+    void a_repository_search_finds_a_literal_substring_of_names_in_the_given_projects_as_the_listing_shows_them() throws Exception {
+        // given a project with repositories a-b and a_b, and a blob-only row a_bc (no manifest: no repository)
+        String project = newRepository("found").pathInProject();
+        long projectId = projects.create(project, false, null, "tester", null).id();
+        for (String name : List.of("a-b", "a_b")) {
+            RepositoryName repo = new RepositoryName(project + "/" + name);
+            Blob config = blob("{\"found\": " + System.nanoTime() + "}");
+            pushBlob(repo, config);
+            pushManifest(repo, "v1", image(config).bytes());
+        }
+        pushBlob(new RepositoryName(project + "/a_bc"), blob("{\"blob-only\": " + System.nanoTime() + "}"));
+
+        // when searched in upper case with an _, with a %, in the project, in no project, and with every project
+        var underscore = listing.searchRepositories(project.toUpperCase() + "/A_", List.of(projectId), 0, 10);
+        var names = listing.search(project + "/a", null, 1, 1);
+
+        // then _ and % are literal, the summary is the listing's, pages and totals come from the database
+        assertThat(underscore.items()).containsExactly(listing.repositories(projectId, 1, 1).getFirst());
+        assertThat(underscore.total()).isOne();
+        assertThat(listing.search(project + "/a%", List.of(projectId), 0, 10).total()).isZero();
+        assertThat(listing.search(project, List.of(), 0, 10).total()).isZero();
+        assertThat(names.items()).containsExactly(project + "/a_b");
+        assertThat(names.total()).isEqualTo(2);
+    }
+
     @Test
     void a_repository_whose_manifests_were_all_deleted_is_no_longer_listed() throws Exception {
         // given a repository with one image

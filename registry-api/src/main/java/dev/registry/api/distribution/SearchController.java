@@ -55,8 +55,8 @@ class SearchController {
             throw new RegistryException(ErrorCode.PAGINATION_NUMBER_INVALID, "page must be 1 or more");
         }
         List<Long> projects = access.pullableProjects(Authenticated.principal(request));
-        ArtifactListing.SearchPage found = listing.search(q, projects, (long) (number - 1) * size, size);
-        List<Result> results = found.names().stream()
+        ArtifactListing.SearchPage<String> found = listing.search(q, projects, (long) (number - 1) * size, size);
+        List<Result> results = found.items().stream()
                 .map(name -> new Result(name, "", 0, name.startsWith("library/") && name.indexOf('/', 8) < 0, false)).toList();
         return new Results(q, found.total(), (found.total() + size - 1) / size, number, size, results);
     }

@@ -77,6 +77,17 @@ class SearchApiTest extends ApiTestBase {
     }
 
     @Test
+    void aProjectNameFindsTheProjectsRepositoriesOnlyForCallersWhoMayPullThere() {
+        // issue 12, docker search "searching repository names (and project names)": a repository's name starts with its project's
+        assertThat(names(search(fixture.basic(port, "guest"), "q=" + fixture.project))).contains(memberRepo)
+                .allMatch(name -> name.startsWith(fixture.project + "/"));
+        assertThat(names(search(fixture.basic(port, "guest"), "q=" + fixture.otherProject))).doesNotContain(otherRepo);
+        assertThat(names(search(fixture.basic(port, "outsider"), "q=" + fixture.otherProject))).contains(otherRepo);
+        assertThat(names(search(fixture.basic(port, "outsider"), "q=" + fixture.project))).doesNotContain(memberRepo);
+        assertThat(names(search(RegistryClient.anonymous(port), "q=" + fixture.project))).doesNotContain(memberRepo);
+    }
+
+    @Test
     void aBearerTokenFromTheTokenServiceWorksAsTheDockerDaemonSendsIt() {
         HttpResponse<String> token = fixture.basic(port, "developer").send("GET", "/service/token?service=registry&scope="
                 + URLEncoder.encode("registry:catalog:search", StandardCharsets.UTF_8));

@@ -34,24 +34,26 @@ class ManagementPermissionMatrixTest extends ManagementTestBase {
      * ok: 2xx; 401, 403, 404: refused so. Columns: read, update and delete the project (delete: a fresh empty
      * project with the same user members, which the project robots are not part of); list, add and remove
      * members; list, create, rotate and delete project robots; list repositories, list artifacts, delete an
-     * artifact; read the project's audit log; read the retention policy and run it dry; list and create users.
+     * artifact; read the project's audit log; read the retention policy and run it dry; list and create users;
+     * search by the project's name (GET /api/v1/search: anyone may search, each finding only what they may see,
+     * which SearchManagementApiTest checks).
      */
     private static final String EXPECTED = """
-            caller              read upd  del  m-ls m-add m-rm r-ls r-new r-rot r-del repos arts a-del audit ret  ret-run u-ls u-new
-            anonymous           401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401
-            admin               ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok      ok   ok
-            project-admin       ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok      403  403
-            maintainer          ok   403  403  ok   403   403  ok   403   403   403   ok    ok   ok    ok    ok   ok      403  403
-            developer           ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    ok   403     403  403
-            guest               ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    ok   403     403  403
-            limited-guest       ok   403  403  403  403   403  403  403   403   403   ok    ok   403   403   ok   403     403  403
-            outsider            404  404  404  404  404   404  404  404   404   404   404   404  404   404   404  404     403  403
-            robot-pull          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403
-            robot-push          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403
-            robot-other-project 404  404  404  404  404   404  404  404   404   404   404   404  404   404   404  404     403  403
-            system-robot        ok   403  403  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403
-            robot-disabled      401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401
-            robot-expired       401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401
+            caller              read upd  del  m-ls m-add m-rm r-ls r-new r-rot r-del repos arts a-del audit ret  ret-run u-ls u-new srch
+            anonymous           401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401  ok
+            admin               ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok      ok   ok  ok
+            project-admin       ok   ok   ok   ok   ok    ok   ok   ok    ok    ok    ok    ok   ok    ok    ok   ok      403  403  ok
+            maintainer          ok   403  403  ok   403   403  ok   403   403   403   ok    ok   ok    ok    ok   ok      403  403  ok
+            developer           ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    ok   403     403  403  ok
+            guest               ok   403  403  ok   403   403  403  403   403   403   ok    ok   403   ok    ok   403     403  403  ok
+            limited-guest       ok   403  403  403  403   403  403  403   403   403   ok    ok   403   403   ok   403     403  403  ok
+            outsider            404  404  404  404  404   404  404  404   404   404   404   404  404   404   404  404     403  403  ok
+            robot-pull          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403  ok
+            robot-push          ok   403  404  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403  ok
+            robot-other-project 404  404  404  404  404   404  404  404   404   404   404   404  404   404   404  404     403  403  ok
+            system-robot        ok   403  403  403  403   403  403  403   403   403   403   403  403   403   403  403     403  403  ok
+            robot-disabled      401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401  401
+            robot-expired       401  401  401  401  401   401  401  401   401   401   401   401  401   401   401  401     401  401  401
             """;
 
     @Test
@@ -165,6 +167,7 @@ class ManagementPermissionMatrixTest extends ManagementTestBase {
             a.put("u-ls", c -> c.send("GET", "/api/v1/users"));
             a.put("u-new", c -> send(c, "POST", "/api/v1/users", "{\"username\":\"" + unique("new") + "\",\"password\":\""
                     + AccessFixture.PASSWORD + "\"}"));
+            a.put("srch", c -> c.send("GET", "/api/v1/search?q=" + fixture.project));
             return a;
         }
 

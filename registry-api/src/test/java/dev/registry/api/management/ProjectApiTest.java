@@ -102,6 +102,25 @@ class ProjectApiTest extends ManagementTestBase {
     }
 
     @Test
+    void the_name_filter_takes_underscore_and_percent_literally_and_ignores_case() {
+        // given projects whose names differ only where an _ wildcard would match anything
+        String stem = unique("lit");
+        for (String name : new String[] {stem + "-dash", stem + "_under"}) {
+            expect(send(admin, "POST", "/api/v1/projects", "{\"name\":\"" + name + "\"}"), 201);
+        }
+
+        // when the admin filters by the stem followed by _, by a %, and by the stem in upper case
+        HttpResponse<String> underscore = expect(admin.send("GET", "/api/v1/projects?q=" + stem + "_"), 200);
+        HttpResponse<String> percent = expect(admin.send("GET", "/api/v1/projects?q=" + stem + "%25"), 200);
+        HttpResponse<String> upper = expect(admin.send("GET", "/api/v1/projects?q=" + stem.toUpperCase()), 200);
+
+        // then _ finds only the name holding one, % nothing, and case does not matter
+        assertThat(json(underscore).valueStream().map(p -> p.get("name").asString())).containsExactly(stem + "_under");
+        assertThat(json(percent).size()).isZero();
+        assertThat(json(upper).valueStream().map(p -> p.get("name").asString())).containsExactly(stem + "-dash", stem + "_under");
+    }
+
+    @Test
     void paging_parameters_out_of_range_are_a_400_naming_them() {
         assertProblem(admin.send("GET", "/api/v1/projects?page=0"), 400, "page");
         assertProblem(admin.send("GET", "/api/v1/projects?page_size=101"), 400, "page_size");

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -35,20 +37,10 @@ public class ArtifactListing {
      */
     @Transactional(readOnly = true)
     public List<RepositorySummary> repositories(long projectId, long offset, int limit) {
-        return jdbc.sql("""
-                        SELECT r.name,
-                          (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id AND NOT EXISTS (SELECT 1 FROM manifest_reference x
-                             JOIN manifest p ON p.id = x.manifest_id WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = r.id)),
-                          (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)
-                            + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest
-                               WHERE l.repository_id = r.id),
-                          (SELECT max(m.pushed_at) FROM manifest m WHERE m.repository_id = r.id)
-                        FROM repository r WHERE r.project_id = ?
-                          AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)
-                        ORDER BY r.name LIMIT ? OFFSET ?""")
+        return jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM repository r WHERE r.project_id = ?"
+                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) ORDER BY r.name LIMIT ? OFFSET ?")
                 .params(projectId, limit, offset)
-                .query((rs, n) -> new RepositorySummary(rs.getString(1), rs.getLong(2), rs.getLong(3),
-                        instant(rs.getObject(4, OffsetDateTime.class))))
+                .query(SUMMARY)
                 .list();
     }
 
@@ -72,21 +64,47 @@ public class ArtifactListing {
                 + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)").param(projectId).query(Long.class).single();
     }
 
-    /** One page of {@link #search}: the repository names and how many match in all. */
-    public record SearchPage(List<String> names, long total) {
+    /** What {@link #repositories} shows of repository {@code r}: name, artifact count, size, last push. */
+    private static final String SUMMARY_COLUMNS = """
+            r.name,
+              (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id AND NOT EXISTS (SELECT 1 FROM manifest_reference x
+                 JOIN manifest p ON p.id = x.manifest_id WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = r.id)),
+              (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)
+                + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest
+                   WHERE l.repository_id = r.id),
+              (SELECT max(m.pushed_at) FROM manifest m WHERE m.repository_id = r.id)""";
+
+    private static final RowMapper<RepositorySummary> SUMMARY = (rs, n) -> new RepositorySummary(rs.getString(1), rs.getLong(2),
+            rs.getLong(3), instant(rs.getObject(4, OffsetDateTime.class)));
+
+    /** One page of a search: its items and how many match in all. */
+    public record SearchPage<T>(List<T> items, long total) {
     }
 
     /**
-     * Repositories (holding a manifest) whose name contains {@code term}, case-insensitively, in
-     * the projects {@code projectIds} ({@code null}: every project), by name, one page paged in
-     * the database. For {@code docker search} ({@code GET /v1/search}).
+     * Names of repositories (holding a manifest) whose name contains {@code term}, case-insensitively
+     * ({@code %} and {@code _} literal), in the projects {@code projectIds} ({@code null}: every
+     * project), by name, one page paged in the database. For {@code docker search} ({@code GET /v1/search}).
      */
     @Transactional(readOnly = true)
-    public SearchPage search(String term, List<Long> projectIds, long offset, int limit) {
+    public SearchPage<String> search(String term, List<Long> projectIds, long offset, int limit) {
+        return search(term, projectIds, offset, limit, "r.name", (rs, n) -> rs.getString(1));
+    }
+
+    /**
+     * The repositories {@link #search} finds, as {@link #repositories} shows them. For the
+     * management API's search ({@code GET /api/v1/search}).
+     */
+    @Transactional(readOnly = true)
+    public SearchPage<RepositorySummary> searchRepositories(String term, List<Long> projectIds, long offset, int limit) {
+        return search(term, projectIds, offset, limit, SUMMARY_COLUMNS, SUMMARY);
+    }
+
+    private <T> SearchPage<T> search(String term, List<Long> projectIds, long offset, int limit, String columns, RowMapper<T> rows) {
         if (projectIds != null && projectIds.isEmpty()) {
-            return new SearchPage(List.of(), 0);
+            return new SearchPage<>(List.of(), 0);
         }
-        String pattern = "%" + term.toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        String pattern = "%" + term.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
         String where = " FROM repository r WHERE LOWER(r.name) LIKE :pattern ESCAPE '!'"
                 + (projectIds == null ? "" : " AND r.project_id IN (:projects)")
                 + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)";
@@ -98,10 +116,10 @@ public class ArtifactListing {
         long total = jdbc.sql("SELECT count(*)" + where).params(params).query(Long.class).single();
         params.put("limit", limit);
         params.put("offset", offset);
-        List<String> names = total <= offset ? List.of()
-                : jdbc.sql("SELECT r.name" + where + " ORDER BY r.name LIMIT :limit OFFSET :offset").params(params)
-                        .query(String.class).list();
-        return new SearchPage(names, total);
+        List<T> items = total <= offset ? List.of()
+                : jdbc.sql("SELECT " + columns + where + " ORDER BY r.name LIMIT :limit OFFSET :offset").params(params)
+                        .query(rows).list();
+        return new SearchPage<>(items, total);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.registry.core.quota.QuotaLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -150,19 +151,35 @@ public class ProjectService {
         events.publishEvent(new ProjectDeleted(Actor.current(), name));
     }
 
-    /** Projects whose name contains {@code search} (all when null), by name. */
+    /**
+     * Projects whose name contains {@code search} (all when null; project names are lower case, so
+     * the search ignores case; {@code %} and {@code _} are literal), among {@code onlyIds} (null:
+     * all projects), by name. The project list and the management search both list through here.
+     */
     @Transactional(readOnly = true)
     public List<Project> list(String search, List<Long> onlyIds, int page, int size) {
+        if (onlyIds != null && onlyIds.isEmpty()) {
+            return List.of();
+        }
         PageRequest request = PageRequest.of(page, size, Sort.by("name"));
-        String like = "%" + (search == null ? "" : search.toLowerCase()) + "%";
-        var found = onlyIds == null ? projects.findByNameLike(like, request) : projects.findByNameLikeAndIdIn(like, onlyIds, request);
+        String part = namePart(search);
+        var found = onlyIds == null ? projects.findByNameContaining(part, request)
+                : projects.findByNameContainingAndIdIn(part, onlyIds, request);
         return found.stream().map(ProjectEntity::toProject).toList();
     }
 
+    /** How many projects {@link #list} finds in all. */
     @Transactional(readOnly = true)
     public long count(String search, List<Long> onlyIds) {
-        String like = "%" + (search == null ? "" : search.toLowerCase()) + "%";
-        return onlyIds == null ? projects.countByNameLike(like) : projects.countByNameLikeAndIdIn(like, onlyIds);
+        if (onlyIds != null && onlyIds.isEmpty()) {
+            return 0;
+        }
+        String part = namePart(search);
+        return onlyIds == null ? projects.countByNameContaining(part) : projects.countByNameContainingAndIdIn(part, onlyIds);
+    }
+
+    private static String namePart(String search) {
+        return search == null ? "" : search.toLowerCase(Locale.ROOT);
     }
 
     @Transactional(readOnly = true)

@@ -37,13 +37,14 @@ public interface ProjectEntityRepository extends JpaRepository<ProjectEntity, Lo
     @Query(value = "DELETE FROM robot_permission WHERE project_name = :name", nativeQuery = true)
     int deleteRobotPermissions(String name);
 
-    List<ProjectEntity> findByNameLike(String like, Pageable page);
+    /** Names containing {@code part} literally: Spring Data escapes {@code %} and {@code _} in a Containing query. */
+    List<ProjectEntity> findByNameContaining(String part, Pageable page);
 
-    List<ProjectEntity> findByNameLikeAndIdIn(String like, List<Long> ids, Pageable page);
+    List<ProjectEntity> findByNameContainingAndIdIn(String part, List<Long> ids, Pageable page);
 
-    long countByNameLike(String like);
+    long countByNameContaining(String part);
 
-    long countByNameLikeAndIdIn(String like, List<Long> ids);
+    long countByNameContainingAndIdIn(String part, List<Long> ids);
 
     @Query(value = "SELECT id FROM project WHERE is_public", nativeQuery = true)
     List<Long> publicIds();
