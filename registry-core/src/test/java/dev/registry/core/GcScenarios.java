@@ -382,20 +382,23 @@ abstract class GcScenarios extends DatabaseScenarios {
         Digest[] taggedSignatures = sign(repo, tagged);
         Digest untagged = pushImage(repo, "gone", layer, "signed-untagged");
         Digest[] untaggedSignatures = sign(repo, untagged);
+        Digest[] countersignatures = sign(repo, untaggedSignatures[0]); // accessories of an accessory go too
         artifacts.deleteManifest(repo, Reference.parse("gone"));
         ageManifests(repo);
         List<Digest> signatureBlobs = blobsOf(untaggedSignatures);
-        Digest[] all = {tagged, taggedSignatures[0], taggedSignatures[1], untagged, untaggedSignatures[0], untaggedSignatures[1]};
+        Digest[] all = {tagged, taggedSignatures[0], taggedSignatures[1], untagged, untaggedSignatures[0], untaggedSignatures[1],
+                countersignatures[0], countersignatures[1]};
 
         // when a dry run and a real run with deleteUntagged follow
         GcRun dry = collect(true, true);
         GcRun run = collect(false, true);
 
         // then the untagged image and both its signatures are listed and gone, with the .sig tag; the tagged ones stay
-        Set<String> expected = Set.of("manifest " + untagged, "manifest " + untaggedSignatures[0], "manifest " + untaggedSignatures[1]);
+        Set<String> expected = Set.of("manifest " + untagged, "manifest " + untaggedSignatures[0], "manifest " + untaggedSignatures[1],
+                "manifest " + countersignatures[0], "manifest " + countersignatures[1]);
         assertThat(items(dry, all)).isEqualTo(expected);
         assertThat(items(run, all)).isEqualTo(expected);
-        for (Digest gone : List.of(untagged, untaggedSignatures[0], untaggedSignatures[1])) {
+        for (Digest gone : List.of(untagged, untaggedSignatures[0], untaggedSignatures[1], countersignatures[0], countersignatures[1])) {
             assertThat(manifestRows(repo, gone)).as(gone.toString()).isZero();
         }
         for (Digest kept : List.of(tagged, taggedSignatures[0], taggedSignatures[1])) {

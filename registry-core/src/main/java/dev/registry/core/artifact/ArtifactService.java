@@ -362,9 +362,10 @@ public class ArtifactService {
             long accessorySize = unshared.manifestSize(id);
             try (Actor.Scope ignored = Actor.open(actor.because("accessory of " + name + "@" + digest
                     + (actor.cause() == null ? "" : " (" + actor.cause() + ")")))) {
-                delete(name, project, repositoryId, id, accessory.get().digest(), false, guarded);
+                deleted.add(new DeletedAccessory(accessory.get().digest(), accessorySize));
+                // an accessory's own accessories (a signature of an SBOM) it took along are counted here
+                deleted.addAll(delete(name, project, repositoryId, id, accessory.get().digest(), false, guarded));
             }
-            deleted.add(new DeletedAccessory(accessory.get().digest(), accessorySize));
         }
         return deleted;
     }
