@@ -123,6 +123,27 @@ abstract class DatabaseScenarios {
         return artifacts.putManifest(repo, Reference.parse(tag), bytes, MediaTypes.OCI_INDEX).digest();
     }
 
+    /** cosign's attachment tag for {@code subject}: {@code sha256-<hex>.<suffix>} (cosign's tag schema). */
+    protected static String cosignTag(Digest subject, String suffix) {
+        return "sha256-" + subject.hex() + "." + suffix;
+    }
+
+    /** Signs {@code subject} as cosign does in both modes: a referrer and a {@code sha256-<hex>.sig} tag; answers both digests. */
+    protected Digest[] sign(RepositoryName repo, Digest subject) throws IOException {
+        int subjectSize = artifacts.getManifest(repo, Reference.parse(subject.toString())).content().length;
+        Blob payload = blob("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" + subject + "\"}}}");
+        pushBlob(repo, payload);
+        Blob referrerConfig = blob("{\"referrer-of\":\"" + subject + "\"}");
+        pushBlob(repo, referrerConfig);
+        byte[] referrer = image(referrerConfig).layer(payload)
+                .artifactType("application/vnd.dev.cosign.artifact.sig.v1+json").subject(subject, subjectSize).bytes();
+        pushManifest(repo, Digest.sha256(referrer).toString(), referrer);
+        Blob tagConfig = blob("{\"tag-of\":\"" + subject + "\"}");
+        pushBlob(repo, tagConfig);
+        Digest tagged = pushManifest(repo, cosignTag(subject, "sig"), image(tagConfig).layer(payload).bytes()).digest();
+        return new Digest[] {Digest.sha256(referrer), tagged};
+    }
+
     /**
      * An OCI image manifest, written with deliberately uneven layout so that a byte-exact read back
      * cannot be the result of re-serializing parsed JSON.

@@ -358,6 +358,101 @@ abstract class GcScenarios extends DatabaseScenarios {
         assertThat(collect(false, true).counts().reviewedManifests()).isZero();
     }
 
+    /** The blobs the manifests reference (config, layers), read before they go. */
+    private List<Digest> blobsOf(Digest... manifests) {
+        return jdbc.queryForList("SELECT DISTINCT x.digest FROM manifest_reference x JOIN manifest m ON m.id = x.manifest_id"
+                        + " WHERE x.kind = 'blob' AND m.digest IN (" + String.join(",", java.util.Collections.nCopies(manifests.length, "?"))
+                        + ")", String.class, (Object[]) java.util.Arrays.stream(manifests).map(Digest::toString).toArray(String[]::new))
+                .stream().map(Digest::parse).toList();
+    }
+
+    /**
+     * Issue 12, signatures the cosign way: an untagged image's signatures (a referrer, and a manifest tagged
+     * {@code sha256-<hex>.sig}, which its tag would keep forever) go with it, as Harbor deletes accessories with
+     * their subject; a tagged image's stay. A dry run lists the same.
+     */
+    @Test
+    void an_untagged_image_goes_with_its_signatures_of_both_shapes_and_a_tagged_images_signatures_stay() throws Exception {
+        // given a tagged and an untagged image, each signed both ways, all past their grace
+        String project = newProject();
+        RepositoryName repo = new RepositoryName(project + "/signed");
+        Blob layer = randomBlob(1000);
+        pushBlob(repo, layer);
+        Digest tagged = pushImage(repo, "v1", layer, "signed-tagged");
+        Digest[] taggedSignatures = sign(repo, tagged);
+        Digest untagged = pushImage(repo, "gone", layer, "signed-untagged");
+        Digest[] untaggedSignatures = sign(repo, untagged);
+        Digest[] countersignatures = sign(repo, untaggedSignatures[0]); // accessories of an accessory go too
+        artifacts.deleteManifest(repo, Reference.parse("gone"));
+        ageManifests(repo);
+        List<Digest> signatureBlobs = blobsOf(untaggedSignatures);
+        Digest[] all = {tagged, taggedSignatures[0], taggedSignatures[1], untagged, untaggedSignatures[0], untaggedSignatures[1],
+                countersignatures[0], countersignatures[1]};
+
+        // when a dry run and a real run with deleteUntagged follow
+        GcRun dry = collect(true, true);
+        GcRun run = collect(false, true);
+
+        // then the untagged image and both its signatures are listed and gone, with the .sig tag; the tagged ones stay
+        Set<String> expected = Set.of("manifest " + untagged, "manifest " + untaggedSignatures[0], "manifest " + untaggedSignatures[1],
+                "manifest " + countersignatures[0], "manifest " + countersignatures[1]);
+        assertThat(items(dry, all)).isEqualTo(expected);
+        assertThat(items(run, all)).isEqualTo(expected);
+        for (Digest gone : List.of(untagged, untaggedSignatures[0], untaggedSignatures[1], countersignatures[0], countersignatures[1])) {
+            assertThat(manifestRows(repo, gone)).as(gone.toString()).isZero();
+        }
+        for (Digest kept : List.of(tagged, taggedSignatures[0], taggedSignatures[1])) {
+            assertThat(manifestRows(repo, kept)).as(kept.toString()).isOne();
+        }
+        assertThat(tagRows(repo, cosignTag(untagged, "sig"))).isZero();
+        assertThat(tagRows(repo, cosignTag(tagged, "sig"))).isOne();
+        assertThat(used(project)).isEqualTo(recalculated(project));
+        // and the next collection takes the blobs only those signatures used
+        collect(false, false);
+        assertThat(signatureBlobs).isNotEmpty().allSatisfy(blob -> assertThat(blobRows(blob)).as(blob.toString()).isZero());
+        assertThat(readBlob(layer.digest(), 0)).isEqualTo(layer.bytes());
+    }
+
+    /**
+     * Issue 12: deleting a subject by digest on /v2 takes its {@code sha256-<hex>.sig} signature at once (tag and
+     * manifest) and leaves its referrer to the collection, which deletes it as a referrer of a deleted subject (a
+     * client may still DELETE it: the OCI conformance suite deletes a subject, then its referrers); the management
+     * API's deletion (Harbor's) takes both at once; deleting a signature alone leaves its subject and the other one.
+     */
+    @Test
+    void a_deleted_subject_takes_its_signatures_along_and_a_signature_deleted_alone_leaves_its_subject() throws Exception {
+        String project = newProject();
+        RepositoryName repo = new RepositoryName(project + "/signed");
+        Blob layer = randomBlob(500);
+        pushBlob(repo, layer);
+        Digest byV2 = pushImage(repo, "v2-deleted", layer, "deleted-on-v2");
+        Digest[] byV2Signatures = sign(repo, byV2);
+        Digest byApi = pushImage(repo, "api-deleted", layer, "deleted-by-api");
+        Digest[] byApiSignatures = sign(repo, byApi);
+        Digest alone = pushImage(repo, "kept", layer, "signature-deleted-alone");
+        Digest[] aloneSignatures = sign(repo, alone);
+
+        // when each is deleted its way
+        artifacts.deleteManifest(repo, Reference.parse(byV2.toString()));
+        artifacts.deleteArtifact(repo, Reference.parse(byApi.toString()));
+        artifacts.deleteArtifact(repo, Reference.parse(aloneSignatures[0].toString()));
+        artifacts.deleteManifest(repo, Reference.parse(aloneSignatures[1].toString()));
+
+        // then /v2 took the tagged signature and left the referrer; the API took both; the signatures went alone
+        assertThat(manifestRows(repo, byV2Signatures[1]) + tagRows(repo, cosignTag(byV2, "sig"))).isZero();
+        assertThat(manifestRows(repo, byV2Signatures[0])).isOne();
+        assertThat(manifestRows(repo, byApiSignatures[0]) + manifestRows(repo, byApiSignatures[1])).isZero();
+        assertThat(manifestRows(repo, alone)).isOne();
+        assertThat(tagRows(repo, "kept")).isOne();
+        assertThat(manifestRows(repo, aloneSignatures[0]) + manifestRows(repo, aloneSignatures[1])).isZero();
+        assertThat(used(project)).isEqualTo(recalculated(project));
+
+        // and the referrer left behind goes with the next collection of untagged manifests
+        ageManifests(repo);
+        assertThat(items(collect(false, true), byV2Signatures[0])).containsExactly("manifest " + byV2Signatures[0]);
+        assertThat(manifestRows(repo, byV2Signatures[0])).isZero();
+    }
+
     @Test
     void a_second_run_right_after_a_first_has_nothing_to_review() throws Exception {
         // given some garbage, collected once

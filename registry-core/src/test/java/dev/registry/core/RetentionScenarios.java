@@ -154,6 +154,42 @@ abstract class RetentionScenarios extends DatabaseScenarios {
         assertThat(manifestRows(repo, old)).isZero();
     }
 
+    /**
+     * Issue 12, signatures the cosign way: a referrer signature (subject, cosign's artifact type) and a
+     * {@code sha256-<hex>.sig} tagged one are Harbor's accessories: never counted, kept and deleted with their subject.
+     */
+    @Test
+    void signatures_by_subject_and_by_cosign_tag_are_deleted_with_their_subject_and_kept_with_it_never_counted() throws Exception {
+        // given 1.0 and 2.0, each then signed both ways (the signatures are the newest pushes), and an immutability
+        // rule on every cosign tag, which must not keep a signature on its own
+        long projectId = newProject();
+        RepositoryName repo = new RepositoryName(projectName(projectId) + "/signed");
+        immutability.create(projectId, "**", "sha256-*", "tester");
+        Digest v1 = pushImage(repo, "1.0", "signed-one");
+        Digest v2 = pushImage(repo, "2.0", "signed-two");
+        Digest[] v1Signatures = sign(repo, v1);
+        Digest[] v2Signatures = sign(repo, v2);
+        retention.setPolicy(projectId, new RetentionPolicy(List.of(new RetentionRule.LatestPushed(tags("**", false), 1))),
+                "tester");
+
+        // when the policy keeping the most recently pushed tagged artifact runs
+        Execution run = retention.execute(projectId, false, "tester");
+
+        // then 2.0 is that artifact (not its newer signature tag) and keeps both signatures; 1.0 went with both of its own
+        assertThat(run.inScope()).isEqualTo(6);
+        assertThat(run.counts()).isEqualTo(new Execution.Counts(3, 0, 3));
+        assertThat(manifestRows(repo, v2) + manifestRows(repo, v2Signatures[0]) + manifestRows(repo, v2Signatures[1])).isEqualTo(3);
+        assertThat(manifestRows(repo, v1) + manifestRows(repo, v1Signatures[0]) + manifestRows(repo, v1Signatures[1])).isZero();
+        assertThat(artifacts.tags(repo, 10, null).items()).containsExactly("2.0", cosignTag(v2, "sig"));
+        assertThat(run.decisions()).filteredOn(d -> d.digest().equals(v2Signatures[1].toString())).singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo("kept with its subject " + v2));
+        assertThat(run.decisions()).filteredOn(d -> d.digest().equals(v1Signatures[1].toString())).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.action()).isEqualTo(Action.DELETE);
+                    assertThat(d.reason()).isEqualTo("its subject " + v1 + " is deleted");
+                });
+    }
+
     @Test
     void a_long_real_run_shows_its_progress_in_the_history_while_it_goes_on() throws Exception {
         // given 130 tagged images and a policy keeping the 10 most recently pushed

@@ -61,9 +61,11 @@ class RepositoryController {
     @GetMapping("/{*path}")
     @Operation(summary = "List a repository's artifacts, or read one", description = "Path: <repository>/artifacts lists the "
             + "artifacts, newest first, each with its size (manifest plus the blobs it references), tags, artifactType (its "
-            + "own, else the config media type) and, for an index, its references (the manifests it lists, with platform and "
-            + "size; they are not listed on their own). <repository>/artifacts/<digest or tag> answers one artifact the same "
-            + "way (an index's child too). Needs list-repositories.")
+            + "own, else the config media type), for an index its references (the manifests it lists, with platform and "
+            + "size; they are not listed on their own) and its accessories (Harbor's: its referrers, and manifests tagged "
+            + "sha256-<hex>.sig|att|sbom after its digest as cosign tags them, with type signature, attestation, sbom or "
+            + "referrer; not listed on their own either). <repository>/artifacts/<digest or tag> answers one artifact the "
+            + "same way (an index's child or an accessory too). Needs list-repositories.")
     @ApiResponse(responseCode = "200", description = "an array of artifacts at <repository>/artifacts; one artifact at "
             + "<repository>/artifacts/<digest or tag>", content = @Content(mediaType = "application/json",
             schema = @Schema(oneOf = {ArtifactSummary[].class, ArtifactSummary.class})))
@@ -85,8 +87,9 @@ class RepositoryController {
 
     @DeleteMapping("/{*path}")
     @Operation(summary = "Delete an artifact or a repository", description = "Path: <repository>/artifacts/<digest> deletes "
-            + "one artifact (and its tags); <repository>/artifacts/<tag> deletes the artifact the tag points at (with all its "
-            + "tags, as Harbor does; to remove only a tag, DELETE /v2/<repository>/manifests/<tag>); <repository> deletes the "
+            + "one artifact (and its tags, and its accessories, as Harbor does); <repository>/artifacts/<tag> deletes the "
+            + "artifact the tag points at (with all its tags and accessories, as Harbor does; to remove only a tag, "
+            + "DELETE /v2/<repository>/manifests/<tag>); <repository> deletes the "
             + "repository with everything in it. Immutable tags refuse (403). Needs delete-artifact.")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> deleteArtifactOrRepository(Principal caller, @PathVariable String project,

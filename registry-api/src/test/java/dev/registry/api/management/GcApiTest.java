@@ -14,19 +14,6 @@ import tools.jackson.databind.JsonNode;
  */
 class GcApiTest extends ManagementTestBase {
 
-    private JsonNode finished(HttpResponseLike started) throws InterruptedException {
-        JsonNode run = json(started.response());
-        String location = started.response().headers().firstValue("Location").orElseThrow();
-        for (int i = 0; i < 400 && run.get("state").asString().equals("RUNNING"); i++) {
-            Thread.sleep(50);
-            run = json(expect(admin.send("GET", location), 200));
-        }
-        return run;
-    }
-
-    private record HttpResponseLike(java.net.http.HttpResponse<String> response) {
-    }
-
     private List<String> items(long runId) {
         return json(expect(admin.send("GET", "/api/v1/gc/runs/" + runId + "/items?page_size=100"), 200)).valueStream()
                 .map(item -> item.get("kind").asString() + " " + item.get("digest").asString()).toList();
@@ -43,7 +30,7 @@ class GcApiTest extends ManagementTestBase {
         expect(admin.send("DELETE", "/v2/" + project + "/app/manifests/" + image.digest()), 202);
 
         // when an admin starts a run without parameters (a dry run) and follows it
-        JsonNode dry = finished(new HttpResponseLike(expect(admin.send("POST", "/api/v1/gc/runs"), 202)));
+        JsonNode dry = finishedRun(expect(admin.send("POST", "/api/v1/gc/runs"), 202));
 
         // then it lists the layer, says it is a dry run, and the bytes are still there
         assertThat(dry.get("state").asString()).isEqualTo("SUCCEEDED");
@@ -53,7 +40,7 @@ class GcApiTest extends ManagementTestBase {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM blob WHERE digest = ?", Long.class, layer)).isOne();
 
         // when the real run follows
-        JsonNode real = finished(new HttpResponseLike(expect(admin.send("POST", "/api/v1/gc/runs?dryRun=false"), 202)));
+        JsonNode real = finishedRun(expect(admin.send("POST", "/api/v1/gc/runs?dryRun=false"), 202));
 
         // then the layer is gone, counted with its bytes, and the run is the latest in the history and the overview
         assertThat(real.get("state").asString()).isEqualTo("SUCCEEDED");
@@ -94,7 +81,7 @@ class GcApiTest extends ManagementTestBase {
     @Test
     void a_real_run_is_audited_as_the_admin_who_started_it_with_the_run_and_the_address_it_came_from() throws Exception {
         // issue 11, correctness 5: a run started by an admin recorded its deletions as system, without the run
-        JsonNode real = finished(new HttpResponseLike(expect(admin.send("POST", "/api/v1/gc/runs?dryRun=false"), 202)));
+        JsonNode real = finishedRun(expect(admin.send("POST", "/api/v1/gc/runs?dryRun=false"), 202));
         long id = real.get("id").asLong();
         audit.flush();
 
@@ -140,7 +127,7 @@ class GcApiTest extends ManagementTestBase {
         assertProblem(admin.send("GET", "/api/v1/gc/runs/987654321"), 404, null);
         assertProblem(admin.send("POST", "/api/v1/gc/runs?dryRun=maybe"), 400, "dryRun");
 
-        JsonNode done = finished(new HttpResponseLike(expect(admin.send("POST", "/api/v1/gc/runs"), 202)));
+        JsonNode done = finishedRun(expect(admin.send("POST", "/api/v1/gc/runs"), 202));
         assertProblem(admin.send("POST", "/api/v1/gc/runs/" + done.get("id").asLong() + "/stop"), 409, null);
     }
 }

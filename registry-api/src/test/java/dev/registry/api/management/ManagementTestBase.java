@@ -85,6 +85,17 @@ abstract class ManagementTestBase {
         return response;
     }
 
+    /** Follows a job run started with {@code 202} and a {@code Location} (e.g. {@code POST /api/v1/gc/runs}) until it ends. */
+    JsonNode finishedRun(HttpResponse<String> started) throws InterruptedException {
+        JsonNode run = json(started);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        for (int i = 0; i < 400 && run.get("state").asString().equals("RUNNING"); i++) {
+            Thread.sleep(50);
+            run = json(expect(admin.send("GET", location), 200));
+        }
+        return run;
+    }
+
     /** Asserts RFC 9457 problem JSON with the status, and (when {@code field} is not null) an error naming the field. */
     static JsonNode assertProblem(HttpResponse<String> response, int status, String field) {
         expect(response, status);

@@ -2,6 +2,7 @@ package dev.registry.core.artifact;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.internal.AccessoryLinks;
 import dev.registry.core.artifact.internal.ManifestFields;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,15 +65,6 @@ public class ArtifactListing {
                 + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)").param(projectId).query(Long.class).single();
     }
 
-    /** What {@link #repositories} shows of repository {@code r}: name, artifact count, size, last push. */
-    private static final String SUMMARY_COLUMNS = """
-            r.name,
-              (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id AND NOT EXISTS (SELECT 1 FROM manifest_reference x
-                 JOIN manifest p ON p.id = x.manifest_id WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = r.id)),
-              (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)
-                + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest
-                   WHERE l.repository_id = r.id),
-              (SELECT max(m.pushed_at) FROM manifest m WHERE m.repository_id = r.id)""";
 
     private static final RowMapper<RepositorySummary> SUMMARY = (rs, n) -> new RepositorySummary(rs.getString(1), rs.getLong(2),
             rs.getLong(3), instant(rs.getObject(4, OffsetDateTime.class)));
@@ -157,39 +149,75 @@ public class ArtifactListing {
                 (reference.isTag() ? "tag " : "artifact ") + reference + " is not in repository " + repository));
     }
 
-    /** Not listed by an index of the same repository (a child is shown under its index). */
+    /**
+     * Not listed by an index of the same repository (a child is shown under its index), and no
+     * accessory of a manifest of the repository (shown under its subject, {@link Accessory}).
+     */
     private static final String TOP_LEVEL = "NOT EXISTS (SELECT 1 FROM manifest_reference x JOIN manifest p ON p.id = x.manifest_id"
-            + " WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = m.repository_id)";
+            + " WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = m.repository_id) AND NOT "
+            + AccessoryLinks.IS_ACCESSORY;
+
+    /**
+     * What {@link #repositories} shows of repository {@code r}: name, artifact count (top-level artifacts: no index
+     * children, no accessories), size, last push.
+     */
+    private static final String SUMMARY_COLUMNS = "r.name,"
+            + " (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id AND " + TOP_LEVEL + "),"
+            + " (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)"
+            + " + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest"
+            + " WHERE l.repository_id = r.id),"
+            + " (SELECT max(m.pushed_at) FROM manifest m WHERE m.repository_id = r.id)";
 
     private static final String SIZE = "m.size + (SELECT COALESCE(sum(b.size), 0) FROM manifest_reference x JOIN blob b"
             + " ON b.digest = x.digest WHERE x.manifest_id = m.id AND x.kind = 'blob')";
 
     private record Row(long id, String digest, String mediaType, String artifactType, long size, Instant pushedAt, byte[] content) {
+
+        /** Its own artifact type, else (an image without a stored one) its config's media type; null for an index without one. */
+        String effectiveArtifactType() {
+            return artifactType != null || MediaTypes.INDEXES.contains(mediaType) ? artifactType : ManifestFields.configMediaType(content);
+        }
+    }
+
+    private static final String ROW_COLUMNS = "m.id, m.digest, m.media_type, m.artifact_type, " + SIZE + ", m.pushed_at,"
+            + " CASE WHEN m.artifact_type IS NULL OR m.media_type IN ('" + MediaTypes.OCI_INDEX + "', '"
+            + MediaTypes.DOCKER_MANIFEST_LIST + "') THEN m.content END";
+
+    private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                instant(rs.getObject(6, OffsetDateTime.class)), rs.getBytes(7));
     }
 
     /**
-     * The artifacts of {@code repositoryId} that {@code condition} selects, with their tags and,
-     * for an index, its references: a fixed number of queries whatever the page's size. Only the
-     * content of indexes and of manifests pushed without a stored artifact type (Docker images
-     * pushed before it was stored for them) is read, to take their platforms or config media type.
+     * The artifacts of {@code repositoryId} that {@code condition} selects, with their tags,
+     * for an index its references, and their accessories: a fixed number of queries whatever the
+     * page's size. Only the content of indexes and of manifests pushed without a stored artifact
+     * type (Docker images pushed before it was stored for them) is read, to take their platforms
+     * or config media type.
      */
     private List<ArtifactSummary> summaries(long repositoryId, String condition, List<Object> params) {
-        List<Row> rows = jdbc.sql("SELECT m.id, m.digest, m.media_type, m.artifact_type, " + SIZE + ", m.pushed_at,"
-                        + " CASE WHEN m.artifact_type IS NULL OR m.media_type IN ('" + MediaTypes.OCI_INDEX + "', '"
-                        + MediaTypes.DOCKER_MANIFEST_LIST + "') THEN m.content END"
-                        + " FROM manifest m WHERE m.repository_id = ?" + condition)
+        List<Row> rows = jdbc.sql("SELECT " + ROW_COLUMNS + " FROM manifest m WHERE m.repository_id = ?" + condition)
                 .params(params)
-                .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                        instant(rs.getObject(6, OffsetDateTime.class)), rs.getBytes(7)))
+                .query((rs, n) -> row(rs))
                 .list();
         if (rows.isEmpty()) {
             return List.of();
         }
+        List<Attached> attached = accessories(repositoryId, rows.stream().map(Row::digest).toList());
         Map<Long, List<String>> tags = new LinkedHashMap<>();
         jdbc.sql("SELECT manifest_id, name FROM tag WHERE manifest_id IN (:ids) ORDER BY name")
-                .param("ids", rows.stream().map(Row::id).toList())
+                .param("ids", java.util.stream.Stream.concat(rows.stream().map(Row::id), attached.stream().map(a -> a.row().id()))
+                        .distinct().toList())
                 .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2))).list()
                 .forEach(t -> tags.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(t.getValue()));
+        Map<String, List<Accessory>> accessories = new HashMap<>();
+        for (Attached a : attached) {
+            Row r = a.row();
+            accessories.computeIfAbsent(a.subject(), k -> new ArrayList<>()).add(new Accessory(r.digest(), r.mediaType(),
+                    r.effectiveArtifactType(), a.tag() != null ? Accessory.typeOfTag(a.tag()) : Accessory.type(r.effectiveArtifactType()),
+                    a.tag() != null ? Accessory.BY_TAG : Accessory.BY_SUBJECT, r.size(), r.pushedAt(),
+                    tags.getOrDefault(r.id(), List.of())));
+        }
         Map<Long, List<ArtifactReference>> references = new LinkedHashMap<>();
         for (Row row : rows) {
             if (MediaTypes.INDEXES.contains(row.mediaType()) && row.content() != null) {
@@ -198,12 +226,45 @@ public class ArtifactListing {
         }
         Map<String, Long> childSizes = childSizes(repositoryId, references.values().stream().flatMap(List::stream)
                 .map(ArtifactReference::digest).distinct().toList());
-        return rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(),
-                r.artifactType() != null || MediaTypes.INDEXES.contains(r.mediaType()) ? r.artifactType()
-                        : ManifestFields.configMediaType(r.content()),
+        return rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(), r.effectiveArtifactType(),
                 r.size(), r.pushedAt(), List.copyOf(tags.getOrDefault(r.id(), List.of())),
                 references.getOrDefault(r.id(), List.of()).stream().map(ref -> new ArtifactReference(ref.digest(), ref.mediaType(),
-                        childSizes.get(ref.digest()), ref.platform())).toList())).toList();
+                        childSizes.get(ref.digest()), ref.platform())).toList(),
+                List.copyOf(accessories.getOrDefault(r.digest(), List.of())))).toList();
+    }
+
+    /** A manifest attached to {@code subject}: by its subject field ({@code tag} null) or by the cosign tag {@code tag}. */
+    private record Attached(String subject, String tag, Row row) {
+    }
+
+    /**
+     * The accessories of the manifests with these digests, in one query: the manifests whose
+     * subject is one of them, and those with a cosign attachment tag naming one of them (looked
+     * up by the tag's exact name). A manifest attached both ways is listed once, as a referrer.
+     * Newest first.
+     */
+    private List<Attached> accessories(long repositoryId, List<String> subjects) {
+        List<String> names = subjects.stream().flatMap(d -> Accessory.tagsFor(d).stream()).toList();
+        Map<String, Object> params = new HashMap<>();
+        params.put("repository", repositoryId);
+        params.put("subjects", subjects);
+        String sql = "SELECT " + ROW_COLUMNS + ", m.subject_digest, CAST(NULL AS VARCHAR(128))"
+                + " FROM manifest m WHERE m.repository_id = :repository AND m.subject_digest IN (:subjects)";
+        if (!names.isEmpty()) {
+            params.put("names", names);
+            sql += " UNION ALL SELECT " + ROW_COLUMNS + ", CAST(NULL AS VARCHAR(200)), t.name"
+                    + " FROM tag t JOIN manifest m ON m.id = t.manifest_id WHERE t.repository_id = :repository AND t.name IN (:names)";
+        }
+        List<Attached> found = jdbc.sql(sql).params(params)
+                .query((rs, n) -> new Attached(rs.getString(8) != null ? rs.getString(8)
+                        : Accessory.subjectOfTag(rs.getString(9)).orElseThrow(), rs.getString(9), row(rs)))
+                .list();
+        Map<String, Attached> unique = new LinkedHashMap<>();
+        found.stream().filter(a -> !a.subject().equals(a.row().digest()))
+                .sorted(java.util.Comparator.comparing((Attached a) -> a.row().pushedAt()).reversed()
+                        .thenComparing(a -> -a.row().id()))
+                .forEach(a -> unique.merge(a.subject() + " " + a.row().id(), a, (first, second) -> first.tag() == null ? first : second));
+        return List.copyOf(unique.values());
     }
 
     /** The sizes (as artifacts) of the manifests with these digests in the repository. */

@@ -3,6 +3,7 @@ package dev.registry.core.artifact;
 import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import dev.registry.core.artifact.internal.AccessoryLinks;
 import dev.registry.core.artifact.internal.ManifestEntity;
 import dev.registry.core.artifact.internal.ManifestEntityRepository;
 import dev.registry.core.artifact.internal.ManifestParser;
@@ -78,11 +79,14 @@ public class ArtifactService {
     private final RowLocks locks;
     private final JdbcClient jdbc;
     private final Duration grace;
+    private final AccessoryLinks accessoryLinks;
 
     public ArtifactService(ManifestParser parser, Repositories repositories, RepositoryEntityRepository repositoryEntities,
                            ManifestEntityRepository manifests, TagEntityRepository tags, BlobEntityRepository blobs,
                            TransactionTemplate tx, ApplicationEventPublisher events, TagGuard guard, QuotaLedger quota,
-                           UnsharedBlobs unshared, ReviewQueue review, RowLocks locks, JdbcClient jdbc, GcPolicy gc) {
+                           UnsharedBlobs unshared, ReviewQueue review, RowLocks locks, JdbcClient jdbc, GcPolicy gc,
+                           AccessoryLinks accessoryLinks) {
+        this.accessoryLinks = accessoryLinks;
         this.review = review;
         this.locks = locks;
         this.jdbc = jdbc;
@@ -236,29 +240,57 @@ public class ArtifactService {
      * blobs it referenced that no other manifest of the repository references are unlinked from
      * the repository (their size leaves the usage when no other repository of the project links
      * them). A client that later pushes a manifest using such a blob uploads (or mounts) it again.
+     *
+     * <p>Its accessories attached by a cosign tag ({@code sha256-<hex>.sig|att|sbom}, {@link Accessory})
+     * are deleted with it, tags and manifests (Harbor deletes accessories with their subject; the tag
+     * would otherwise keep a signature of nothing forever). Its referrers are not: they are untagged, so
+     * they are queued for garbage collection, which deletes them as referrers of a deleted subject;
+     * deleting them here would make a client's later {@code DELETE} of a referrer answer 404 (the OCI
+     * conformance suite deletes a subject, then its referrers, expecting 2xx or 405).
      */
     public void deleteManifest(RepositoryName name, Reference reference) {
-        TagGuard.Check guarded = guard.prepare(name, reference.isTag() ? List.of(reference.tag())
-                : readTx.execute(status -> repositories.find(name).flatMap(id -> manifests.findId(id, reference.digest().toString()))
-                        .map(tags::namesOf).orElse(List.of())));
+        if (reference.isTag()) {
+            deleteTag(name, reference.tag());
+        } else {
+            deleteByDigest(name, reference.digest(), false);
+        }
+    }
+
+    private void deleteTag(RepositoryName name, String tag) {
+        TagGuard.Check guarded = guard.prepare(name, List.of(tag));
+        tx.executeWithoutResult(status -> {
+            quota.lock(name.project());
+            long repositoryId = repositories.require(name);
+            guarded.checkMayChange(tag);
+            Optional<Long> tagged = tags.findManifestId(repositoryId, tag);
+            if (tagged.isEmpty() || tags.deleteByName(repositoryId, tag) == 0) {
+                throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + tag + " is not in repository " + name);
+            }
+            review.manifest(tagged.get(), Instant.now(), "untagged");
+            events.publishEvent(new TagDeleted(Actor.current(), name, tag));
+        });
+    }
+
+    /** Deletes the manifest {@code digest} with its accessories (all of them when {@code withReferrers}, else those attached by tag). */
+    private void deleteByDigest(RepositoryName name, Digest digest, boolean withReferrers) {
+        TagGuard.Check guarded = guard.prepare(name, readTx.execute(status -> repositories.find(name)
+                .flatMap(id -> manifests.findId(id, digest.toString()).map(m -> tagsWithAccessories(id, m, digest, withReferrers)))
+                .orElse(List.of())));
         tx.executeWithoutResult(status -> {
             QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
-            if (reference.isTag()) {
-                guarded.checkMayChange(reference.tag());
-                Optional<Long> tagged = tags.findManifestId(repositoryId, reference.tag());
-                if (tagged.isEmpty() || tags.deleteByName(repositoryId, reference.tag()) == 0) {
-                    throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name);
-                }
-                review.manifest(tagged.get(), Instant.now(), "untagged");
-                events.publishEvent(new TagDeleted(Actor.current(), name, reference.tag()));
-                return;
-            }
-            long manifestId = manifests.findId(repositoryId, reference.digest().toString()).orElseThrow(() ->
-                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + name));
+            long manifestId = manifests.findId(repositoryId, digest.toString()).orElseThrow(() ->
+                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + digest + " is not in repository " + name));
             tags.namesOf(manifestId).forEach(guarded::checkMayChange);
-            delete(name, project, repositoryId, manifestId, reference.digest());
+            delete(name, project, repositoryId, manifestId, digest, withReferrers, guarded);
         });
+    }
+
+    /** The manifest's tags and those of the accessories that would go with it, for {@link TagGuard#prepare}. */
+    private List<String> tagsWithAccessories(long repositoryId, long manifestId, Digest digest, boolean withReferrers) {
+        List<String> names = new ArrayList<>(tags.namesOf(manifestId));
+        accessoryLinks.of(repositoryId, manifestId, digest.toString(), withReferrers).forEach(id -> names.addAll(tags.namesOf(id)));
+        return names;
     }
 
     /**
@@ -270,12 +302,14 @@ public class ArtifactService {
      */
     public void deleteArtifact(RepositoryName name, Reference reference) {
         if (!reference.isTag()) {
-            deleteManifest(name, reference);
+            deleteByDigest(name, reference.digest(), true);
             return;
         }
         // the patterns are matched before the lock, on the tags the artifact has now (TagGuard)
         TagGuard.Check guarded = guard.prepare(name, readTx.execute(status -> repositories.find(name)
-                .flatMap(id -> tags.findManifestId(id, reference.tag())).map(tags::namesOf).orElse(List.of())));
+                .flatMap(id -> tags.findManifestId(id, reference.tag()).flatMap(this::storedManifest)
+                        .map(m -> tagsWithAccessories(id, m.id(), m.digest(), true)))
+                .orElse(List.of())));
         tx.executeWithoutResult(status -> {
             QuotaLedger.Held project = quota.lock(name.project());
             long repositoryId = repositories.require(name);
@@ -283,12 +317,22 @@ public class ArtifactService {
                     new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in repository " + name));
             StoredManifest m = storedManifest(manifestId).orElseThrow();
             tags.namesOf(manifestId).forEach(guarded::checkMayChange);
-            delete(name, project, repositoryId, manifestId, m.digest());
+            delete(name, project, repositoryId, manifestId, m.digest(), true, guarded);
         });
     }
 
-    /** Deletes a manifest and its tags, frees its share of the usage and queues what it leaves behind. */
-    private long delete(RepositoryName name, QuotaLedger.Held project, long repositoryId, long manifestId, Digest digest) {
+    /**
+     * Deletes a manifest and its tags, frees its share of the usage and queues what it leaves
+     * behind; then its {@link Accessory accessories} attached by tag (and, when {@code withReferrers},
+     * its referrers), transitively, each the same way. An accessory's cosign attachment tag is not
+     * asked of the guard (its immutability follows its subject's, as in Harbor); any other tag on
+     * it is ({@code DENIED} refuses the whole deletion).
+     *
+     * @return the accessories deleted with it
+     */
+    private List<DeletedAccessory> delete(RepositoryName name, QuotaLedger.Held project, long repositoryId, long manifestId,
+                                          Digest digest, boolean withReferrers, TagGuard.Check guarded) {
+        List<Long> accessories = accessoryLinks.of(repositoryId, manifestId, digest.toString(), withReferrers);
         List<UnsharedBlobs.Blob> freed = unshared.referencedOnlyBy(repositoryId, manifestId);
         List<Long> dependents = unshared.dependents(repositoryId, manifestId);
         long size = unshared.manifestSize(manifestId);
@@ -302,15 +346,40 @@ public class ArtifactService {
             quota.blobUnlinked(project, blob.digest(), blob.size());
             review.blob(blob.digest(), now, "manifest-deleted");
         }
+        // queued while they all exist; an accessory deleted below takes its review row with it
         dependents.stream().filter(id -> id != manifestId).forEach(id -> review.manifest(id, now, "subject-deleted"));
         // its last manifest gone, the repository no longer exists: the collector removes its row
         review.repository(repositoryId, now, "manifest-deleted");
         events.publishEvent(new ArtifactDeleted(Actor.current(), name, digest));
-        return size;
+        List<DeletedAccessory> deleted = new ArrayList<>();
+        Actor actor = Actor.current();
+        for (long id : accessories) {
+            Optional<StoredManifest> accessory = storedManifest(id); // an accessory of two deleted manifests goes once
+            if (accessory.isEmpty()) {
+                continue;
+            }
+            tags.namesOf(id).stream().filter(tag -> Accessory.subjectOfTag(tag).isEmpty()).forEach(guarded::checkMayChange);
+            long accessorySize = unshared.manifestSize(id);
+            try (Actor.Scope ignored = Actor.open(actor.because("accessory of " + name + "@" + digest
+                    + (actor.cause() == null ? "" : " (" + actor.cause() + ")")))) {
+                deleted.add(new DeletedAccessory(accessory.get().digest(), accessorySize));
+                // an accessory's own accessories (a signature of an SBOM) it took along are counted here
+                deleted.addAll(delete(name, project, repositoryId, id, accessory.get().digest(), false, guarded));
+            }
+        }
+        return deleted;
     }
 
-    /** A manifest as garbage collection sees it. */
-    public record StoredManifest(long id, RepositoryName repository, long repositoryId, Digest digest) {
+    /** An accessory deleted with its subject: its digest and its manifest's size. */
+    public record DeletedAccessory(Digest digest, long size) {
+    }
+
+    /**
+     * A manifest as garbage collection sees it; once deleted ({@link #deleteIf}), with the
+     * accessories deleted with it.
+     */
+    public record StoredManifest(long id, RepositoryName repository, long repositoryId, Digest digest,
+                                 List<DeletedAccessory> accessories) {
     }
 
     /**
@@ -318,16 +387,18 @@ public class ArtifactService {
      * {@link #deleteManifest} by digest does) when {@code condition} still holds once the
      * project's lock is taken, so no push, tag change or deletion of the project runs between the
      * decision and the deletion: garbage collection and retention decide outside, then delete
-     * only what is still garbage. {@code DENIED} when an immutable tag points at it. Publishes
-     * {@link ArtifactDeleted} for the audit log.
+     * only what is still garbage. {@code DENIED} when an immutable tag points at it. Its
+     * accessories, referrers included, go with it (as Harbor deletes them with their subject).
+     * Publishes {@link ArtifactDeleted} for the audit log, for it and each accessory.
      *
      * @param condition evaluated inside the deleting transaction (it may query the database)
-     * @return the deleted manifest, or empty when it was gone or {@code condition} kept it
+     * @return the deleted manifest with the accessories deleted with it, or empty when it was gone or
+     *         {@code condition} kept it
      */
     public Optional<StoredManifest> deleteIf(long manifestId, LongPredicate condition) {
         // decided before the lock; a manifest gone by then stays gone (ids are not reused), so it needs none
         Optional<TagGuard.Check> guarded = readTx.execute(status -> storedManifest(manifestId)
-                .map(m -> guard.prepare(m.repository(), tags.namesOf(manifestId))));
+                .map(m -> guard.prepare(m.repository(), tagsWithAccessories(m.repositoryId(), manifestId, m.digest(), true))));
         return tx.execute(status -> {
             Optional<StoredManifest> found = storedManifest(manifestId);
             if (found.isEmpty()) {
@@ -340,8 +411,8 @@ public class ArtifactService {
             }
             TagGuard.Check check = guarded.orElseGet(() -> guard.prepare(m.repository(), List.of()));
             tags.namesOf(manifestId).forEach(check::checkMayChange);
-            delete(m.repository(), project, m.repositoryId(), manifestId, m.digest());
-            return Optional.of(m);
+            List<DeletedAccessory> accessories = delete(m.repository(), project, m.repositoryId(), manifestId, m.digest(), true, check);
+            return Optional.of(new StoredManifest(m.id(), m.repository(), m.repositoryId(), m.digest(), accessories));
         });
     }
 
@@ -354,7 +425,7 @@ public class ArtifactService {
         return jdbc.sql("SELECT m.id, r.name, r.id, m.digest FROM manifest m JOIN repository r ON r.id = m.repository_id WHERE m.id = ?")
                 .param(manifestId)
                 .query((rs, n) -> new StoredManifest(rs.getLong(1), new RepositoryName(rs.getString(2)), rs.getLong(3),
-                        Digest.parse(rs.getString(4)))).optional();
+                        Digest.parse(rs.getString(4)), List.of())).optional();
     }
 
     /**

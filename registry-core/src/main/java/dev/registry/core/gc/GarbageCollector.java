@@ -1,6 +1,9 @@
 package dev.registry.core.gc;
 
+import dev.registry.core.ErrorCode;
+import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.ArtifactService;
+import dev.registry.core.artifact.internal.AccessoryLinks;
 import dev.registry.core.artifact.internal.UnsharedBlobs;
 import dev.registry.core.job.Job;
 import dev.registry.core.quota.QuotaLedger;
@@ -35,9 +38,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Untagged manifests first (when asked): a queued manifest goes when it has no tag, is older
  * than the grace, is no child of a kept index and no referrer of a kept subject; it goes through
- * {@link ArtifactService#deleteIf} (one transaction under its project's lock; its
- * blobs, children and referrers are queued, and its children and referrers looked at in the same
- * run). Then blobs, a batch per short transaction: the projects that may lose a link are locked,
+ * {@link ArtifactService#deleteIf} (one transaction under its project's lock; its accessories, the
+ * referrers and the cosign-tagged signatures, attestations and SBOMs, go with it, tags and all; its
+ * blobs and children are queued, and its children looked at in the same run). An accessory of a
+ * kept subject is never collected: a referrer follows its subject, a cosign-tagged one is tagged. Then blobs, a batch per short transaction: the projects that may lose a link are locked,
  * then the blob rows {@code FOR UPDATE}; a link no manifest of its repository references and older
  * than the grace is removed (the project's usage follows); a blob no manifest references and with
  * no link left loses its row and its bytes while the row is still locked. Anything still in its
@@ -67,14 +71,16 @@ class GarbageCollector {
     private final QuotaLedger quota;
     private final ArtifactService artifacts;
     private final UnsharedBlobs unshared;
+    private final AccessoryLinks accessoryLinks;
     private final ReviewQueue review;
     private final Duration grace;
     private final int batchSize;
     private final double dutyCycle;
 
     GarbageCollector(JdbcClient jdbc, TransactionTemplate tx, BlobStore store, QuotaLedger quota, ArtifactService artifacts,
-                     UnsharedBlobs unshared, ReviewQueue review, GcPolicy policy) {
+                     UnsharedBlobs unshared, AccessoryLinks accessoryLinks, ReviewQueue review, GcPolicy policy) {
         this.unshared = unshared;
+        this.accessoryLinks = accessoryLinks;
         this.review = review;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -197,6 +203,12 @@ class GarbageCollector {
                     tally.freedBytes += m.size();
                     items.add(new GcRun.Item("manifest", m.repository(), m.digest(), m.size(),
                             "untagged; no child of a kept index, no referrer of a kept subject"));
+                    for (ArtifactService.DeletedAccessory accessory : judged.accessories()) {
+                        tally.deletedManifests++;
+                        tally.freedBytes += accessory.size();
+                        items.add(new GcRun.Item("manifest", m.repository(), accessory.digest().toString(), accessory.size(),
+                                "accessory of " + m.digest() + ", deleted with it"));
+                    }
                     // its children and referrers may be garbage now: look at them in this run
                     work.addAll(judged.dependents());
                 });
@@ -211,18 +223,29 @@ class GarbageCollector {
         }
     }
 
-    /** A manifest judged garbage, and its children and referrers (read before it goes). */
-    private record Judged(ManifestRow manifest, List<Long> dependents) {
+    /**
+     * A manifest judged garbage, its children and referrers (read before it goes), and the
+     * accessories deleted with it ({@link ArtifactService#deleteIf}).
+     */
+    private record Judged(ManifestRow manifest, List<Long> dependents, List<ArtifactService.DeletedAccessory> accessories) {
     }
 
     private Optional<Judged> judgeDry(long id, Instant now, Set<Long> gone) {
         return readTx.execute(status -> {
             Optional<ManifestRow> m = manifest(id);
-            if (m.isEmpty() || keep(m.get(), now, gone, 0, new HashSet<>()).kept()) {
-                return Optional.<Judged>empty();
+            if (m.isEmpty() || gone.contains(id) || keep(m.get(), now, gone, 0, new HashSet<>()).kept()) {
+                return Optional.<Judged>empty(); // gone already: an accessory of a manifest judged before
             }
             gone.add(id);
-            return Optional.of(new Judged(m.get(), unshared.dependents(m.get().repositoryId(), m.get().id())));
+            // as the real run's deletion takes them along
+            List<ArtifactService.DeletedAccessory> accessories = new ArrayList<>();
+            for (long accessory : accessoryLinks.of(m.get().repositoryId(), id, m.get().digest(), true)) {
+                if (gone.add(accessory)) {
+                    manifest(accessory).ifPresent(a -> accessories.add(new ArtifactService.DeletedAccessory(Digest.parse(a.digest()),
+                            a.size())));
+                }
+            }
+            return Optional.of(new Judged(m.get(), unshared.dependents(m.get().repositoryId(), m.get().id()), accessories));
         });
     }
 
@@ -233,24 +256,34 @@ class GarbageCollector {
      */
     private Optional<Judged> deleteIfGarbage(long id, Instant now) {
         Judged[] judged = new Judged[1];
-        Optional<ArtifactService.StoredManifest> deleted = artifacts.deleteIf(id, manifestId -> {
-            Optional<ManifestRow> m = manifest(manifestId);
-            if (m.isEmpty()) {
+        Optional<ArtifactService.StoredManifest> deleted;
+        try {
+            deleted = artifacts.deleteIf(id, manifestId -> {
+                Optional<ManifestRow> m = manifest(manifestId);
+                if (m.isEmpty()) {
+                    return false;
+                }
+                Keep keep = keep(m.get(), now, Set.of(), 0, new HashSet<>());
+                if (!keep.kept()) {
+                    judged[0] = new Judged(m.get(), unshared.dependents(m.get().repositoryId(), m.get().id()), List.of());
+                    return true;
+                }
+                if (keep.until() != null) {
+                    jdbc.sql("UPDATE gc_manifest_review SET review_after = ? WHERE manifest_id = ?").params(at(keep.until()), id).update();
+                } else {
+                    jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?").param(id).update();
+                }
                 return false;
+            });
+        } catch (RegistryException e) {
+            if (e.code() != ErrorCode.DENIED) {
+                throw e;
             }
-            Keep keep = keep(m.get(), now, Set.of(), 0, new HashSet<>());
-            if (!keep.kept()) {
-                judged[0] = new Judged(m.get(), unshared.dependents(m.get().repositoryId(), m.get().id()));
-                return true;
-            }
-            if (keep.until() != null) {
-                jdbc.sql("UPDATE gc_manifest_review SET review_after = ? WHERE manifest_id = ?").params(at(keep.until()), id).update();
-            } else {
-                jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?").param(id).update();
-            }
-            return false;
-        });
-        return deleted.map(d -> judged[0]);
+            // an immutable tag on an accessory that would go with it: it stays, until a change queues it again
+            jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?").param(id).update();
+            return Optional.empty();
+        }
+        return deleted.map(d -> new Judged(judged[0].manifest(), judged[0].dependents(), d.accessories()));
     }
 
     private Keep keep(ManifestRow m, Instant now, Set<Long> gone, int depth, Set<Long> visiting) {

@@ -7,6 +7,7 @@ import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.ArtifactService;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.artifact.internal.AccessoryLinks;
 import dev.registry.core.immutability.ImmutabilityService;
 import dev.registry.core.job.Cron;
 import dev.registry.core.retention.internal.ExecutionHistory;
@@ -289,7 +290,11 @@ public class RetentionService {
         return decision;
     }
 
-    /** Null when the manifest may still go; else why not (a new tag, or an index now listing it). */
+    /**
+     * Null when the manifest may still go; else why not (a new tag, an index now listing it, or a
+     * subject it is an accessory of still there: an accessory goes only with its subject, which
+     * comes first in the decisions and takes it along).
+     */
     private String stillToGo(Decision decision, Set<String> doomed) {
         List<String> newTags = jdbc.sql("SELECT t.name FROM tag t JOIN manifest m ON m.id = t.manifest_id"
                         + " JOIN repository r ON r.id = m.repository_id WHERE r.name = ? AND m.digest = ?")
@@ -302,7 +307,13 @@ public class RetentionService {
                         + " JOIN repository r ON r.id = p.repository_id WHERE r.name = ? AND x.digest = ? AND x.kind = 'manifest'")
                 .params(decision.repository(), decision.digest()).query(String.class).list().stream()
                 .filter(p -> !doomed.contains(decision.repository() + "@" + p)).toList();
-        return parents.isEmpty() ? null : "index " + parents.getFirst() + " references it since the decision";
+        if (!parents.isEmpty()) {
+            return "index " + parents.getFirst() + " references it since the decision";
+        }
+        boolean accessory = jdbc.sql("SELECT count(*) FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                        + " WHERE r.name = ? AND m.digest = ? AND " + AccessoryLinks.IS_ACCESSORY)
+                .params(decision.repository(), decision.digest()).query(Long.class).single() > 0;
+        return accessory ? "its subject is still there" : null;
     }
 
     private static Decision kept(Decision decision, String why) {

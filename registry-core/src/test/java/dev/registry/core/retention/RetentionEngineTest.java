@@ -183,6 +183,76 @@ class RetentionEngineTest {
         });
     }
 
+    /** A sha256 digest named after {@code name}, so that cosign's attachment tags can name it. */
+    static String sha(String name) {
+        return "sha256:" + String.format("%64s", Integer.toHexString(name.hashCode())).replace(' ', '0');
+    }
+
+    /** A manifest tagged with cosign's attachment tag {@code sha256-<subject hex>.<suffix>} (cosign's tag schema). */
+    static Candidate cosignTagged(String digest, String subject, String suffix, int pushedDaysAgo, String... immutable) {
+        String tag = "sha256-" + subject.substring("sha256:".length()) + "." + suffix;
+        return new Candidate("app", digest, List.of(tag), List.of(immutable), NOW.minus(Duration.ofDays(pushedDaysAgo)), null,
+                null, List.of());
+    }
+
+    @Test
+    void cosign_tagged_signatures_follow_their_subject_and_are_never_counted_nor_matched_by_tag_rules() {
+        // issue 12, signatures the cosign way: sha256-<hex>.sig|att|sbom belong to the manifest sha256:<hex> (Harbor's accessories)
+        // given an old and a new image; the old one's .sig and .sbom and the new one's .att, all pushed after both images
+        String old = sha("old");
+        String fresh = sha("new");
+        List<Candidate> artifacts = List.of(artifact("app", old, 5, "1.0"), artifact("app", fresh, 3, "2.0"),
+                cosignTagged(sha("old-sig"), old, "sig", 0), cosignTagged(sha("old-sbom"), old, "sbom", 0),
+                cosignTagged(sha("new-att"), fresh, "att", 1));
+
+        // when a rule keeps the most recently pushed tagged artifact, and another every tag starting with sha256-
+        List<Decision> decisions = decide(artifacts, new LatestPushed(tags("**", Decoration.INCLUDE, false), 1),
+                new Always(tags("sha256-*", Decoration.INCLUDE, false)));
+
+        // then the signatures are neither the newest artifact nor matched by the second rule: the new image is kept with
+        // its attestation, the old one goes with its signature and SBOM
+        assertThat(RetentionEngine.digests(decisions, Action.RETAIN)).containsExactlyInAnyOrder(fresh, sha("new-att"));
+        assertThat(RetentionEngine.digests(decisions, Action.DELETE)).containsExactlyInAnyOrder(old, sha("old-sig"), sha("old-sbom"));
+        assertThat(decisionFor(decisions, sha("new-att")).reason()).isEqualTo("kept with its subject " + fresh);
+        assertThat(decisionFor(decisions, sha("new-att")).rule()).isEqualTo(1);
+        assertThat(decisionFor(decisions, sha("old-sig")).reason()).isEqualTo("its subject " + old + " is deleted");
+        // and subjects come before their accessories, so a run deletes a subject (taking its accessories along) first
+        assertThat(decisions.subList(0, 2)).extracting(Decision::digest).containsExactlyInAnyOrder(old, fresh);
+    }
+
+    @Test
+    void an_immutable_tag_on_a_signature_does_not_keep_it_on_its_own_and_one_on_its_subject_keeps_both() {
+        // Harbor: immutability rules applied to a signed artifact extend to both the signed artifact and the signature
+        String pinned = sha("pinned");
+        String dropped = sha("dropped");
+        Candidate pinnedImage = new Candidate("app", pinned, List.of("v1"), List.of("v1"), NOW.minus(Duration.ofDays(9)), null,
+                null, List.of());
+        List<Candidate> artifacts = List.of(pinnedImage, cosignTagged(sha("pinned-sig"), pinned, "sig", 0),
+                artifact("app", dropped, 8, "v0"),
+                cosignTagged(sha("dropped-sig"), dropped, "sig", 0, "sha256-" + dropped.substring(7) + ".sig"),
+                artifact("app", sha("latest"), 1, "v2"));
+
+        List<Decision> decisions = decide(artifacts, new LatestPushed(tags("**", Decoration.INCLUDE, false), 1));
+
+        assertThat(RetentionEngine.digests(decisions, Action.RETAIN))
+                .containsExactlyInAnyOrder(pinned, sha("pinned-sig"), sha("latest"));
+        assertThat(RetentionEngine.digests(decisions, Action.DELETE)).containsExactlyInAnyOrder(dropped, sha("dropped-sig"));
+    }
+
+    @Test
+    void a_cosign_tag_naming_no_manifest_of_the_repository_or_a_ring_of_them_is_an_artifact_of_its_own() {
+        // a signature whose image is elsewhere (COSIGN_REPOSITORY) is what the rules see; so are two manifests tagging each other
+        String a = sha("ring-a");
+        String b = sha("ring-b");
+        List<Candidate> artifacts = List.of(cosignTagged(sha("orphan-sig"), sha("elsewhere"), "sig", 1),
+                cosignTagged(a, b, "sig", 2), cosignTagged(b, a, "att", 3));
+
+        List<Decision> decisions = decide(artifacts, new LatestPushed(tags("**", Decoration.INCLUDE, false), 2));
+
+        assertThat(RetentionEngine.digests(decisions, Action.RETAIN)).containsExactlyInAnyOrder(sha("orphan-sig"), a);
+        assertThat(decisionFor(decisions, b).reason()).isEqualTo("no rule retains it");
+    }
+
     @Test
     void a_policy_without_rules_decides_nothing_and_an_invalid_one_is_refused() {
         assertThat(decide(List.of(artifact("app", "a", 1, "x")))).isEmpty();
