@@ -15,16 +15,18 @@ public final class ConsolePaths {
     public static final String PROJECTS = "/projects";
     public static final String ADMIN = "/admin";
     public static final String ACCOUNT = "/account";
+    /** Projects and repositories by name (the header's search box). */
+    public static final String SEARCH = "/search";
     /** The stylesheet, scripts and WebJars of the console. */
     public static final String ASSETS = "/ui";
 
     /** Servlet filter URL patterns covering every console path. */
     public static final List<String> FILTER_PATTERNS = List.of(LOGIN, LOGOUT, PROJECTS, PROJECTS + "/*", ADMIN, ADMIN + "/*",
-            ACCOUNT, ACCOUNT + "/*", ASSETS + "/*");
+            ACCOUNT, ACCOUNT + "/*", SEARCH, ASSETS + "/*");
 
     /** Ant-style patterns of the same paths, for the security filter chain's matcher. */
     public static final String[] MATCHER_PATTERNS = {LOGIN, LOGOUT, PROJECTS, PROJECTS + "/**", ADMIN, ADMIN + "/**",
-            ACCOUNT, ACCOUNT + "/**", ASSETS + "/**"};
+            ACCOUNT, ACCOUNT + "/**", SEARCH, ASSETS + "/**"};
 
     private ConsolePaths() {
     }

@@ -79,4 +79,30 @@ class ConsolePagesTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("there is no page at");
     }
+
+    /** Issue 13: the header's search calls the interoperability issue's search (projects and repositories by name). */
+    @Test
+    void theSearchFindsProjectsAndRepositoriesTheUserMaySeeOnly() {
+        new RegistryClient(port).pushManifest(fixture.project + "/searchable", "1", dev.registry.api.TestImages.OCI_MANIFEST,
+                pushedImage(fixture.project + "/searchable"));
+        new RegistryClient(port).pushManifest(fixture.otherProject + "/searchable", "1", dev.registry.api.TestImages.OCI_MANIFEST,
+                pushedImage(fixture.otherProject + "/searchable"));
+
+        HttpResponse<String> found = developer.get("/search?q=searchable");
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.body()).contains("<title>Search: searchable · registry</title>", fixture.project + "/searchable")
+                .doesNotContain(fixture.otherProject + "/searchable");
+        assertThat(developer.get("/search?q=" + fixture.project).body()).contains(">" + fixture.project + "</a>");
+        assertThat(developer.get("/search?q=" + fixture.otherProject).body()).contains("No project matches.", "No repository matches.");
+        assertThat(developer.get("/search?q=" + "x".repeat(256)).statusCode()).isEqualTo(400);
+        assertThat(developer.get("/projects").body()).contains("action=\"/search\"", "for=\"find\"");
+    }
+
+    private String pushedImage(String repository) {
+        RegistryClient admin = new RegistryClient(port);
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes();
+        byte[] layer = ("layer of " + repository).getBytes();
+        return dev.registry.api.TestImages.ociManifest(admin.pushBlob(repository, config), config.length,
+                admin.pushBlob(repository, layer), layer.length);
+    }
 }
