@@ -247,6 +247,31 @@ abstract class AccessScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void the_last_project_admin_can_be_neither_removed_nor_demoted_and_members_page_in_the_database() {
+        Principal.User admin = admin();
+        long projectId = creator.create(admin, unique("kept"), false, null).id();
+        var second = users.create(unique("second"), "Right-Passw0rd", null, null, false);
+
+        assertThatThrownBy(() -> projects.removeMember(projectId, UserService.ADMIN)).isInstanceOf(RegistryException.class)
+                .hasMessageContaining("admin is the last project admin").extracting(e -> ((RegistryException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+        assertThatThrownBy(() -> projects.changeRole(projectId, UserService.ADMIN, Role.GUEST)).isInstanceOf(RegistryException.class)
+                .hasMessageContaining("last project admin");
+        assertThatThrownBy(() -> projects.addMember(projectId, "nobody-" + second.username(), Role.GUEST))
+                .hasMessageContaining("there is no user");
+        projects.addMember(projectId, second.username(), Role.PROJECT_ADMIN);
+        projects.changeRole(projectId, UserService.ADMIN, Role.GUEST);
+
+        assertThat(projects.requireMember(projectId, UserService.ADMIN).role()).isEqualTo(Role.GUEST);
+        assertThat(projects.countMembers(projectId, "")).isEqualTo(2);
+        assertThat(projects.members(projectId, "second", 0, 10)).extracting(m -> m.principalName()).containsExactly(second.username());
+        assertThat(projects.members(projectId, "", 1, 10)).hasSize(1);
+        assertThatThrownBy(() -> projects.removeMember(projectId, second.username())).hasMessageContaining("last project admin");
+        projects.removeMember(projectId, UserService.ADMIN);
+        assertThat(projects.members(projectId)).extracting(m -> m.principalName()).containsExactly(second.username());
+    }
+
+    @Test
     void a_robot_acts_only_in_listed_projects_and_a_project_robot_never_outside_its_project() {
         Principal.User admin = admin();
         String mine = unique("mine");

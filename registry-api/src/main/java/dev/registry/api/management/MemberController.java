@@ -1,20 +1,18 @@
 package dev.registry.api.management;
 
-import dev.registry.core.ErrorCode;
-import dev.registry.core.RegistryException;
 import dev.registry.core.access.Action;
 import dev.registry.core.access.Principal;
 import dev.registry.core.access.User;
 import dev.registry.core.access.UserService;
 import dev.registry.core.project.Member;
 import dev.registry.core.project.ProjectService;
+import dev.registry.core.project.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -72,34 +70,30 @@ class MemberController {
     @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<MemberView> addMember(Principal caller, @PathVariable String project, @Valid @RequestBody NewMember body) {
         long projectId = access.require(caller, project, Action.MANAGE_MEMBERS).projectId();
-        User user = users.find(body.username()).orElseThrow(() -> new RegistryException(ErrorCode.INVALID_INPUT,
-                "there is no user " + body.username(), Map.of("field", "username")));
-        projects.addMember(projectId, user.id(), Wire.role(body.role(), "role"));
+        Role role = Wire.role(body.role(), "role");
+        projects.addMember(projectId, body.username(), role);
+        User user = users.find(body.username()).orElseThrow();
         return ResponseEntity.created(URI.create("/api/v1/projects/" + project + "/members/" + user.username()))
-                .body(new MemberView(user.id(), user.username(), body.role()));
+                .body(new MemberView(user.id(), user.username(), Wire.role(role)));
     }
 
     @PutMapping("/{username}")
-    @Operation(summary = "Change a member's role", description = "Needs manage-members.")
+    @Operation(summary = "Change a member's role", description = "Needs manage-members; 409 when it would leave the project "
+            + "without a project admin.")
     MemberView changeMemberRole(Principal caller, @PathVariable String project, @PathVariable String username,
                                 @Valid @RequestBody RoleChange body) {
         long projectId = access.require(caller, project, Action.MANAGE_MEMBERS).projectId();
-        User user = member(username);
-        projects.changeRole(projectId, user.id(), Wire.role(body.role(), "role"));
-        return new MemberView(user.id(), user.username(), body.role());
+        Role role = Wire.role(body.role(), "role");
+        projects.changeRole(projectId, username, role);
+        return new MemberView(users.find(username).orElseThrow().id(), username, Wire.role(role));
     }
 
     @DeleteMapping("/{username}")
-    @Operation(summary = "Remove a member", description = "Needs manage-members.")
+    @Operation(summary = "Remove a member", description = "Needs manage-members; 409 for the project's last project admin.")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> removeMember(Principal caller, @PathVariable String project, @PathVariable String username) {
         long projectId = access.require(caller, project, Action.MANAGE_MEMBERS).projectId();
-        projects.removeMember(projectId, member(username).id());
+        projects.removeMember(projectId, username);
         return ResponseEntity.noContent().build();
-    }
-
-    private User member(String username) {
-        return users.find(username).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN,
-                "user " + username + " is not a member of the project"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.registry.api.management;
 
+import dev.registry.core.access.PullSecrets;
 import dev.registry.core.access.Robot;
 import dev.registry.core.access.RobotService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,11 +18,17 @@ class RobotResponses {
     static final String SECRET_HEADER = "X-Robot-Secret";
 
     private final RobotService robots;
-    private final PullSecrets pullSecrets;
+    private final ManagementProperties properties;
 
-    RobotResponses(RobotService robots, PullSecrets pullSecrets) {
+    RobotResponses(RobotService robots, ManagementProperties properties) {
         this.robots = robots;
-        this.pullSecrets = pullSecrets;
+        this.properties = properties;
+    }
+
+    /** The registry's host as clients address it ({@code registry.public-url}, else the request's). */
+    private String registryHost(HttpServletRequest request) {
+        return PullSecrets.registryHost(properties.publicUrl(), request.getHeader("Host"), request.getServerName(),
+                request.getServerPort());
     }
 
     ResponseEntity<RobotSecret> created(RobotService.WithSecret created, String namespace, String location, HttpServletRequest request) {
@@ -29,7 +36,7 @@ class RobotResponses {
     }
 
     RobotSecret withSecret(RobotService.WithSecret robot, String namespace, HttpServletRequest request) {
-        String yaml = pullSecrets.complete(pullSecrets.registryHost(request), PullSecrets.namespace(namespace), robot.robot().name(),
+        String yaml = PullSecrets.complete(registryHost(request), PullSecrets.namespace(namespace), robot.robot().name(),
                 robot.secret());
         return new RobotSecret(RobotView.of(robot.robot()), robot.secret(), yaml);
     }
@@ -37,12 +44,12 @@ class RobotResponses {
     /** The complete Secret when {@code secret} is the robot's (400 when it is not), else the template. */
     ResponseEntity<String> pullSecret(Robot robot, String namespace, String secret, HttpServletRequest request) {
         String ns = PullSecrets.namespace(namespace);
-        String host = pullSecrets.registryHost(request);
+        String host = registryHost(request);
         String yaml;
         if (secret == null || secret.isEmpty()) {
-            yaml = pullSecrets.template(host, ns, robot.name());
+            yaml = PullSecrets.template(host, ns, robot.name());
         } else if (robots.secretMatches(robot.id(), secret)) {
-            yaml = pullSecrets.complete(host, ns, robot.name(), secret);
+            yaml = PullSecrets.complete(host, ns, robot.name(), secret);
         } else {
             throw Paging.invalid(SECRET_HEADER, "that is not the current secret of " + robot.name());
         }

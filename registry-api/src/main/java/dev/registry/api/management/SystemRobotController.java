@@ -2,6 +2,7 @@ package dev.registry.api.management;
 
 import dev.registry.core.access.Action;
 import dev.registry.core.access.Principal;
+import dev.registry.core.access.PullSecrets;
 import dev.registry.core.access.RobotService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

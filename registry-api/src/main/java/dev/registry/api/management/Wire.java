@@ -5,7 +5,6 @@ import dev.registry.core.project.Role;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -19,13 +18,15 @@ final class Wire {
     }
 
     static String role(Role role) {
-        return role.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return role.wireName();
     }
 
     static Role role(String name, String field) {
-        return Arrays.stream(Role.values()).filter(r -> role(r).equals(name)).findFirst()
-                .orElseThrow(() -> Paging.invalid(field, "unknown role '" + name + "'; one of "
-                        + Arrays.stream(Role.values()).map(Wire::role).toList()));
+        try {
+            return Role.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+            throw Paging.invalid(field, e.getMessage());
+        }
     }
 
     static List<String> actions(Set<Action> actions) {

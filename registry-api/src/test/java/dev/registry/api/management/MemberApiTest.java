@@ -65,4 +65,21 @@ class MemberApiTest extends ManagementTestBase {
         assertProblem(send(admin, "POST", members, "{\"role\":\"guest\"}"), 400, "username");
         assertProblem(send(admin, "PUT", members + "/" + username, "{}"), 400, "role");
     }
+
+    @Test
+    void the_last_project_admin_can_be_neither_removed_nor_demoted_issue_13_page_5() {
+        String members = "/api/v1/projects/" + project + "/members";
+
+        // the admin who created the project is its only project admin
+        assertProblem(admin.send("DELETE", members + "/admin"), 409, null);
+        assertProblem(send(admin, "PUT", members + "/admin", "{\"role\":\"maintainer\"}"), 409, null);
+
+        // once another member is project admin, the first may go
+        expect(send(admin, "POST", members, "{\"username\":\"" + username + "\",\"role\":\"project-admin\"}"), 201);
+        expect(admin.send("DELETE", members + "/admin"), 204);
+        assertProblem(send(admin, "PUT", members + "/" + username, "{\"role\":\"guest\"}"), 409, null);
+        JsonNode after = json(expect(admin.send("GET", members), 200));
+        assertThat(after.valueStream().map(m -> m.get("username").asString() + "=" + m.get("role").asString()))
+                .containsExactly(username + "=project-admin");
+    }
 }

@@ -3,6 +3,7 @@ package dev.registry.api.management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryClient;
+import dev.registry.core.access.PullSecrets;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -184,17 +184,43 @@ public class ProjectService {
 
     @Transactional(readOnly = true)
     public List<Member> members(long projectId) {
-        return members.findMembers(projectId).stream()
-                .map(row -> new Member(projectId, Member.MemberKind.USER, ((Number) row[0]).longValue(), (String) row[1],
-                        Role.valueOf((String) row[2])))
-                .toList();
+        return members.findMembers(projectId).stream().map(row -> member(projectId, row)).toList();
     }
 
-    /** Adds a member or changes its role. */
+    /** One page of the project's members whose username contains {@code search} (all when null or empty), by username. */
+    @Transactional(readOnly = true)
+    public List<Member> members(long projectId, String search, long offset, int size) {
+        return members.findMembers(projectId, like(search), offset, size).stream().map(row -> member(projectId, row)).toList();
+    }
+
+    /** The member named {@code username}; {@code NAME_UNKNOWN} when there is no such member. */
+    @Transactional(readOnly = true)
+    public Member requireMember(long projectId, String username) {
+        return members.findMember(projectId, username).stream().map(row -> member(projectId, row)).findFirst()
+                .orElseThrow(() -> notAMember("user " + username));
+    }
+
+    @Transactional(readOnly = true)
+    public long countMembers(long projectId, String search) {
+        return members.countMembers(projectId, like(search));
+    }
+
+    private static Member member(long projectId, Object[] row) {
+        return new Member(projectId, Member.MemberKind.USER, ((Number) row[0]).longValue(), (String) row[1],
+                Role.valueOf((String) row[2]));
+    }
+
+    /**
+     * Adds a member or changes its role. Demoting the project's last Project Admin is refused
+     * ({@code CONFLICT}): a project always keeps someone who can manage its members.
+     */
     @Transactional
     public void setMember(long projectId, long userId, Role role) {
         MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
         Optional<MemberEntity> existing = members.findById(key);
+        if (existing.isPresent() && role != Role.PROJECT_ADMIN) {
+            requireNotLastAdmin(projectId, existing.get(), userId, "changing their role");
+        }
         existing.ifPresentOrElse(m -> m.setRole(role),
                 () -> members.save(new MemberEntity(projectId, Member.MemberKind.USER, userId, role, Instant.now())));
         memberChanged(projectId, userId, role, existing.isPresent() ? MemberChanged.Change.ROLE_CHANGED : MemberChanged.Change.ADDED);
@@ -209,23 +235,70 @@ public class ProjectService {
         setMember(projectId, userId, role);
     }
 
+    /**
+     * Adds the user named {@code username}: {@code INVALID_INPUT} on the field {@code username}
+     * when there is no such user, {@code CONFLICT} when they are a member already.
+     */
+    @Transactional
+    public void addMember(long projectId, String username, Role role) {
+        long userId = members.findUserId(username).orElseThrow(() -> new RegistryException(ErrorCode.INVALID_INPUT,
+                "there is no user " + username, Map.of("field", "username")));
+        addMember(projectId, userId, role);
+    }
+
     /** Changes a member's role; {@code NAME_UNKNOWN} when the user is not a member. */
     @Transactional
     public void changeRole(long projectId, long userId, Role role) {
         if (!members.existsById(new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId))) {
-            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "that user is not a member of the project");
+            throw notAMember("that user");
         }
         setMember(projectId, userId, role);
     }
 
+    /** Changes the role of the member named {@code username}; {@code NAME_UNKNOWN} when there is no such member. */
+    @Transactional
+    public void changeRole(long projectId, String username, Role role) {
+        changeRole(projectId, members.findUserId(username).orElseThrow(() -> notAMember("user " + username)), role);
+    }
+
+    /** Removes a member; {@code NAME_UNKNOWN} when the user is not one, {@code CONFLICT} for the last Project Admin. */
     @Transactional
     public void removeMember(long projectId, long userId) {
         MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
-        if (!members.existsById(key)) {
-            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "that user is not a member of the project");
-        }
+        MemberEntity member = members.findById(key).orElseThrow(() -> notAMember("that user"));
+        requireNotLastAdmin(projectId, member, userId, "removing them");
         members.deleteById(key);
         memberChanged(projectId, userId, null, MemberChanged.Change.REMOVED);
+    }
+
+    /** Removes the member named {@code username}; {@code NAME_UNKNOWN} when there is no such member. */
+    @Transactional
+    public void removeMember(long projectId, String username) {
+        removeMember(projectId, members.findUserId(username).orElseThrow(() -> notAMember("user " + username)));
+    }
+
+    /**
+     * Refuses to take the Project Admin role from the project's only Project Admin. The project's
+     * row is locked first, so two admins removing each other at once cannot leave it without one.
+     */
+    private void requireNotLastAdmin(long projectId, MemberEntity member, long userId, String doing) {
+        if (member.getRole() != Role.PROJECT_ADMIN) {
+            return;
+        }
+        projects.lockById(projectId);
+        if (members.countAdmins(projectId) <= 1) {
+            String name = members.findUsername(userId).orElse("that user");
+            throw new RegistryException(ErrorCode.CONFLICT, name + " is the last project admin of the project; make another"
+                    + " member project admin before " + doing);
+        }
+    }
+
+    private static RegistryException notAMember(String who) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, who + " is not a member of the project");
+    }
+
+    private static String like(String search) {
+        return "%" + (search == null ? "" : search) + "%";
     }
 
     private void memberChanged(long projectId, long userId, Role role, MemberChanged.Change change) {

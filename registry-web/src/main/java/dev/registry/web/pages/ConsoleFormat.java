@@ -1,5 +1,6 @@
 package dev.registry.web.pages;
 
+import dev.registry.core.access.PullSecrets;
 import dev.registry.web.security.ConsoleCaller;
 import dev.registry.web.security.ConsoleUser;
 import dev.registry.web.security.SessionEndedException;
@@ -51,15 +52,11 @@ public class ConsoleFormat {
 
     /** How clients name this registry: {@code registry.public-url}'s host (and port), else the request's {@code Host}. */
     public String host() {
-        if (publicUrl != null && publicUrl.getHost() != null) {
-            return publicUrl.getHost() + (publicUrl.getPort() < 0 ? "" : ":" + publicUrl.getPort());
-        }
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
             HttpServletRequest request = attributes.getRequest();
-            String host = request.getHeader("Host");
-            return host != null && !host.isBlank() ? host : request.getServerName() + ":" + request.getServerPort();
+            return PullSecrets.registryHost(publicUrl, request.getHeader("Host"), request.getServerName(), request.getServerPort());
         }
-        return "localhost:5000";
+        return PullSecrets.registryHost(publicUrl, null, "localhost", 5000);
     }
 
     /** Whether the signed-in user is a system admin now (for the navigation; every admin page checks again). */

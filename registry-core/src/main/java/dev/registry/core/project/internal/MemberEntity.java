@@ -43,6 +43,10 @@ public class MemberEntity {
         this.createdAt = now;
     }
 
+    public Role getRole() {
+        return role;
+    }
+
     public void setRole(Role role) {
         this.role = role;
     }
