@@ -155,6 +155,10 @@ class ConsoleArtifactsTest {
         HttpResponse<String> indexPage = signedIn("guest").get(repositoryPage() + "/-/artifacts/" + index);
         assertThat(indexPage.statusCode()).isEqualTo(200);
         assertThat(indexPage.body()).contains("linux/arm64/v8", "href=\"" + repositoryPage() + "/-/artifacts/" + arm64 + "\"");
+        assertThat(signedIn("guest").get(repositoryPage() + "/-/artifacts/" + arm64).body()).contains("linux/arm64", "podman pull "
+                + host + "/" + repo + "@" + arm64);
+        HttpResponse<String> signaturePage = signedIn("guest").get(repositoryPage() + "/-/artifacts/" + signature);
+        assertThat(signaturePage.body()).contains("signature", COSIGN_SIGNATURE);
         // a developer may not delete (PermissionMatrix): nothing offered
         assertThat(body).doesNotContain("Delete…", "/delete\"");
     }
@@ -306,6 +310,13 @@ class ConsoleArtifactsTest {
                 .doesNotContain("<script>alert(1)", "<b>bold</b>");
         assertThat(body).contains("&quot;schemaVersion&quot; : 2"); // pretty-printed
         assertThat(body).doesNotContain("Delete this artifact"); // a guest is offered nothing
+
+        // a config over 1 MiB is named, not rendered
+        String big = pushImageWithConfig(repo, "big", "{\"os\":\"linux\",\"architecture\":\"amd64\",\"pad\":\""
+                + "x".repeat(1024 * 1024) + "\"}", null);
+        HttpResponse<String> bigPage = signedIn("guest").get(repositoryPage() + "/-/artifacts/" + big);
+        assertThat(bigPage.statusCode()).isEqualTo(200);
+        assertThat(bigPage.body()).contains("more than the console renders (1.0 MiB); it is not shown").doesNotContain("xxxxxxxx");
 
         assertThat(signedIn("guest").get(repositoryPage() + "/-/artifacts/sha256:" + "0".repeat(64)).statusCode()).isEqualTo(404);
         assertThat(signedIn("guest").get(repositoryPage() + "/-/artifacts/not-a-digest").statusCode()).isEqualTo(400);

@@ -242,8 +242,8 @@ class RepositoryPagesController {
             return;
         }
         if (size > ArtifactDetails.MAX_CONFIG_BYTES) {
-            model.addAttribute("configNote", "the config is " + format.bytes(size) + ", larger than the "
-                    + format.bytes(ArtifactDetails.MAX_CONFIG_BYTES) + " the console shows; it is not rendered");
+            model.addAttribute("configNote", "the config is " + size + " bytes, more than the console renders ("
+                    + format.bytes(ArtifactDetails.MAX_CONFIG_BYTES) + "); it is not shown");
             return;
         }
         byte[] bytes;
