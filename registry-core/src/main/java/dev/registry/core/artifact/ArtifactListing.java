@@ -66,6 +66,55 @@ public class ArtifactListing {
     }
 
 
+    /**
+     * When a manifest of each of these repositories was last pulled ({@code manifest.pulled_at}, recorded by
+     * {@link PullTimes}), in one query; absent: never pulled since pulls were recorded. The registry keeps no pull
+     * count per repository or artifact (the audit log counts pulls per caller, repository and hour).
+     */
+    @Transactional(readOnly = true)
+    public Map<String, Instant> lastPulled(java.util.Collection<String> repositoryNames) {
+        if (repositoryNames.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Instant> pulled = new HashMap<>();
+        jdbc.sql("SELECT r.name, max(m.pulled_at) FROM repository r JOIN manifest m ON m.repository_id = r.id"
+                        + " WHERE r.name IN (:names) AND m.pulled_at IS NOT NULL GROUP BY r.name")
+                .param("names", repositoryNames)
+                .query((rs, n) -> pulled.put(rs.getString(1), instant(rs.getObject(2, OffsetDateTime.class)))).list();
+        return pulled;
+    }
+
+    /** When each of these manifests of the repository was last pulled, in one query; absent: never (as {@link #lastPulled}). */
+    @Transactional(readOnly = true)
+    public Map<String, Instant> lastPulled(RepositoryName repository, java.util.Collection<String> digests) {
+        if (digests.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Instant> pulled = new HashMap<>();
+        jdbc.sql("SELECT m.digest, m.pulled_at FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                        + " WHERE r.name = :name AND m.digest IN (:digests) AND m.pulled_at IS NOT NULL")
+                .param("name", repository.value()).param("digests", digests)
+                .query((rs, n) -> pulled.put(rs.getString(1), instant(rs.getObject(2, OffsetDateTime.class)))).list();
+        return pulled;
+    }
+
+    /**
+     * What deleting a repository takes: its artifacts as {@link #artifacts} lists them, every manifest (index
+     * children and accessories too) and its tags. {@code NAME_UNKNOWN} when it does not exist.
+     */
+    public record Contents(long artifacts, long manifests, long tags) {
+    }
+
+    @Transactional(readOnly = true)
+    public Contents contents(RepositoryName repository) {
+        long repositoryId = repositoryId(repository);
+        return jdbc.sql("SELECT (SELECT count(*) FROM manifest m WHERE m.repository_id = :id AND " + TOP_LEVEL + "),"
+                        + " (SELECT count(*) FROM manifest m WHERE m.repository_id = :id),"
+                        + " (SELECT count(*) FROM tag t WHERE t.repository_id = :id)")
+                .param("id", repositoryId)
+                .query((rs, n) -> new Contents(rs.getLong(1), rs.getLong(2), rs.getLong(3))).single();
+    }
+
     private static final RowMapper<RepositorySummary> SUMMARY = (rs, n) -> new RepositorySummary(rs.getString(1), rs.getLong(2),
             rs.getLong(3), instant(rs.getObject(4, OffsetDateTime.class)));
 

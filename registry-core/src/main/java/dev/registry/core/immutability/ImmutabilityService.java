@@ -86,6 +86,19 @@ public class ImmutabilityService implements TagGuard {
     }
 
     /**
+     * Which of {@code tags} of {@code repository} an immutability rule protects, with the first rule that does:
+     * the project's rules read once, whatever the number of tags (for listing a page of tags).
+     */
+    public Map<String, ImmutabilityRule> protecting(RepositoryName repository, Collection<String> tags) {
+        List<Compiled> applicable = applicable(repository);
+        Map<String, ImmutabilityRule> protectedTags = new HashMap<>();
+        if (!applicable.isEmpty()) {
+            tags.forEach(tag -> first(applicable, tag).ifPresent(rule -> protectedTags.put(tag, rule)));
+        }
+        return protectedTags;
+    }
+
+    /**
      * Reads the project's rules and decides for {@code tags} now, before the caller takes the
      * project's lock; under the lock the answers come from these decisions (a tag not among them is
      * matched then: linear in the tag, at most {@value #MAX_RULES} rules).

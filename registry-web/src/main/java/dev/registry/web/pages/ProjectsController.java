@@ -105,7 +105,11 @@ class ProjectsController {
         model.addAttribute("project", p);
         model.addAttribute("access", allowed);
         model.addAttribute("usedBytes", quotas.usedBytes(List.of(p.id())).getOrDefault(p.id(), 0L));
-        model.addAttribute("repositories", listing.repositories(p.id(), window.offset(), window.size()));
+        List<dev.registry.core.artifact.RepositorySummary> listed = listing.repositories(p.id(), window.offset(), window.size());
+        model.addAttribute("repositories", listed);
+        // no pull count is recorded per repository: the page shows when one of its artifacts was last pulled
+        model.addAttribute("lastPulled", listing.lastPulled(listed.stream().map(dev.registry.core.artifact.RepositorySummary::name).toList()));
+        model.addAttribute("mayDelete", allowed.may(Action.DELETE_ARTIFACT));
         model.addAttribute("window", window.withTotal(total));
         return "project";
     }
