@@ -15,7 +15,7 @@ document.addEventListener('click', function (event) {
     navigator.clipboard.writeText(text).then(done);
   } else {
     // plain-HTTP registries: select the text beside the button so Ctrl+C copies it
-    var field = button.parentElement.querySelector('input, code');
+    var field = button.parentElement.querySelector('input, textarea, code');
     if (field && field.select) { field.select(); }
     done();
   }

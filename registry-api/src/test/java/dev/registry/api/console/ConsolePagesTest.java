@@ -90,7 +90,8 @@ class ConsolePagesTest {
 
         HttpResponse<String> found = developer.get("/search?q=searchable");
         assertThat(found.statusCode()).isEqualTo(200);
-        assertThat(found.body()).contains("<title>Search: searchable · registry</title>", fixture.project + "/searchable")
+        assertThat(found.body()).contains("<title>Search: searchable · registry</title>", fixture.project + "/searchable",
+                        "href=\"/projects/" + fixture.project + "/repositories/searchable\"")
                 .doesNotContain(fixture.otherProject + "/searchable");
         assertThat(developer.get("/search?q=" + fixture.project).body()).contains(">" + fixture.project + "</a>");
         assertThat(developer.get("/search?q=" + fixture.otherProject).body()).contains("No project matches.", "No repository matches.");
