@@ -231,6 +231,20 @@ class ConsoleAdminAndAccountTest {
     }
 
     @Test
+    void page9_anAdminSettingTheirOwnPasswordStaysSignedInInThisBrowser() {
+        User other = users.create(unique("admin2"), AccessFixture.PASSWORD, null, null, true);
+        Browser browser = new Browser(port);
+        browser.signIn(other.username(), AccessFixture.PASSWORD);
+        browser.get("/admin/users/" + other.id());
+
+        assertThat(browser.post("/admin/users/" + other.id() + "/password", true, "password", "Own-Reset7").statusCode()).isEqualTo(302);
+        HttpResponse<String> after = browser.get("/admin/users/" + other.id() + "?password-reset");
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).contains("The password was set.");
+        assertThat(v2(other.username(), "Own-Reset7")).isEqualTo(200);
+    }
+
+    @Test
     void page9_deletingAUserConfirmsFirstNamingTheMembershipsThatGo() {
         User user = users.create(unique("leaving"), AccessFixture.PASSWORD, null, null, false);
         projects.setMember(projects.require(fixture.project).id(), user.id(), Role.MAINTAINER);

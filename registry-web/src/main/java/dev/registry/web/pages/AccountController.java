@@ -4,17 +4,9 @@ import dev.registry.core.RegistryException;
 import dev.registry.core.access.Principal;
 import dev.registry.core.access.UserService;
 import dev.registry.web.ConsolePaths;
-import dev.registry.web.security.ConsoleUser;
+import dev.registry.web.security.ConsoleCaller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,10 +24,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 class AccountController {
 
     private final UserService users;
-    private final SecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
+    private final ConsoleCaller caller;
 
-    AccountController(UserService users) {
+    AccountController(UserService users, ConsoleCaller caller) {
         this.users = users;
+        this.caller = caller;
     }
 
     @GetMapping(ConsolePaths.ACCOUNT)
@@ -55,22 +48,7 @@ class AccountController {
             model.addAttribute("passwordField", "newPassword".equals(AdminUsersController.refusedField(e)) ? "newPassword" : "currentPassword");
             return account(me, model);
         }
-        signInAgain(request, response);
+        caller.signInAgain(request, response);
         return "redirect:" + ConsolePaths.ACCOUNT + "?password-changed";
-    }
-
-    /**
-     * Keeps this browser signed in: its session now says it signed in after the change (to the
-     * second, as the check compares), under a new session id.
-     */
-    private void signInAgain(HttpServletRequest request, HttpServletResponse response) {
-        Authentication before = SecurityContextHolder.getContext().getAuthentication();
-        ConsoleUser user = (ConsoleUser) before.getPrincipal();
-        ConsoleUser renewed = new ConsoleUser(user.id(), user.name(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(renewed, null, before.getAuthorities()));
-        SecurityContextHolder.setContext(context);
-        request.changeSessionId();
-        sessions.saveContext(context, request, response);
     }
 }

@@ -9,6 +9,9 @@ import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
 import dev.registry.core.project.Role;
 import dev.registry.web.ConsolePaths;
+import dev.registry.web.security.ConsoleCaller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +41,13 @@ class AdminUsersController {
     private final AccessService access;
     private final UserService users;
     private final ProjectService projects;
+    private final ConsoleCaller caller;
 
-    AdminUsersController(AccessService access, UserService users, ProjectService projects) {
+    AdminUsersController(AccessService access, UserService users, ProjectService projects, ConsoleCaller caller) {
         this.access = access;
         this.users = users;
         this.projects = projects;
+        this.caller = caller;
     }
 
     @GetMapping(ConsolePaths.ADMIN)
@@ -93,10 +98,15 @@ class AdminUsersController {
     }
 
     @PostMapping(USERS + "/{id}/password")
-    String resetPassword(Principal.User me, @PathVariable long id, @RequestParam String password, Model model) {
+    String resetPassword(Principal.User me, @PathVariable long id, @RequestParam String password, HttpServletRequest request,
+                         HttpServletResponse response, Model model) {
         access.requireSystemAdmin(me);
         try {
             users.resetPassword(id, password);
+            if (id == me.id()) {
+                // an admin's own password: as on the account page, this browser stays signed in
+                caller.signInAgain(request, response);
+            }
             return "redirect:" + USERS + "/" + id + "?password-reset";
         } catch (RegistryException e) {
             model.addAttribute("passwordError", e.getMessage());
