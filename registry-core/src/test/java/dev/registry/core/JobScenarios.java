@@ -64,6 +64,18 @@ abstract class JobScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void a_run_asked_for_under_its_job_is_found_and_under_another_or_an_unknown_job_is_unknown() {
+        // the check /api/v1/jobs/{job}/runs/{id} and the console's run pages share
+        JobRun run = service().run(quick.name(), JobService.MANUAL, "alice");
+
+        assertThat(service().require(quick.name(), run.id())).isEqualTo(run);
+        assertThatThrownBy(() -> service().require(failing.name(), run.id())).isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_UNKNOWN));
+        assertThatThrownBy(() -> service().require("no-such-job", run.id())).isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_UNKNOWN));
+    }
+
+    @Test
     void a_failure_is_kept_in_the_history_and_frees_the_lock() {
         JobRun failed = service().run(failing.name(), JobService.SCHEDULE, "system");
         JobRun again = service().run(failing.name(), JobService.MANUAL, "bob");

@@ -75,7 +75,7 @@ class JobController {
     @Operation(summary = "One run: state, progress, summary", description = "System admins.")
     JobRun getJobRun(Principal caller, @PathVariable String job, @PathVariable long id) {
         access.requireSystemAdmin(caller);
-        return ofJob(job, jobs.require(id));
+        return jobs.require(job, id);
     }
 
     @PostMapping("/{job}/runs/{id}/stop")
@@ -83,15 +83,7 @@ class JobController {
             + " the run stops at its next check and ends STOPPED.")
     JobRun stopJobRun(Principal caller, @PathVariable String job, @PathVariable long id) {
         access.requireSystemAdmin(caller);
-        ofJob(job, jobs.require(id));
+        jobs.require(job, id);
         return jobs.requestStop(id);
-    }
-
-    private static JobRun ofJob(String job, JobRun run) {
-        if (!run.job().equals(job)) {
-            throw new dev.registry.core.RegistryException(dev.registry.core.ErrorCode.NAME_UNKNOWN,
-                    "run " + run.id() + " is not a run of " + job);
-        }
-        return run;
     }
 }

@@ -1,14 +1,11 @@
 package dev.registry.api.management;
 
-import dev.registry.api.config.RegistryProperties;
 import dev.registry.core.access.AccessPolicy;
 import dev.registry.core.access.TokenPolicy;
+import dev.registry.core.system.SystemInfoService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Locale;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.info.BuildProperties;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -31,10 +28,8 @@ class SystemInfoController {
 
     private final SystemInfo info;
 
-    SystemInfoController(ObjectProvider<BuildProperties> build, RegistryProperties registry, TokenPolicy tokens, AccessPolicy projects) {
-        BuildProperties properties = build.getIfAvailable();
-        String version = properties != null ? properties.getVersion() : "development";
-        this.info = new SystemInfo(version, registry.storage().type().name().toLowerCase(Locale.ROOT), List.of("basic", "bearer"),
+    SystemInfoController(SystemInfoService system, TokenPolicy tokens, AccessPolicy projects) {
+        this.info = new SystemInfo(system.version(), system.storageKind(), List.of("basic", "bearer"),
                 tokens.service(), projects.createOnPush(), projects.onlyAdminsCreate());
     }
 

@@ -179,7 +179,7 @@ public class UserService {
             changes.add("full name");
         }
         if (systemAdmin != null) {
-            if (!systemAdmin && ADMIN.equals(user.getUsername())) {
+            if (!systemAdmin && isBuiltInAdmin(user.getUsername())) {
                 throw new RegistryException(ErrorCode.DENIED, "the built-in admin stays a system administrator");
             }
             user.setSystemAdmin(systemAdmin);
@@ -194,12 +194,20 @@ public class UserService {
     @Transactional
     public void delete(long id) {
         UserEntity user = users.findById(id).orElseThrow(() -> unknown(Long.toString(id)));
-        if (ADMIN.equals(user.getUsername())) {
+        if (isBuiltInAdmin(user.getUsername())) {
             throw new RegistryException(ErrorCode.DENIED, "the built-in admin cannot be deleted");
         }
         users.deleteMemberships(id);
         users.delete(user);
         events.publishEvent(new UserDeleted(Actor.current(), user.getUsername()));
+    }
+
+    /**
+     * Whether this is the built-in {@code admin}: it stays a system administrator and cannot be
+     * deleted ({@link #update}, {@link #delete} refuse), so a console does not offer either.
+     */
+    public static boolean isBuiltInAdmin(String username) {
+        return ADMIN.equals(username);
     }
 
     static void checkUsername(String username) {

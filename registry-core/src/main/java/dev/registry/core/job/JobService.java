@@ -220,6 +220,16 @@ public class JobService {
                 .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "there is no job run " + runId));
     }
 
+    /** A run of the job named; {@code NAME_UNKNOWN} when the job or the run does not exist or the run is another job's. */
+    public JobRun require(String name, long runId) {
+        Job job = require(name);
+        JobRun run = require(runId);
+        if (!run.job().equals(job.name())) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "run " + runId + " is not a run of " + job.name());
+        }
+        return run;
+    }
+
     /** Runs of a job, newest first. */
     public List<JobRun> runs(String name, int offset, int limit) {
         require(name);

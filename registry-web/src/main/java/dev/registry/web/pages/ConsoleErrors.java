@@ -69,7 +69,7 @@ class ConsoleErrors {
     }
 
     /** Any console path no page answers: the console's own 404. */
-    @GetMapping({ConsolePaths.PROJECTS + "/**", ConsolePaths.ADMIN, ConsolePaths.ADMIN + "/**", ConsolePaths.ACCOUNT + "/**"})
+    @GetMapping({ConsolePaths.PROJECTS + "/**", ConsolePaths.ADMIN + "/**", ConsolePaths.ACCOUNT + "/**"})
     String unknownPage(HttpServletRequest request, HttpServletResponse response, Model model) {
         return page(response, model, HttpStatus.NOT_FOUND, "there is no page at " + request.getRequestURI());
     }

@@ -3,9 +3,17 @@ package dev.registry.web.security;
 import dev.registry.core.RegistryException;
 import dev.registry.core.access.CredentialService;
 import dev.registry.core.access.Principal;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -21,6 +29,7 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 public class ConsoleCaller implements HandlerMethodArgumentResolver {
 
     private final CredentialService credentials;
+    private final SecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
 
     ConsoleCaller(CredentialService credentials) {
         this.credentials = credentials;
@@ -37,6 +46,25 @@ public class ConsoleCaller implements HandlerMethodArgumentResolver {
         } catch (RegistryException e) {
             throw new SessionEndedException(e.getMessage());
         }
+    }
+
+    /**
+     * Signs this browser in again as the same user, now: after its user's password changed, this
+     * session is the one that survives (its sign-in time is no longer before the change, to the
+     * second, as {@link CredentialService#current} compares), under a new session id. Other sessions
+     * and tokens issued before the change stay ended.
+     */
+    public void signInAgain(HttpServletRequest request, HttpServletResponse response) {
+        Authentication before = SecurityContextHolder.getContext().getAuthentication();
+        if (before == null || !(before.getPrincipal() instanceof ConsoleUser user)) {
+            throw new SessionEndedException("sign in to use the console");
+        }
+        ConsoleUser renewed = new ConsoleUser(user.id(), user.name(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(renewed, null, before.getAuthorities()));
+        SecurityContextHolder.setContext(context);
+        request.changeSessionId();
+        sessions.saveContext(context, request, response);
     }
 
     @Override
