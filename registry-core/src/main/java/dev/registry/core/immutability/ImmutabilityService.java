@@ -86,6 +86,20 @@ public class ImmutabilityService implements TagGuard {
     }
 
     /**
+     * Which of {@code tags} of {@code repository} are immutable, each with the first rule that
+     * protects it (for lists that mark immutable tags): one read of the project's rules for the
+     * whole batch. Tags no rule protects are absent.
+     */
+    public Map<String, ImmutabilityRule> immutableTags(RepositoryName repository, Collection<String> tags) {
+        List<Compiled> applicable = applicable(repository);
+        Map<String, ImmutabilityRule> protectedTags = new java.util.LinkedHashMap<>();
+        if (!applicable.isEmpty()) {
+            tags.forEach(tag -> first(applicable, tag).ifPresent(rule -> protectedTags.put(tag, rule)));
+        }
+        return protectedTags;
+    }
+
+    /**
      * Reads the project's rules and decides for {@code tags} now, before the caller takes the
      * project's lock; under the lock the answers come from these decisions (a tag not among them is
      * matched then: linear in the tag, at most {@value #MAX_RULES} rules).
