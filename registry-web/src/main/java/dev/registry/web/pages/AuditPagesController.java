@@ -81,8 +81,7 @@ class AuditPagesController {
         model.addAttribute("project", projects.require(project));
         model.addAttribute("access", allowed);
         model.addAttribute("usage", usage);
-        model.addAttribute("usedPercent", usage.quotaBytes() == null ? null : usage.quotaBytes() == 0 ? 100
-                : (int) Math.min(100, usage.usedBytes() * 100 / usage.quotaBytes()));
+        model.addAttribute("usedPercent", usage.usedPercent());
         model.addAttribute("mayEditQuota", me.systemAdmin());
         model.addAttribute("units", List.of("MiB", "GiB", "TiB"));
         model.addAttribute("quotaGiB", usage.quotaBytes() == null ? "" : BigDecimal.valueOf(usage.quotaBytes())
