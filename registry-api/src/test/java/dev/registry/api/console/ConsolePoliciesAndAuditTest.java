@@ -312,6 +312,15 @@ class ConsolePoliciesAndAuditTest {
         assertThat(tag.body()).contains("id=\"imm-tagPattern-error\"", "a pattern has 1 to 255 characters");
         assertThat(immutability.rules(fixture.project)).isEmpty();
 
+        // a policy stored before patterns were matched by RE2 cannot run (docs/retention.md): said next to the buttons
+        jdbc.update("INSERT INTO retention_policy (project_id, rules, updated_by, updated_at) VALUES (?, ?, 'old', ?)", projectId,
+                "{\"rules\":[{\"template\":\"always\",\"selection\":{\"repositoryPattern\":\"**\",\"tagPattern\":\"(a)\\\\1\","
+                        + "\"tagPatternKind\":\"REGEX\",\"untagged\":false}}]}", java.time.OffsetDateTime.now());
+        HttpResponse<String> stale = maintainer.post(policies() + "/retention/dry-run", true);
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(stale.body()).contains("id=\"run-error\"", "cannot run until it is replaced");
+        assertThat(retention.countExecutions(projectId)).isZero();
+
         HttpResponse<String> date = maintainer.get("/projects/" + fixture.project + "/audit?from=yesterday&to=2026-02-30");
         assertThat(date.body()).contains("id=\"audit-from-error\"", "is not a date and time", "id=\"audit-to-error\"",
                 "value=\"yesterday\"", "Correct the filter");

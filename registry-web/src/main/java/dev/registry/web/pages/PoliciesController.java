@@ -290,10 +290,23 @@ class PoliciesController {
     }
 
     @PostMapping(ConsolePaths.PROJECTS + "/{project}/policies/retention/dry-run")
-    String dryRun(Principal.User me, @PathVariable String project) {
+    String dryRun(Principal.User me, @PathVariable String project, Model model) {
         ProjectAccess allowed = access.require(me, project, Action.MANAGE_POLICIES);
-        Execution execution = retention.execute(allowed.projectId(), true, me.name());
-        return "redirect:" + base(project) + "/executions/" + execution.id();
+        try {
+            Execution execution = retention.execute(allowed.projectId(), true, me.name());
+            return "redirect:" + base(project) + "/executions/" + execution.id();
+        } catch (RegistryException e) {
+            return runRefused(allowed, project, e, model);
+        }
+    }
+
+    /** A run the service refuses (a run of the project in progress, a stored policy that cannot run): said next to the buttons. */
+    private String runRefused(ProjectAccess allowed, String project, RegistryException e, Model model) {
+        if (e.code() != ErrorCode.CONFLICT) {
+            throw e;
+        }
+        model.addAttribute("runError", e.getMessage());
+        return page(allowed, project, null, model);
     }
 
     @GetMapping(ConsolePaths.PROJECTS + "/{project}/policies/retention/run")
@@ -308,10 +321,14 @@ class PoliciesController {
     }
 
     @PostMapping(ConsolePaths.PROJECTS + "/{project}/policies/retention/run")
-    String runNow(Principal.User me, @PathVariable String project) {
+    String runNow(Principal.User me, @PathVariable String project, Model model) {
         ProjectAccess allowed = access.require(me, project, Action.MANAGE_POLICIES);
-        retention.start(allowed.projectId(), me.name());
-        return "redirect:" + base(project) + "#executions";
+        try {
+            retention.start(allowed.projectId(), me.name());
+            return "redirect:" + base(project) + "#executions";
+        } catch (RegistryException e) {
+            return runRefused(allowed, project, e, model);
+        }
     }
 
     @GetMapping(ConsolePaths.PROJECTS + "/{project}/policies/executions/{id}")
