@@ -114,6 +114,28 @@ abstract class AuditScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void the_log_is_filtered_by_operation_and_by_text_in_the_resource_taken_literally() {
+        // issue 13 page 8: the console filters the log by operation, resource and time
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        audit.record(new AuditService.Entry(at, ALICE, project, project + "/app:v1", "push", null));
+        audit.record(new AuditService.Entry(at, ALICE, project, project + "/app:v1", "delete", null));
+        audit.record(new AuditService.Entry(at, ALICE, project, project + "/lib_x:1", "push", null));
+        audit.record(new AuditService.Entry(at, ALICE, project, project + "/libax:1", "push", null));
+        audit.flush();
+
+        AuditService.Filter pushes = new AuditService.Filter(project, "push", null, null, null);
+        assertThat(audit.query(pushes, 0, 10)).extracting(AuditEvent::resource)
+                .containsExactlyInAnyOrder(project + "/app:v1", project + "/lib_x:1", project + "/libax:1");
+        assertThat(audit.count(pushes)).isEqualTo(3);
+        // "_" and "%" are text, not wildcards
+        AuditService.Filter underscore = new AuditService.Filter(project, null, "lib_", null, null);
+        assertThat(audit.query(underscore, 0, 10)).extracting(AuditEvent::resource).containsExactly(project + "/lib_x:1");
+        assertThat(audit.count(new AuditService.Filter(project, null, "%", null, null))).isZero();
+        assertThat(audit.query(new AuditService.Filter(project, "delete", "app", at, at.plusSeconds(1)), 0, 10))
+                .extracting(AuditEvent::operation).containsExactly("delete");
+    }
+
+    @Test
     void the_prune_job_deletes_entries_older_than_the_kept_period_and_keeps_the_rest() {
         // given entries of one project from 400 days, 10 days and one minute ago
         String project = "prune-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt());

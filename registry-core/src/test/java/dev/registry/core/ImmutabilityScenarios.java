@@ -52,6 +52,17 @@ abstract class ImmutabilityScenarios extends DatabaseScenarios {
     }
 
     @Test
+    void immutable_tags_answers_for_a_batch_which_tags_are_protected_and_by_which_rule() {
+        // issue 13 page 3: the artifacts page marks immutable tags, a page of tags at a time
+        RepositoryName repo = repositoryWithRule("team/**", "v*");
+        assertThat(immutability.protecting(repo, java.util.List.of("v1", "latest", "v2.0")))
+                .containsOnlyKeys("v1", "v2.0")
+                .allSatisfy((tag, rule) -> assertThat(rule.tagPattern()).isEqualTo("v*"));
+        assertThat(immutability.protecting(new RepositoryName(repo.project() + "/elsewhere"), java.util.List.of("v1")))
+                .isEmpty();
+    }
+
+    @Test
     void a_protected_tag_cannot_be_deleted_nor_its_manifest_nor_its_repository() throws Exception {
         RepositoryName repo = repositoryWithRule("**", "release-{1,2}.*");
         Blob config = blob("{\"release\":1}");

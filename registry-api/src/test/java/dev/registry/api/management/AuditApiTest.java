@@ -126,6 +126,12 @@ class AuditApiTest extends ManagementTestBase {
         JsonNode filtered = json(expect(admin.send("GET", "/api/v1/audit?project=" + fixture.otherProject), 200));
 
         assertThat(filtered.valueStream().map(e -> e.get("project").asString())).isNotEmpty().containsOnly(fixture.otherProject);
+        JsonNode updates = json(expect(admin.send("GET", "/api/v1/audit?project=" + fixture.otherProject
+                + "&operation=update&resource=" + fixture.otherProject), 200));
+        assertThat(updates.valueStream().map(e -> e.get("operation").asString())).isNotEmpty().containsOnly("update");
+        assertThat(json(expect(admin.send("GET", "/api/v1/audit?project=" + fixture.otherProject + "&operation=push"), 200))
+                .size()).isZero();
+        assertThat(json(expect(admin.send("GET", log + "?operation=update&resource=%25"), 200)).size()).isZero();
         assertProblem(fixture.basic(port, "project-admin").send("GET", "/api/v1/audit"), 403, null);
         assertProblem(RegistryClient.anonymous(port).send("GET", "/api/v1/audit"), 401, null);
     }

@@ -74,6 +74,22 @@ public class AuditService {
     }
 
     /**
+     * Which rows to read; every criterion is optional (null).
+     *
+     * @param project   only this project's rows
+     * @param operation only rows of this operation ({@code push}, {@code delete}, …), exactly
+     * @param resource  only rows whose resource contains this text (case-sensitive)
+     * @param from      inclusive lower bound of {@code occurredAt}
+     * @param to        exclusive upper bound of {@code occurredAt}
+     */
+    public record Filter(String project, String operation, String resource, Instant from, Instant to) {
+        public Filter {
+            operation = operation == null || operation.isBlank() ? null : operation.strip();
+            resource = resource == null || resource.isEmpty() ? null : resource;
+        }
+    }
+
+    /**
      * Rows newest first.
      *
      * @param project only this project's rows; null for all
@@ -82,10 +98,23 @@ public class AuditService {
      * @param page    0-based page of {@code size} rows
      */
     public List<AuditEvent> query(String project, Instant from, Instant to, int page, int size) {
-        return store.query(project, from, to, (long) page * size, size);
+        return query(new Filter(project, null, null, from, to), page, size);
     }
 
     public long count(String project, Instant from, Instant to) {
-        return store.count(project, from, to);
+        return count(new Filter(project, null, null, from, to));
     }
+
+    /** Rows newest first that {@code filter} selects; {@code page} is 0-based, of {@code size} rows. */
+    public List<AuditEvent> query(Filter filter, int page, int size) {
+        return store.query(filter, (long) page * size, size);
+    }
+
+    public long count(Filter filter) {
+        return store.count(filter);
+    }
+
+    /** The operations the log records, for a filter to offer. */
+    public static final List<String> OPERATIONS = List.of("push", PULL, "delete", "create", "update", "rotate",
+            "added", "role-changed", "removed", "login", "login-failed", "unlock");
 }

@@ -123,9 +123,7 @@ public class RetentionService {
         if (dryRun) {
             return decideAndRecord(projectId, true, triggeredBy, progress);
         }
-        SimpleLock lock = locks.lock(new LockConfiguration(Instant.now(), "retention-project-" + projectId,
-                Duration.ofMinutes(2), Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
-                "a retention run of this project is in progress; try again when it has finished"));
+        SimpleLock lock = lock(projectId);
         try {
             return decideAndRecord(projectId, false, triggeredBy, progress);
         } finally {
@@ -137,6 +135,15 @@ public class RetentionService {
     private static final int PROGRESS_EVERY = 100;
 
     private Execution decideAndRecord(long projectId, boolean dryRun, String triggeredBy, Progress progress) {
+        return carry(decide(projectId, dryRun, triggeredBy), progress);
+    }
+
+    /** An execution decided and stored as started, its decisions not yet carried out. */
+    private record Decided(long id, String project, boolean dryRun, String triggeredBy, Instant started,
+                           List<Decision> decisions) {
+    }
+
+    private Decided decide(long projectId, boolean dryRun, String triggeredBy) {
         String project = jdbc.sql("SELECT name FROM project WHERE id = ?").param(projectId).query(String.class).single();
         RetentionPolicy policy = runnable(project, policy(projectId));
         Instant started = Instant.now();
@@ -146,31 +153,78 @@ public class RetentionService {
                 .map(d -> new Decision(fullNames.get(d.repository()), d.digest(), d.tags(), d.action(), d.rule(), d.reason()))
                 .toList();
         long id = ExecutionHistory.start(jdbc, projectId, dryRun, triggeredBy, started, decided.size());
+        return new Decided(id, project, dryRun, triggeredBy, started, decided);
+    }
+
+    private Execution carry(Decided run, Progress progress) {
+        long id = run.id();
+        List<Decision> decided = run.decisions();
         Set<String> doomed = decided.stream().filter(d -> d.action() == Decision.Action.DELETE)
                 .map(d -> d.repository() + "@" + d.digest()).collect(Collectors.toSet());
         List<Decision> decisions;
-        if (dryRun) {
+        if (run.dryRun()) {
             decisions = decided;
         } else {
             decisions = new ArrayList<>(decided.size());
             Actor starter = Actor.current();
-            for (Decision decision : decided) {
-                try (Actor.Scope ignored = Actor.open(starter.because(cause(id, decision, starter.cause())))) {
-                    decisions.add(carryOut(decision, doomed));
+            try {
+                for (Decision decision : decided) {
+                    try (Actor.Scope ignored = Actor.open(starter.because(cause(id, decision, starter.cause())))) {
+                        decisions.add(carryOut(decision, doomed));
+                    }
+                    if (decisions.size() % PROGRESS_EVERY == 0) {
+                        ExecutionHistory.progress(jdbc, id, Execution.Counts.of(decisions));
+                        progress.report(decisions.size(), decided.size());
+                    }
                 }
-                if (decisions.size() % PROGRESS_EVERY == 0) {
-                    ExecutionHistory.progress(jdbc, id, Execution.Counts.of(decisions));
-                    progress.report(decisions.size(), decided.size());
-                }
+            } catch (RuntimeException e) {
+                // what was done stays in the history, and the execution ends instead of looking alive forever
+                ExecutionHistory.finish(batches, id, Instant.now(), Execution.Counts.of(decisions), decisions);
+                throw e;
             }
         }
         Execution.Counts counts = Execution.Counts.of(decisions);
         Instant finished = Instant.now();
         ExecutionHistory.finish(batches, id, finished, counts, decisions);
         progress.report(decisions.size(), decided.size());
-        log.info("retention of project {} ({}): {}", project, dryRun ? "dry run" : "run", counts);
-        return new Execution(id, project, dryRun, triggeredBy, started, finished, decided.size(), counts,
+        log.info("retention of project {} ({}): {}", run.project(), run.dryRun() ? "dry run" : "run", counts);
+        return new Execution(id, run.project(), run.dryRun(), run.triggeredBy(), run.started(), finished, decided.size(), counts,
                 ExecutionHistory.perRepository(decisions), decisions);
+    }
+
+    /**
+     * Starts a real run of the project's policy and answers its execution's id at once; the run
+     * carries its decisions out on a thread of its own, as whoever called (the audit log's actor),
+     * and its progress shows in the history ({@link #executionSummary}). What {@link #execute}
+     * would refuse (a run of the project in progress, a policy that cannot run) is refused here,
+     * before anything starts.
+     */
+    public long start(long projectId, String triggeredBy) {
+        SimpleLock lock = lock(projectId);
+        Decided run;
+        try {
+            run = decide(projectId, false, triggeredBy);
+        } catch (RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+        Actor starter = Actor.current();
+        Thread.ofPlatform().daemon().name("retention-" + run.project() + "-" + run.id()).start(() -> {
+            try (Actor.Scope ignored = Actor.open(starter)) {
+                carry(run, (done, inScope) -> { });
+            } catch (RuntimeException e) {
+                log.warn("retention execution {} of project {} failed", run.id(), run.project(), e);
+            } finally {
+                lock.unlock();
+            }
+        });
+        return run.id();
+    }
+
+    private SimpleLock lock(long projectId) {
+        return locks.lock(new LockConfiguration(Instant.now(), "retention-project-" + projectId,
+                Duration.ofMinutes(2), Duration.ZERO)).orElseThrow(() -> new RegistryException(ErrorCode.CONFLICT,
+                "a retention run of this project is in progress; try again when it has finished"));
     }
 
     /**
@@ -331,9 +385,30 @@ public class RetentionService {
                 .query(Long.class).single();
     }
 
+    /** One execution's counts and state, without its decisions; {@code NAME_UNKNOWN} when the project has no such execution. */
+    public Execution executionSummary(long projectId, long executionId) {
+        return ExecutionHistory.summary(jdbc, projectId, executionId).orElseThrow(() -> unknownExecution(executionId));
+    }
+
+    /** A page of one execution's decisions, in the order {@link #execution} lists them (repository, action, digest). */
+    public List<Decision> decisions(long projectId, long executionId, int offset, int limit) {
+        executionSummary(projectId, executionId);
+        return ExecutionHistory.decisions(jdbc, executionId, offset, limit);
+    }
+
+    public long countDecisions(long projectId, long executionId) {
+        executionSummary(projectId, executionId);
+        return jdbc.sql("SELECT count(*) FROM retention_decision WHERE execution_id = ?").param(executionId)
+                .query(Long.class).single();
+    }
+
+    private static RegistryException unknownExecution(long executionId) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "the project has no retention execution " + executionId,
+                Map.of("field", "id"));
+    }
+
     /** One execution with its decisions; {@code NAME_UNKNOWN} when the project has no such execution. */
     public Execution execution(long projectId, long executionId) {
-        return ExecutionHistory.find(jdbc, projectId, executionId).orElseThrow(() -> new RegistryException(
-                ErrorCode.NAME_UNKNOWN, "the project has no retention execution " + executionId, Map.of("field", "id")));
+        return ExecutionHistory.find(jdbc, projectId, executionId).orElseThrow(() -> unknownExecution(executionId));
     }
 }

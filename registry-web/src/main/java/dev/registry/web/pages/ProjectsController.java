@@ -10,6 +10,7 @@ import dev.registry.core.artifact.ArtifactListing;
 import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
 import dev.registry.core.project.Role;
+import dev.registry.core.quota.ProjectUsage;
 import dev.registry.core.quota.QuotaService;
 import dev.registry.web.ConsolePaths;
 import java.util.LinkedHashMap;
@@ -31,10 +32,7 @@ class ProjectsController {
     record ProjectRow(Project project, long usedBytes, Role role, long repositories) {
         /** Used storage as a share of the quota, 0-100; null without a quota. */
         public Integer usedPercent() {
-            if (project.quotaBytes() == null) {
-                return null;
-            }
-            return project.quotaBytes() == 0 ? 100 : (int) Math.min(100, usedBytes * 100 / project.quotaBytes());
+            return new ProjectUsage(project.name(), project.quotaBytes(), usedBytes).usedPercent();
         }
     }
 

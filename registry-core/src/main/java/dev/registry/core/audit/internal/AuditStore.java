@@ -52,8 +52,8 @@ public class AuditStore {
         });
     }
 
-    public List<AuditEvent> query(String project, Instant from, Instant to, long offset, int limit) {
-        Where where = where(project, from, to);
+    public List<AuditEvent> query(AuditService.Filter filter, long offset, int limit) {
+        Where where = where(filter);
         List<Object> params = new ArrayList<>(where.params());
         params.add(limit);
         params.add(offset);
@@ -65,8 +65,8 @@ public class AuditStore {
                 .list();
     }
 
-    public long count(String project, Instant from, Instant to) {
-        Where where = where(project, from, to);
+    public long count(AuditService.Filter filter) {
+        Where where = where(filter);
         return jdbc.sql("SELECT count(*) FROM audit_event" + where.sql()).params(where.params()).query(Long.class).single();
     }
 
@@ -74,20 +74,28 @@ public class AuditStore {
     }
 
     /** Only the conditions given (PostgreSQL cannot type a {@code ? IS NULL} parameter). */
-    private static Where where(String project, Instant from, Instant to) {
+    private static Where where(AuditService.Filter filter) {
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
-        if (project != null) {
+        if (filter.project() != null) {
             conditions.add("project = ?");
-            params.add(project);
+            params.add(filter.project());
         }
-        if (from != null) {
+        if (filter.operation() != null) {
+            conditions.add("operation = ?");
+            params.add(filter.operation());
+        }
+        if (filter.resource() != null) {
+            conditions.add("resource LIKE ? ESCAPE '\\'");
+            params.add("%" + filter.resource().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (filter.from() != null) {
             conditions.add("occurred_at >= ?");
-            params.add(utc(from));
+            params.add(utc(filter.from()));
         }
-        if (to != null) {
+        if (filter.to() != null) {
             conditions.add("occurred_at < ?");
-            params.add(utc(to));
+            params.add(utc(filter.to()));
         }
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
     }

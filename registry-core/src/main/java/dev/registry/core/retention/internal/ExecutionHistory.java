@@ -69,18 +69,31 @@ public final class ExecutionHistory {
                 .params(projectId, limit, offset).query((rs, n) -> summary(rs)).list();
     }
 
-    public static Optional<Execution> find(JdbcClient jdbc, long projectId, long executionId) {
+    /** An execution's row (counts so far, finished or not), without its decisions. */
+    public static Optional<Execution> summary(JdbcClient jdbc, long projectId, long executionId) {
         return jdbc.sql(SELECT + " WHERE e.project_id = ? AND e.id = ?").params(projectId, executionId)
-                .query((rs, n) -> summary(rs)).optional().map(e -> {
-                    List<Decision> decisions = jdbc.sql("SELECT repository, digest, tags, action, rule, reason"
-                                    + " FROM retention_decision WHERE execution_id = ? ORDER BY repository, action, digest")
-                            .param(executionId)
-                            .query((rs, n) -> new Decision(rs.getString(1), rs.getString(2),
-                                    rs.getString(3).isEmpty() ? List.of() : Arrays.asList(rs.getString(3).split(",")),
-                                    Decision.Action.valueOf(rs.getString(4)), (Integer) rs.getObject(5), rs.getString(6)))
-                            .list();
-                    return new Execution(e.id(), e.project(), e.dryRun(), e.triggeredBy(), e.startedAt(), e.finishedAt(),
-                            e.inScope(), e.counts(), perRepository(decisions), decisions);
-                });
+                .query((rs, n) -> summary(rs)).optional();
+    }
+
+    /** A page of an execution's decisions, by repository, action and digest. */
+    public static List<Decision> decisions(JdbcClient jdbc, long executionId, int offset, int limit) {
+        return jdbc.sql(DECISIONS + " LIMIT ? OFFSET ?").params(executionId, limit, offset).query((rs, n) -> decision(rs)).list();
+    }
+
+    private static final String DECISIONS = "SELECT repository, digest, tags, action, rule, reason"
+            + " FROM retention_decision WHERE execution_id = ? ORDER BY repository, action, digest";
+
+    private static Decision decision(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Decision(rs.getString(1), rs.getString(2),
+                rs.getString(3).isEmpty() ? List.of() : Arrays.asList(rs.getString(3).split(",")),
+                Decision.Action.valueOf(rs.getString(4)), (Integer) rs.getObject(5), rs.getString(6));
+    }
+
+    public static Optional<Execution> find(JdbcClient jdbc, long projectId, long executionId) {
+        return summary(jdbc, projectId, executionId).map(e -> {
+            List<Decision> decisions = jdbc.sql(DECISIONS).param(executionId).query((rs, n) -> decision(rs)).list();
+            return new Execution(e.id(), e.project(), e.dryRun(), e.triggeredBy(), e.startedAt(), e.finishedAt(),
+                    e.inScope(), e.counts(), perRepository(decisions), decisions);
+        });
     }
 }
