@@ -50,6 +50,8 @@ final class ConsoleBrowser implements AutoCloseable {
     private final ChromeDriver driver;
     private final String base;
     private final WebDriverWait wait;
+    /** The CSS width of the phone being emulated, null on the desktop. */
+    private Integer phoneWidth;
 
     private ConsoleBrowser(ChromeDriver driver, int port) {
         this.driver = driver;
@@ -165,7 +167,7 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.findElement(By.tagName("body")).getText();
     }
 
-    /** The rows of the first table on the page, each as its visible text. */
+    /** The body rows of the page's tables, each as its visible text. */
     List<String> rows() {
         return driver.findElements(By.cssSelector("table tbody tr")).stream().map(WebElement::getText).toList();
     }
@@ -186,18 +188,28 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Shows pages as a phone of this CSS size does (device metrics and a mobile viewport); {@link #desktop()} undoes it. */
     void phone(int width, int height) {
+        phoneWidth = width;
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
     }
 
     void desktop() {
+        phoneWidth = null;
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 
-    /** The page is no wider than the window: nothing needs a horizontal scroll. */
+    /**
+     * The page is no wider than the window: nothing needs a horizontal scroll. On a phone the
+     * window must also be the phone's width: a mobile browser zooms out (widens the window) to show
+     * a page that is too wide.
+     */
     void assertNoHorizontalScroll() {
         long scrollWidth = ((Number) script("return document.documentElement.scrollWidth")).longValue();
         long innerWidth = ((Number) script("return window.innerWidth")).longValue();
+        if (phoneWidth != null) {
+            assertThat(innerWidth).as("window width on a %d px wide phone, not zoomed out (%s)", phoneWidth, path())
+                    .isEqualTo(phoneWidth.longValue());
+        }
         assertThat(scrollWidth).as("document width on a %d px wide window (%s)", innerWidth, path())
                 .isLessThanOrEqualTo(innerWidth);
     }

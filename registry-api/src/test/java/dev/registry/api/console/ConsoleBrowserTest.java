@@ -9,6 +9,7 @@ import dev.registry.api.clients.Cli;
 import dev.registry.api.clients.ImageLayout;
 import dev.registry.api.clients.Skopeo;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -103,7 +103,11 @@ class ConsoleBrowserTest {
 
         assertThat(browser.path()).isEqualTo("/projects/" + project);
         assertThat(browser.driver().getTitle()).isEqualTo(project + " · registry");
-        assertThat(browser.text()).contains("No repository yet", "docker push 127.0.0.1:" + port + "/" + project + "/app:1.0");
+        String host = "127.0.0.1:" + port;
+        assertThat(browser.text()).contains("No repository yet").doesNotContain("0–0 of 0");
+        assertThat(browser.driver().findElement(By.cssSelector("pre")).getText()).as("the commands, one a line").isEqualTo(
+                "docker login " + host + "\ndocker tag app:1.0 " + host + "/" + project + "/app:1.0\ndocker push " + host + "/"
+                        + project + "/app:1.0");
         browser.screenshot("project-empty");
 
         ImageLayout layout = ImageLayout.create(work.resolve(project));
@@ -122,13 +126,24 @@ class ConsoleBrowserTest {
         assertThat(browser.path()).isEqualTo("/projects/" + project);
     }
 
-    /** Issue 13, "responsive down to a phone's width": at 390 × 844 the projects page needs no sideways scrolling. */
+    /**
+     * Issue 13, "responsive down to a phone's width": at 390 × 844 the projects page needs no
+     * sideways scrolling, even with a project name of 60 characters without a break in it.
+     */
     @Test
     void theProjectsPageFitsAPhoneWithoutScrollingSideways() {
+        String longName = ("phone" + System.nanoTime() + "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop").substring(0, 60);
         browser.signIn(ADMIN, ADMIN_PASSWORD);
+        browser.fill("Name", longName);
+        browser.click("Create project");
         browser.phone(390, 844);
+        browser.open("/projects/" + longName);
+        browser.assertNoHorizontalScroll();
+        browser.screenshot("project-phone");
+        browser.open("/projects?q=" + longName.substring(0, 30));
+        assertThat(browser.rows()).singleElement().asString().startsWith(longName);
+        browser.assertNoHorizontalScroll();
         browser.open("/projects");
-        assertThat(browser.script("return window.innerWidth")).isEqualTo(390L);
         browser.assertNoHorizontalScroll();
         assertThat(browser.field("Name").isDisplayed()).as("the new-project form is there").isTrue();
         browser.screenshot("projects-phone");
@@ -160,9 +175,12 @@ class ConsoleBrowserTest {
                 s.textContent = 'window.inlineScriptRan = true';
                 document.body.appendChild(s);""");
         assertThat(browser.script("return window.inlineScriptRan === true")).isEqualTo(false);
-        List<LogEntry> log = browser.log();
-        assertThat(log).extracting(LogEntry::getMessage).anySatisfy(message ->
-                assertThat(message).contains("Content Security Policy", "script-src 'self'"));
+        List<String> logged = new ArrayList<>();
+        browser.waitFor(driver -> {
+            browser.log().forEach(entry -> logged.add(entry.getMessage()));
+            return logged.stream().anyMatch(message -> message.contains("Content Security Policy"));
+        });
+        assertThat(logged).anySatisfy(message -> assertThat(message).contains("Content Security Policy", "script-src 'self'"));
     }
 
     /** Issue 13, "sign-out that ends the session": after Sign out the old session cookie opens nothing. */
