@@ -123,7 +123,7 @@ final class ConsoleBrowser implements AutoCloseable {
     /** The form field a {@code <label>} with this text names: by its {@code for}, or the field inside it. */
     WebElement field(String label) {
         WebElement element = driver.findElement(By.xpath("//label[normalize-space()=" + literal(label) + "]"));
-        String id = element.getAttribute("for");
+        String id = element.getDomAttribute("for");
         return id != null && !id.isEmpty() ? driver.findElement(By.id(id))
                 : element.findElement(By.xpath(".//input|.//select|.//textarea"));
     }

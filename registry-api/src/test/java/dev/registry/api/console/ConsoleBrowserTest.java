@@ -69,11 +69,11 @@ class ConsoleBrowserTest {
         assertThat(browser.driver().getTitle()).isEqualTo("Sign in · registry");
         browser.screenshot("login");
 
-        assertThat(browser.focused().getAttribute("id")).as("the username has the focus").isEqualTo("username");
-        assertThat(browser.field("Username").getAttribute("id")).isEqualTo("username");
-        assertThat(browser.field("Password").getAttribute("id")).isEqualTo("password");
+        assertThat(browser.focused().getDomAttribute("id")).as("the username has the focus").isEqualTo("username");
+        assertThat(browser.field("Username").getDomAttribute("id")).isEqualTo("username");
+        assertThat(browser.field("Password").getDomAttribute("id")).isEqualTo("password");
         keys(ADMIN, Keys.TAB);
-        assertThat(browser.focused().getAttribute("id")).isEqualTo("password");
+        assertThat(browser.focused().getDomAttribute("id")).isEqualTo("password");
         keys(ADMIN_PASSWORD, Keys.TAB);
         assertThat(browser.focused().getText()).isEqualTo("Sign in");
         browser.pressKeyAndWaitForPage(Keys.ENTER);
