@@ -28,3 +28,9 @@ document.addEventListener('htmx:configRequest', function (event) {
     event.detail.headers[header.content] = token.content;
   }
 });
+// CSP (found by ConsoleBrowserTest): htmx adds its indicator rules as an inline <style>, which
+// style-src 'self' refuses with an error in the browser's console; the rules are in console.css
+// instead. This runs before DOMContentLoaded, when htmx reads its configuration.
+if (window.htmx) {
+  htmx.config.includeIndicatorStyles = false;
+}

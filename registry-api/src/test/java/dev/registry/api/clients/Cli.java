@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Assumptions;
  * output in files (no pipe can fill up and block the child), a time limit, and an environment
  * of the test's choosing.
  */
-final class Cli {
+public final class Cli {
 
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
 
         /** Fails the test with the command and both outputs unless the exit code is 0. */
-        Result assertSuccess() {
+        public Result assertSuccess() {
             if (exitCode != 0) {
                 fail("`" + String.join(" ", command) + "` exited with " + exitCode + "\nstdout:\n" + stdout
                         + "\nstderr:\n" + stderr);
@@ -40,7 +40,7 @@ final class Cli {
      * Skips the calling test class when {@code binary} is not on {@code PATH}: the only reason a
      * client test may skip. CI installs every client, so there the tests always run.
      */
-    static void assumeOnPath(String binary) {
+    public static void assumeOnPath(String binary) {
         Assumptions.assumeTrue(onPath(binary),
                 binary + " is not on PATH; install it (Debian package '" + binary + "') to run this real-client test");
     }
@@ -70,7 +70,7 @@ final class Cli {
      * (seen with skopeo 1.9), so a non-zero uid is set. Credentials come from an empty auth file,
      * per-user configuration from an empty folder.
      */
-    static Map<String, String> isolatedContainersEnvironment(Path dir) {
+    public static Map<String, String> isolatedContainersEnvironment(Path dir) {
         try {
             Files.createDirectories(dir.resolve("data"));
             Files.createDirectories(dir.resolve("config"));

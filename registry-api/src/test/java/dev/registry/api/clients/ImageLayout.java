@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * artifact manifests. Everything is deterministic: fixed timestamps and owners in the tars, no
  * time in the gzip header, seeded random bytes, JSON with a fixed key order.
  */
-final class ImageLayout {
+public final class ImageLayout {
 
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -46,7 +46,7 @@ final class ImageLayout {
     private static final long MTIME = 1_704_067_200L;
 
     /** A content descriptor (image-spec "descriptor.md"); {@code platform} only in an index. */
-    record Descriptor(String mediaType, String digest, long size, String os, String architecture, String artifactType) {
+    public record Descriptor(String mediaType, String digest, long size, String os, String architecture, String artifactType) {
 
         Descriptor withPlatform(String os, String architecture) {
             return new Descriptor(mediaType, digest, size, os, architecture, artifactType);
@@ -71,11 +71,11 @@ final class ImageLayout {
     }
 
     /** A layer blob and the digest of its uncompressed tar (the config's {@code diff_id}). */
-    record Layer(Descriptor descriptor, String diffId) {
+    public record Layer(Descriptor descriptor, String diffId) {
     }
 
     /** An image manifest with its config and layers, as written. */
-    record Image(Descriptor manifest, Descriptor config, List<Layer> layers) {
+    public record Image(Descriptor manifest, Descriptor config, List<Layer> layers) {
 
         /** The manifest, the config and every layer: what a full copy must transfer. */
         List<String> digests() {
@@ -97,7 +97,7 @@ final class ImageLayout {
         this.dir = dir;
     }
 
-    static ImageLayout create(Path dir) {
+    public static ImageLayout create(Path dir) {
         try {
             Files.createDirectories(dir.resolve("blobs/sha256"));
             Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
@@ -131,13 +131,13 @@ final class ImageLayout {
     }
 
     /** A gzip'd tar layer of the given files (path → content), with their parent directories. */
-    Layer layer(SortedMap<String, byte[]> files) {
+    public Layer layer(SortedMap<String, byte[]> files) {
         byte[] tar = tar(files);
         return new Layer(blob(OCI_LAYER, gzip(tar)), RegistryClient.digest(tar));
     }
 
     /** An image config and manifest for one platform; the returned manifest carries the platform. */
-    Image image(String os, String architecture, String label, List<Layer> layers) {
+    public Image image(String os, String architecture, String label, List<Layer> layers) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("created", "2024-01-01T00:00:00Z");
         config.put("architecture", architecture);
@@ -188,7 +188,7 @@ final class ImageLayout {
     }
 
     /** Names {@code descriptor} {@code tag} in {@code index.json}. */
-    void tag(String tag, Descriptor descriptor) {
+    public void tag(String tag, Descriptor descriptor) {
         refs.put(tag, descriptor);
         writeIndexJson();
     }
@@ -308,7 +308,7 @@ final class ImageLayout {
         return bytes;
     }
 
-    static SortedMap<String, byte[]> files(Object... pathsAndContents) {
+    public static SortedMap<String, byte[]> files(Object... pathsAndContents) {
         SortedMap<String, byte[]> files = new TreeMap<>();
         for (int i = 0; i < pathsAndContents.length; i += 2) {
             Object content = pathsAndContents[i + 1];

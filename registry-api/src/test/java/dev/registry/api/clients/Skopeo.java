@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The skopeo command line against the registry under test, over plain HTTP. */
-final class Skopeo {
+public final class Skopeo {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
@@ -18,7 +18,7 @@ final class Skopeo {
     private final String credentials;
 
     /** Signs in as the test context's system admin. */
-    Skopeo(Map<String, String> environment, Path workDir, int port) {
+    public Skopeo(Map<String, String> environment, Path workDir, int port) {
         this(environment, workDir, port, RegistryIntegrationTest.ADMIN + ":" + RegistryIntegrationTest.ADMIN_PASSWORD);
     }
 
@@ -53,7 +53,7 @@ final class Skopeo {
      * {@code skopeo copy --preserve-digests} of a layout's tag into the registry: skopeo fails
      * rather than rewrite a manifest, so what arrives is byte for byte what the layout holds.
      */
-    Cli.Result copyIn(ImageLayout layout, String tag, String destination, String... options) {
+    public Cli.Result copyIn(ImageLayout layout, String tag, String destination, String... options) {
         List<String> arguments = new ArrayList<>(List.of("copy", "--preserve-digests", "--dest-tls-verify=false"));
         arguments.addAll(creds("--dest-creds"));
         arguments.addAll(List.of(options));

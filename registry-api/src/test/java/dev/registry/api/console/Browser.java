@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * A minimal browser for console tests over plain HTTP: keeps cookies, does not follow redirects
  * (tests look at them), and finds the CSRF token of the last page to send with a form.
  */
-final class Browser {
+public final class Browser {
 
-    static final String SESSION = "REGISTRY_SESSION";
+    public static final String SESSION = "REGISTRY_SESSION";
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"|<meta name=\"_csrf\" content=\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -29,16 +29,16 @@ final class Browser {
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private String csrf;
 
-    Browser(int port) {
+    public Browser(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return remember(send(HttpRequest.newBuilder(URI.create(base + path)).GET()));
     }
 
     /** Posts a form; with {@code withCsrf} the token of the last page read is added. */
-    HttpResponse<String> post(String path, boolean withCsrf, String... fields) {
+    public HttpResponse<String> post(String path, boolean withCsrf, String... fields) {
         StringJoiner body = new StringJoiner("&");
         for (int i = 0; i + 1 < fields.length; i += 2) {
             body.add(enc(fields[i]) + "=" + enc(fields[i + 1]));
@@ -55,16 +55,16 @@ final class Browser {
     }
 
     /** Reads the sign-in form and posts it. */
-    HttpResponse<String> signIn(String username, String password) {
+    public HttpResponse<String> signIn(String username, String password) {
         get("/login");
         return post("/login", true, "username", username, "password", password);
     }
 
-    String cookie(String name) {
+    public String cookie(String name) {
         return cookies.get(name);
     }
 
-    void setCookie(String name, String value) {
+    public void setCookie(String name, String value) {
         cookies.put(name, value);
     }
 

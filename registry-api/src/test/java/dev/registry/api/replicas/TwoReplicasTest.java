@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.api.RegistryApplication;
 import dev.registry.api.RegistryClient;
+import dev.registry.api.RegistryIntegrationTest;
 import dev.registry.api.TestImages;
+import dev.registry.api.console.Browser;
 import dev.registry.api.s3.RegistryOnS3;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.s3.InProcessS3;
@@ -304,6 +306,38 @@ class TwoReplicasTest {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer realm="));
         assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+    }
+
+    /**
+     * Issue 13, "Security tests": a console session keeps working when the next request is served
+     * by a second application instance on the same PostgreSQL (Spring Session JDBC): signed in on
+     * A, the same cookie opens the projects page on B; signing out on B ends the session on A too.
+     */
+    @Test
+    void aConsoleSessionStartedOnAWorksOnBAndSigningOutOnBEndsItOnA() {
+        Browser onA = new Browser(a.port());
+        HttpResponse<String> signedIn = onA.signIn(RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(signedIn.headers().firstValue("Location").orElseThrow()).endsWith("/projects");
+        String session = onA.cookie(Browser.SESSION);
+        assertThat(session).isNotNull();
+
+        Browser onB = new Browser(b.port());
+        onB.setCookie(Browser.SESSION, session);
+        HttpResponse<String> projectsOnB = onB.get("/projects");
+        assertThat(projectsOnB.statusCode()).as("the projects page on B with A's session").isEqualTo(200);
+        assertThat(projectsOnB.body()).contains("<title>Projects · registry</title>",
+                "<span class=\"me\">" + RegistryIntegrationTest.ADMIN + "</span>");
+
+        assertThat(onA.get("/projects").statusCode()).as("still signed in on A").isEqualTo(200);
+
+        HttpResponse<String> signedOutOnB = onB.post("/logout", true); // the CSRF token of B's page, kept in the session
+        assertThat(signedOutOnB.statusCode()).isEqualTo(302);
+        assertThat(signedOutOnB.headers().firstValue("Location").orElseThrow()).endsWith("/login?signed-out");
+
+        HttpResponse<String> projectsOnA = onA.get("/projects");
+        assertThat(projectsOnA.statusCode()).as("A after sign-out on B").isEqualTo(302);
+        assertThat(projectsOnA.headers().firstValue("Location").orElseThrow()).contains("/login");
     }
 
     /**
