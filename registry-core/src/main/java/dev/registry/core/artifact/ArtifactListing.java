@@ -38,8 +38,10 @@ public class ArtifactListing {
      */
     @Transactional(readOnly = true)
     public List<RepositorySummary> repositories(long projectId, long offset, int limit) {
-        return jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM repository r WHERE r.project_id = ?"
-                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) ORDER BY r.name LIMIT ? OFFSET ?")
+        // the page's repositories first, then their figures: the figures of the rows the page leaves out are never computed
+        return jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM (SELECT r.id, r.name FROM repository r WHERE r.project_id = ?"
+                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) ORDER BY r.name LIMIT ? OFFSET ?) r"
+                        + " ORDER BY r.name")
                 .params(projectId, limit, offset)
                 .query(SUMMARY)
                 .list();
@@ -158,7 +160,8 @@ public class ArtifactListing {
         params.put("limit", limit);
         params.put("offset", offset);
         List<T> items = total <= offset ? List.of()
-                : jdbc.sql("SELECT " + columns + where + " ORDER BY r.name LIMIT :limit OFFSET :offset").params(params)
+                : jdbc.sql("SELECT " + columns + " FROM (SELECT r.id, r.name" + where + " ORDER BY r.name LIMIT :limit OFFSET :offset) r"
+                        + " ORDER BY r.name").params(params)
                         .query(rows).list();
         return new SearchPage<>(items, total);
     }
@@ -202,9 +205,15 @@ public class ArtifactListing {
      * Not listed by an index of the same repository (a child is shown under its index), and no
      * accessory of a manifest of the repository (shown under its subject, {@link Accessory}).
      */
-    private static final String TOP_LEVEL = "NOT EXISTS (SELECT 1 FROM manifest_reference x JOIN manifest p ON p.id = x.manifest_id"
-            + " WHERE x.kind = 'manifest' AND x.digest = m.digest AND p.repository_id = m.repository_id) AND NOT "
-            + AccessoryLinks.IS_ACCESSORY;
+    /**
+     * SQL: the manifest {@code m} is a top-level artifact: no index of its repository lists it, and it is no accessory.
+     * The references naming its digest are found first (index {@code manifest_reference_digest}) and their manifest
+     * by its key: as a join H2 may walk every manifest of the repository for each manifest counted (10,000 tags:
+     * 10^8 rows for one count).
+     */
+    private static final String TOP_LEVEL = "NOT EXISTS (SELECT 1 FROM manifest_reference x WHERE x.digest = m.digest"
+            + " AND x.kind = 'manifest' AND EXISTS (SELECT 1 FROM manifest p WHERE p.id = x.manifest_id"
+            + " AND p.repository_id = m.repository_id)) AND NOT " + AccessoryLinks.IS_ACCESSORY;
 
     /**
      * What {@link #repositories} shows of repository {@code r}: name, artifact count (top-level artifacts: no index

@@ -28,8 +28,11 @@ public class AccessoryLinks {
      */
     public static final String IS_ACCESSORY = "(EXISTS (SELECT 1 FROM manifest s WHERE s.repository_id = m.repository_id"
             + " AND s.digest = m.subject_digest AND s.id <> m.id)"
-            + " OR EXISTS (SELECT 1 FROM tag t JOIN manifest s ON s.repository_id = t.repository_id AND s.digest = " + TAG_SUBJECT
-            + " WHERE t.manifest_id = m.id AND s.id <> m.id AND " + SCHEMA_TAG + "))";
+            // the manifest's own tags first (index tag_manifest), the subject looked up by its digest only for a tag
+            // of the schema: as a join, H2 may scan every manifest of the database for each manifest listed
+            + " OR EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id AND " + SCHEMA_TAG
+            + " AND EXISTS (SELECT 1 FROM manifest s WHERE s.repository_id = t.repository_id AND s.digest = " + TAG_SUBJECT
+            + " AND s.id <> m.id)))";
 
     private final JdbcClient jdbc;
 
