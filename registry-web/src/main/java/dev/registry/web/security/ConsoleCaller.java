@@ -15,6 +15,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -35,17 +37,33 @@ public class ConsoleCaller implements HandlerMethodArgumentResolver {
         this.credentials = credentials;
     }
 
-    /** The signed-in user now, or {@link SessionEndedException}. */
+    /** What {@link #current} found for a session's user in this request (the controller and the page both ask). */
+    private record Found(ConsoleUser user, Principal.User principal) {
+    }
+
+    private static final String FOUND = ConsoleCaller.class.getName() + ".found";
+
+    /** The signed-in user now, or {@link SessionEndedException}; read once per request. */
     public Principal.User current() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || !(authentication.getPrincipal() instanceof ConsoleUser user)) {
             throw new SessionEndedException("sign in to use the console");
         }
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null && request.getAttribute(FOUND, RequestAttributes.SCOPE_REQUEST) instanceof Found found
+                && found.user().equals(user)) {
+            return found.principal();
+        }
+        Principal.User principal;
         try {
-            return (Principal.User) credentials.current("user", user.id(), user.signedInAt());
+            principal = (Principal.User) credentials.current("user", user.id(), user.signedInAt());
         } catch (RegistryException e) {
             throw new SessionEndedException(e.getMessage());
         }
+        if (request != null) {
+            request.setAttribute(FOUND, new Found(user, principal), RequestAttributes.SCOPE_REQUEST);
+        }
+        return principal;
     }
 
     /**
