@@ -148,6 +148,12 @@ class RepositoryApiTest extends ManagementTestBase {
         assertThat(entry.get("references").valueStream().map(r -> r.get("platform").get("architecture").asString()))
                 .containsExactly("amd64", "arm64");
         assertThat(json(listed).get(0).get("references").size()).isZero();
+        // pages skip the children too: the second page of one is the index, the third is empty (the children, pushed
+        // before it, are not artifacts to page through)
+        HttpResponse<String> second = expect(admin.send("GET", base + "/" + repository + "/artifacts?page=2&page_size=1"), 200);
+        assertThat(json(second).valueStream().map(a -> a.get("digest").asString())).containsExactly(index);
+        assertThat(second.headers().firstValue("X-Total-Count")).contains("2");
+        assertThat(json(expect(admin.send("GET", base + "/" + repository + "/artifacts?page=3&page_size=1"), 200)).size()).isZero();
         JsonNode summary = json(expect(admin.send("GET", base), 200)).valueStream()
                 .filter(r -> r.get("name").asString().equals(repository)).findFirst().orElseThrow();
         assertThat(summary.get("artifactCount").asLong()).isEqualTo(2);

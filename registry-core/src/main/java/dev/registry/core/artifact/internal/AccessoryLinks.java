@@ -34,6 +34,18 @@ public class AccessoryLinks {
             + " AND EXISTS (SELECT 1 FROM manifest s WHERE s.repository_id = t.repository_id AND s.digest = " + TAG_SUBJECT
             + " AND s.id <> m.id)))";
 
+    /**
+     * SQL: the ids of the accessories among the manifests of repository {@code :repository} (the same rule as
+     * {@link #IS_ACCESSORY}), found from what makes them one: the manifests with a subject (a range of the index
+     * {@code manifest_subject}, so H2 walks the index instead of every manifest) and the tags of cosign's schema (a
+     * range of the repository's tag names). Its cost follows the number of referrers and attachment tags, not the
+     * repository's size.
+     */
+    public static final String ACCESSORY_IDS = "SELECT a.id FROM manifest a JOIN manifest s ON s.repository_id = a.repository_id"
+            + " AND s.digest = a.subject_digest AND s.id <> a.id WHERE a.repository_id = :repository AND a.subject_digest >= ''"
+            + " UNION SELECT t.manifest_id FROM tag t JOIN manifest s ON s.repository_id = t.repository_id AND s.digest = " + TAG_SUBJECT
+            + " AND s.id <> t.manifest_id WHERE t.repository_id = :repository AND " + SCHEMA_TAG;
+
     private final JdbcClient jdbc;
 
     public AccessoryLinks(JdbcClient jdbc) {

@@ -1,0 +1,6 @@
+-- The artifact lists (console and /api/v1) of a repository with many manifests, without reading every one of them:
+-- newest first along manifest_newest (a page reads only its own rows; a repository's last push is its first entry),
+-- and a repository's indexes by manifest_media (their children are shown under them, not as artifacts of their own).
+-- media_type leads so that "media_type IN (the two index types) AND repository_id = ?" is two lookups on H2 as well.
+CREATE INDEX manifest_newest ON manifest (repository_id, pushed_at DESC, id DESC);
+CREATE INDEX manifest_media ON manifest (media_type, repository_id);
