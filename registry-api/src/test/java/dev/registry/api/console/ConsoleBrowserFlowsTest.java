@@ -164,6 +164,10 @@ class ConsoleBrowserFlowsTest {
         browser.click("Back to the robot accounts");
         assertThat(browser.rows()).anySatisfy(row -> assertThat(row).startsWith(robot + " pulls the app pull "));
         assertThat(browser.driver().getPageSource()).doesNotContain(secret);
+        List<WebElement> cells = browser.driver().findElements(By.xpath("//tbody/tr[td/code[normalize-space()='" + robot + "']]/td"));
+        assertThat(cells).hasSize(6).extracting(cell -> cell.getRect().getY() + "+" + cell.getRect().getHeight())
+                .as("every cell of the row, its actions too, is as tall as the row (one border under the row)").containsOnly(
+                        cells.getFirst().getRect().getY() + "+" + cells.getFirst().getRect().getHeight());
         browser.screenshot("robots");
         // back to the answer of the form: not kept by the browser (Cache-Control: no-store), so not shown as it was
         browser.driver().navigate().back();
