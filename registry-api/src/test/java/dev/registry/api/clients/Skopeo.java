@@ -24,9 +24,9 @@ public final class Skopeo {
 
     /**
      * @param environment from {@link Cli#isolatedContainersEnvironment}, one per test class
-     * @param credentials {@code user:password} for {@code --creds}, or null for anonymous
+     * @param credentials {@code user:password} for {@code --creds} (a robot's name and secret, say), or null for anonymous
      */
-    Skopeo(Map<String, String> environment, Path workDir, int port, String credentials) {
+    public Skopeo(Map<String, String> environment, Path workDir, int port, String credentials) {
         this.environment = environment;
         this.workDir = workDir;
         this.port = port;
@@ -62,7 +62,7 @@ public final class Skopeo {
     }
 
     /** {@code skopeo copy --preserve-digests} of {@code source} out of the registry into a layout folder. */
-    Cli.Result copyOut(String source, Path layout, String tag, String... options) {
+    public Cli.Result copyOut(String source, Path layout, String tag, String... options) {
         List<String> arguments = new ArrayList<>(List.of("copy", "--preserve-digests", "--src-tls-verify=false"));
         arguments.addAll(creds("--src-creds"));
         arguments.addAll(List.of(options));

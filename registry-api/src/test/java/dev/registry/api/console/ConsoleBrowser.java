@@ -139,6 +139,14 @@ final class ConsoleBrowser implements AutoCloseable {
         arrived();
     }
 
+    /** Clicks this button or link (one of several with the same text, found by the caller) and waits for the page it leads to. */
+    void click(WebElement element) {
+        WebElement html = driver.findElement(By.tagName("html"));
+        element.click();
+        wait.until(ExpectedConditions.stalenessOf(html));
+        arrived();
+    }
+
     /** Sends keys to the focused element (Enter on a form's button, say) and waits for the page that follows. */
     void pressKeyAndWaitForPage(CharSequence... keys) {
         WebElement html = driver.findElement(By.tagName("html"));
@@ -155,6 +163,11 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Waits up to 15 s for a condition (never a fixed sleep). */
     <T> T waitFor(ExpectedCondition<T> condition) {
         return wait.until(condition);
+    }
+
+    /** Waits up to {@code timeout} for a condition that may take longer than the usual 15 s. */
+    <T> T waitFor(Duration timeout, ExpectedCondition<T> condition) {
+        return new WebDriverWait(driver, timeout).until(condition);
     }
 
     /** Waits until the page shows {@code text}. */
@@ -174,6 +187,22 @@ final class ConsoleBrowser implements AutoCloseable {
 
     Object script(String javascript, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
+    }
+
+    /**
+     * Lets the console's pages write and read the system clipboard, as a user who allowed it when
+     * the browser asked (headless chromium cannot ask, so the permission is granted through CDP).
+     */
+    void allowClipboard() {
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("permissions",
+                List.of("clipboardReadWrite", "clipboardSanitizedWrite"), "origin", base));
+    }
+
+    /** What the system clipboard holds now, as the page reads it ({@code navigator.clipboard.readText()}). */
+    String clipboard() {
+        return String.valueOf(driver.executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                navigator.clipboard.readText().then(done, function (e) { done('(the clipboard could not be read: ' + e + ')'); });"""));
     }
 
     /** Writes a PNG of the viewport to {@code target/screenshots/<name>.png}. */

@@ -30,8 +30,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code console.js} run, and a violation would show), sign out. Each main page is written as a
  * PNG under {@code target/screenshots/}.
  *
- * <p>One browser for the class; each test starts signed out. Later flows (robots, members,
- * policies, GC, artifacts) are methods here or in a sibling class with the same {@link ConsoleBrowser}.
+ * <p>One browser for the class; each test starts signed out. The later flows (robots, members,
+ * policies, GC, artifacts) are in {@link ConsoleBrowserFlowsTest}, with the same {@link ConsoleBrowser}.
  */
 @RegistryIntegrationTest
 class ConsoleBrowserTest {
