@@ -251,6 +251,8 @@ abstract class AccessScenarios extends DatabaseScenarios {
         Principal.User admin = admin();
         long projectId = creator.create(admin, unique("kept"), false, null).id();
         var second = users.create(unique("second"), "Right-Passw0rd", null, null, false);
+        // the rule the refusals below apply, as pages ask it (to offer neither to the last project admin)
+        assertThat(projects.isLastAdmin(projects.requireMember(projectId, UserService.ADMIN))).isTrue();
 
         assertThatThrownBy(() -> projects.removeMember(projectId, UserService.ADMIN)).isInstanceOf(RegistryException.class)
                 .hasMessageContaining("admin is the last project admin").extracting(e -> ((RegistryException) e).code())
@@ -260,7 +262,11 @@ abstract class AccessScenarios extends DatabaseScenarios {
         assertThatThrownBy(() -> projects.addMember(projectId, "nobody-" + second.username(), Role.GUEST))
                 .hasMessageContaining("there is no user");
         projects.addMember(projectId, second.username(), Role.PROJECT_ADMIN);
+        assertThat(projects.isLastAdmin(projects.requireMember(projectId, UserService.ADMIN))).isFalse();
+        assertThat(projects.isLastAdmin(projects.requireMember(projectId, second.username()))).isFalse();
         projects.changeRole(projectId, UserService.ADMIN, Role.GUEST);
+        assertThat(projects.isLastAdmin(projects.requireMember(projectId, second.username()))).isTrue();
+        assertThat(projects.isLastAdmin(projects.requireMember(projectId, UserService.ADMIN))).as("a guest is no admin").isFalse();
 
         assertThat(projects.requireMember(projectId, UserService.ADMIN).role()).isEqualTo(Role.GUEST);
         assertThat(projects.countMembers(projectId, "")).isEqualTo(2);

@@ -206,7 +206,12 @@ class ConsoleBrowserFlowsTest {
         assertThat(browser.text()).contains(username + " was added to the project.");
         assertThat(browser.rows()).anySatisfy(row -> assertThat(row).startsWith(username + "\n"));
         assertThat(new Select(browser.field("Role of " + username)).getFirstSelectedOption().getText()).isEqualTo("maintainer");
-        assertThat(new Select(browser.field("Role of " + ADMIN)).getFirstSelectedOption().getText()).isEqualTo("project-admin");
+        // the project's creator is its only project admin: neither a role change nor removal is offered for them
+        assertThat(browser.rows()).anySatisfy(row -> assertThat(row).startsWith(ADMIN + " project-admin")
+                .contains("the last project admin", "make another member project admin first"));
+        assertThat(browser.driver().findElements(By.xpath("//label[normalize-space()='Role of " + ADMIN + "']"))).isEmpty();
+        assertThat(browser.driver().findElements(By.linkText("Remove " + ADMIN + "…"))).isEmpty();
+        assertThat(browser.driver().findElements(By.linkText("Remove " + username + "…"))).hasSize(1);
         browser.screenshot("members");
 
         browser.signOut();

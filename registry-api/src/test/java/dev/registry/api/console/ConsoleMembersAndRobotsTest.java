@@ -308,17 +308,30 @@ class ConsoleMembersAndRobotsTest {
         assertThat(owner.post("/projects", true, "name", project).statusCode()).isEqualTo(302);
         String me = username("developer");
         String base = "/projects/" + project + "/members";
-        owner.get(base);
 
+        // the page offers neither: it says why instead (a page never offers what the service would refuse)
+        String page = owner.get(base).body();
+        assertThat(page).contains("the last project admin", "make another member project admin first", "id=\"add-member-form\"")
+                .doesNotContain("Change role", "/members/" + me + "/role\"", "/members/" + me + "/remove\"");
+        HttpResponse<String> confirm = owner.get(base + "/" + me + "/remove");
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains(me + " is the last project admin of " + project + " and cannot be removed")
+                .doesNotContain("action=\"" + base + "/" + me + "/remove\"");
+
+        // posted by hand, both are refused by the service, as before
         HttpResponse<String> removed = owner.post(base + "/" + me + "/remove", true);
         assertThat(removed.body()).contains("id=\"member-problem\"", me + " is the last project admin of the project");
         HttpResponse<String> demoted = owner.post(base + "/" + me + "/role", true, "role", "developer");
         assertThat(demoted.body()).contains(me + " is the last project admin of the project");
         assertThat(projects.requireMember(projects.require(project).id(), me).role()).isEqualTo(Role.PROJECT_ADMIN);
 
-        // with a second project admin, the first may step down
+        // with a second project admin, the first may step down: both are offered again, for both admins
         String second = username("guest");
         assertThat(owner.post(base, true, "username", second, "role", "project-admin").statusCode()).isEqualTo(302);
+        String withTwo = owner.get(base).body();
+        assertThat(withTwo).contains("/members/" + me + "/role\"", "/members/" + me + "/remove\"",
+                "/members/" + second + "/role\"", "/members/" + second + "/remove\"").doesNotContain("the last project admin");
+        assertThat(owner.get(base + "/" + me + "/remove").body()).contains("action=\"" + base + "/" + me + "/remove\"");
         assertThat(owner.post(base + "/" + me + "/role", true, "role", "developer").statusCode()).isEqualTo(302);
         assertThat(projects.requireMember(projects.require(project).id(), me).role()).isEqualTo(Role.DEVELOPER);
     }

@@ -278,6 +278,22 @@ public class ProjectService {
     }
 
     /**
+     * Whether {@code member} is the project's only Project Admin: the member whose role
+     * {@link #changeRole} (to another role) and {@link #removeMember} refuse to take
+     * ({@code CONFLICT}). Pages ask this so they never offer what would be refused; the refusal
+     * itself stays with those methods, under the project's lock.
+     */
+    @Transactional(readOnly = true)
+    public boolean isLastAdmin(Member member) {
+        return isLastAdmin(member.projectId(), member.role());
+    }
+
+    /** The rule itself, for {@link #isLastAdmin(Member)} and {@link #requireNotLastAdmin}. */
+    private boolean isLastAdmin(long projectId, Role role) {
+        return role == Role.PROJECT_ADMIN && members.countAdmins(projectId) <= 1;
+    }
+
+    /**
      * Refuses to take the Project Admin role from the project's only Project Admin. The project's
      * row is locked first, so two admins removing each other at once cannot leave it without one.
      */
@@ -286,7 +302,7 @@ public class ProjectService {
             return;
         }
         projects.lockById(projectId);
-        if (members.countAdmins(projectId) <= 1) {
+        if (isLastAdmin(projectId, member.getRole())) {
             String name = members.findUsername(userId).orElse("that user");
             throw new RegistryException(ErrorCode.CONFLICT, name + " is the last project admin of the project; make another"
                     + " member project admin before " + doing);

@@ -14,6 +14,7 @@ import dev.registry.web.ConsolePaths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,7 +26,9 @@ import org.springframework.web.bind.annotation.RequestParam;
  * Issue 13, page 5: a project's members. Listing needs {@code READ_MEMBERS}; adding, changing a
  * role and removing need {@code MANAGE_MEMBERS} and are offered only then. The rules (no user, a
  * member already, the last project admin) are {@link ProjectService}'s; their words are shown on
- * the page.
+ * the page. Neither a role change nor removal is offered for the last project admin
+ * ({@link ProjectService#isLastAdmin}: the service would refuse both); a hand-made post for either
+ * is still refused by the service.
  */
 @Controller
 class MembersController {
@@ -58,6 +61,9 @@ class MembersController {
         model.addAttribute("roles", Role.values());
         model.addAttribute("window", window.withTotal(projects.countMembers(p.id(), term)));
         model.addAttribute("mayManage", allowed.may(Action.MANAGE_MEMBERS));
+        // the members whose role the service would refuse to change or take (asked of the service, not decided here)
+        model.addAttribute("lastAdmins", members.stream().filter(projects::isLastAdmin).map(Member::principalName)
+                .collect(Collectors.toSet()));
         return "members";
     }
 
@@ -95,7 +101,7 @@ class MembersController {
         }
     }
 
-    /** The confirmation step: who loses which role in which project. */
+    /** The confirmation step: who loses which role in which project (for the last project admin: why it cannot be done). */
     @GetMapping(PATH + "/{username}/remove")
     String confirmRemove(Principal.User me, @PathVariable String project, @PathVariable String username, Model model) {
         ProjectAccess allowed = access.require(me, project, Action.MANAGE_MEMBERS);
@@ -104,6 +110,7 @@ class MembersController {
         model.addAttribute("project", p);
         model.addAttribute("access", allowed);
         model.addAttribute("member", member);
+        model.addAttribute("lastAdmin", projects.isLastAdmin(member));
         return "member-remove";
     }
 
