@@ -14,6 +14,7 @@ import dev.registry.core.gc.GcSettings;
 import dev.registry.core.job.JobService;
 import dev.registry.core.project.ProjectService;
 import dev.registry.core.project.Role;
+import dev.registry.core.quota.ByteSizes;
 import dev.registry.web.pages.ConsoleFormat;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -270,7 +271,8 @@ class ConsoleAdminAndAccountTest {
         RegistryClient pusher = new RegistryClient(port, RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
         String repository = fixture.project + "/garbage";
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":\"" + unique("c") + "\"}").getBytes();
-        byte[] layer = new byte[4096];
+        // 12,000 bytes and more: a size whose one decimal shows (11.7 KiB and up), the same in the summary and on the page
+        byte[] layer = new byte[12_000];
         new Random(System.nanoTime()).nextBytes(layer);
         String configDigest = pusher.pushBlob(repository, config);
         String layerDigest = pusher.pushBlob(repository, layer);
@@ -296,12 +298,24 @@ class ConsoleAdminAndAccountTest {
         GcRun done = gc.run(real);
         assertThat(done.dryRun()).isFalse();
         assertThat(done.counts().freedBytes()).isGreaterThanOrEqualTo(layer.length + config.length);
-        assertThat(admin.get("/admin/gc/runs/" + real + "?page_size=100").body()).contains("What it deleted", layerDigest,
-                format.bytes(done.counts().freedBytes()));
+        String runPage = admin.get("/admin/gc/runs/" + real + "?page_size=100").body();
+        assertThat(runPage).contains("What it deleted", layerDigest, format.bytes(done.counts().freedBytes()));
 
         String history = admin.get("/admin/gc").body();
         assertThat(history).contains("/admin/gc/runs/" + real + "\"", "/admin/gc/runs/" + dry + "\"", "real run",
                 "<td class=\"freed\">" + format.bytes(done.counts().freedBytes()) + "</td>");
+
+        // one way of writing bytes: "Bytes freed" says what the run's summary says (registry-core's ByteSizes), number and
+        // unit held together by a no-break space
+        String freed = ByteSizes.format(done.counts().freedBytes());
+        assertThat(done.summary()).contains(freed);
+        assertThat(format.bytes(done.counts().freedBytes())).isEqualTo(freed.replace(' ', '\u00a0'));
+        assertThat(runPage).contains("<dd class=\"freed\">" + freed.replace(' ', '\u00a0') + "</dd>");
+        assertThat(format.bytes(12_000L)).isEqualTo("11.7\u00a0KiB");
+        assertThat(format.bytes(1L << 20)).isEqualTo("1\u00a0MiB");
+        assertThat(format.bytes(928L)).isEqualTo("928\u00a0B");
+        // and a time never leaves its zone alone on the next line (the date may go above the time)
+        assertThat(format.instant(Instant.parse("2026-01-02T03:04:05Z"))).isEqualTo("2026-01-02 03:04\u00a0UTC");
     }
 
     @Test

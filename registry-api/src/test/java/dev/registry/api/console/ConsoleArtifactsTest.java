@@ -316,7 +316,7 @@ class ConsoleArtifactsTest {
                 + "x".repeat(1024 * 1024) + "\"}", null);
         HttpResponse<String> bigPage = signedIn("guest").get(repositoryPage() + "/-/artifacts/" + big);
         assertThat(bigPage.statusCode()).isEqualTo(200);
-        assertThat(bigPage.body()).contains("more than the console renders (1.0 MiB); it is not shown").doesNotContain("xxxxxxxx");
+        assertThat(bigPage.body()).contains("more than the console renders (1\u00a0MiB); it is not shown").doesNotContain("xxxxxxxx");
 
         assertThat(signedIn("guest").get(repositoryPage() + "/-/artifacts/sha256:" + "0".repeat(64)).statusCode()).isEqualTo(404);
         assertThat(signedIn("guest").get(repositoryPage() + "/-/artifacts/not-a-digest").statusCode()).isEqualTo(400);

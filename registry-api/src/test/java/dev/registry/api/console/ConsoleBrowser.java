@@ -243,6 +243,47 @@ final class ConsoleBrowser implements AutoCloseable {
                 .isLessThanOrEqualTo(innerWidth);
     }
 
+    /** On how many lines the browser shows the element's text (1: it did not wrap). */
+    long lineCount(WebElement element) {
+        return ((Number) script("""
+                var range = document.createRange();
+                range.selectNodeContents(arguments[0]);
+                var tops = [];
+                Array.from(range.getClientRects()).filter(function (r) { return r.width > 0 && r.height > 0; }).forEach(function (r) {
+                  if (!tops.some(function (t) { return Math.abs(t - r.top) < r.height / 2; })) { tops.push(r.top); }
+                });
+                return tops.length;""", element)).longValue();
+    }
+
+    /**
+     * The words of the element's text (runs of characters between spaces; a no-break space joins)
+     * that the browser broke across lines although they shared their first line with an earlier
+     * word: moved to a line of their own, they would have had more room. A word too long for any
+     * line (a digest) may break anywhere once it starts its own line; every other break should be
+     * at a space.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> wordsBrokenMidLine(WebElement element) {
+        return (List<String>) script("""
+                var found = [], previous = null;
+                var walker = document.createTreeWalker(arguments[0], NodeFilter.SHOW_TEXT);
+                for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+                  var words = /[^ \\t\\n\\r\\f]+/g, m;
+                  while ((m = words.exec(node.data))) {
+                    var range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    var rects = Array.from(range.getClientRects()).filter(function (r) { return r.width > 0 && r.height > 0; });
+                    if (rects.length === 0) { continue; }
+                    var first = rects[0], last = rects[rects.length - 1];
+                    var broken = rects.some(function (r) { return Math.abs(r.top - first.top) >= first.height / 2; });
+                    if (broken && previous && Math.abs(previous.top - first.top) < first.height / 2) { found.push(m[0]); }
+                    previous = last;
+                  }
+                }
+                return found;""", element);
+    }
+
     /** What the browser logged since the last call (console errors, CSP violations, failed loads). */
     List<LogEntry> log() {
         return driver.manage().logs().get(LogType.BROWSER).getAll();

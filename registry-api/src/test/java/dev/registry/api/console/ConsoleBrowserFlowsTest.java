@@ -134,6 +134,21 @@ class ConsoleBrowserFlowsTest {
         byDigest.findElement(By.tagName("button")).click();
         browser.waitFor(d -> browser.clipboard().equals("podman pull 127.0.0.1:" + port + "/" + app + "@" + appDigest));
         browser.assertNoBrowserErrors();
+
+        // at a desktop's width the open commands wrap at their spaces (only a reference too long for a line of its own
+        // breaks inside), and the size stays on one line ("928 B", never "928" above "B")
+        for (WebElement code : row.findElements(By.cssSelector("ul.commands code"))) {
+            assertThat(browser.wordsBrokenMidLine(code)).as(code.getText()).isEmpty();
+        }
+        WebElement size = row.findElements(By.xpath("./td")).get(3);
+        assertThat(browser.lineCount(size)).as("the size " + size.getText()).isEqualTo(1);
+        // on a phone, the open commands need no sideways scrolling
+        browser.phone(390, 844);
+        browser.open("/projects/" + project + "/repositories/app");
+        artifactRow("1.0").findElement(By.tagName("summary")).click();
+        browser.assertNoHorizontalScroll();
+        browser.screenshot("artifacts-phone");
+        browser.desktop();
     }
 
     /**
@@ -252,6 +267,10 @@ class ConsoleBrowserFlowsTest {
         assertThat(artifactRow("v1.0").getText()).contains(released.substring(0, 19));
         assertThat(artifactRow("dev").findElements(By.linkText("Delete…"))).hasSize(1);
         assertThat(artifactRow("dev").getText()).contains(dev.substring(0, 19));
+        for (String tag : List.of("v1.0", "dev")) {
+            WebElement size = artifactRow(tag).findElements(By.xpath("./td")).get(3);
+            assertThat(browser.lineCount(size)).as("the size " + size.getText() + " of " + tag + " on one line").isEqualTo(1);
+        }
         browser.screenshot("artifacts-immutable");
     }
 
@@ -375,19 +394,28 @@ class ConsoleBrowserFlowsTest {
         GcRun run = gc.run(id);
         assertThat(run.dryRun()).isFalse();
         assertThat(run.counts().freedBytes()).isGreaterThanOrEqualTo(garbageBytes);
-        String freed = format.bytes(run.counts().freedBytes());
-        assertThat(browser.driver().findElement(By.cssSelector("#progress dd.freed")).getText()).isEqualTo(freed);
+        String freed = plain(format.bytes(run.counts().freedBytes()));
+        assertThat(plain(browser.driver().findElement(By.cssSelector("#progress dd.freed")).getText())).isEqualTo(freed);
         assertThat(browser.text()).contains("What it deleted");
+        // the summary writes the bytes as "Bytes freed" does, and breaks its lines at spaces only (no "200" above "1 blob(s)")
+        WebElement summary = browser.driver().findElement(By.xpath("//dt[.='Summary']/following-sibling::dd[1]"));
+        assertThat(plain(summary.getText())).contains(", " + freed + ";");
+        assertThat(browser.wordsBrokenMidLine(summary)).as(summary.getText()).isEmpty();
         browser.screenshot("gc-run");
 
         browser.click("Garbage collection");
         WebElement history = browser.driver().findElement(By.xpath("//table//tr[td/a[normalize-space()='#" + id + "']]"));
         assertThat(history.getText()).startsWith("#" + id + " real run succeeded ").contains(" admin ");
-        assertThat(history.findElement(By.className("freed")).getText()).isEqualTo(freed);
+        assertThat(plain(history.findElement(By.className("freed")).getText())).isEqualTo(freed);
         browser.screenshot("gc");
     }
 
     // ---- helpers
+
+    /** The text with its no-break spaces as plain ones (sizes hold number and unit together with one). */
+    private static String plain(String text) {
+        return text.replace('\u00a0', ' ');
+    }
 
     /** The first body row of the artifacts table whose tags include {@code tag}. */
     private static WebElement artifactRow(String tag) {

@@ -1,6 +1,7 @@
 package dev.registry.web.pages;
 
 import dev.registry.core.access.PullSecrets;
+import dev.registry.core.quota.ByteSizes;
 import dev.registry.web.security.ConsoleCaller;
 import dev.registry.web.security.ConsoleUser;
 import dev.registry.web.security.SessionEndedException;
@@ -21,9 +22,11 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 @Component("consoleFormat")
 public class ConsoleFormat {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+    /** Joins what a line must not split: a size's number and unit, a time and its zone. */
+    private static final char NO_BREAK = '\u00a0';
+    /** A break may fall between the date and the time, never between the time and its zone. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'" + NO_BREAK + "UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
     private final URI publicUrl;
     private final ConsoleCaller caller;
@@ -33,17 +36,13 @@ public class ConsoleFormat {
         this.caller = caller;
     }
 
+    /**
+     * A byte count as the rest of the registry writes it ({@link ByteSizes}: a GC run's summary, a
+     * quota refusal), number and unit held together on one line ({@code 125.1 KiB}, never
+     * {@code 125.1} above {@code KiB}).
+     */
     public String bytes(Long bytes) {
-        if (bytes == null) {
-            return "—";
-        }
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, UNITS[unit]);
+        return bytes == null ? "—" : ByteSizes.format(bytes).replace(' ', NO_BREAK);
     }
 
     public String instant(Instant instant) {
