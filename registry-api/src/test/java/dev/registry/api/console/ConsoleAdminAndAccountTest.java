@@ -18,6 +18,7 @@ import dev.registry.core.quota.ByteSizes;
 import dev.registry.web.pages.ConsoleFormat;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -316,6 +317,11 @@ class ConsoleAdminAndAccountTest {
         assertThat(format.bytes(928L)).isEqualTo("928\u00a0B");
         // and a time never leaves its zone alone on the next line (the date may go above the time)
         assertThat(format.instant(Instant.parse("2026-01-02T03:04:05Z"))).isEqualTo("2026-01-02 03:04\u00a0UTC");
+
+        // a blob is registry-wide: its Repository cell says so instead of staying empty
+        List<String> blobRepositories = Pattern.compile("<td>blob</td>\\s*<td>(.*?)</td>", Pattern.DOTALL).matcher(runPage).results()
+                .map(m -> m.group(1).replaceAll("<[^>]+>", "").strip()).toList();
+        assertThat(blobRepositories).isNotEmpty().containsOnly("registry-wide");
     }
 
     @Test

@@ -401,6 +401,10 @@ class ConsoleBrowserFlowsTest {
         WebElement summary = browser.driver().findElement(By.xpath("//dt[.='Summary']/following-sibling::dd[1]"));
         assertThat(plain(summary.getText())).contains(", " + freed + ";");
         assertThat(browser.wordsBrokenMidLine(summary)).as(summary.getText()).isEmpty();
+        // blobs are stored once for the whole registry: their Repository cell says so rather than staying empty
+        List<WebElement> blobs = browser.driver().findElements(By.xpath("//section[@aria-labelledby='items']//tbody/tr[td[1]='blob']"));
+        assertThat(blobs).isNotEmpty().allSatisfy(blob -> assertThat(blob.findElements(By.tagName("td")).get(1).getText())
+                .isEqualTo("registry-wide"));
         browser.screenshot("gc-run");
 
         browser.click("Garbage collection");
