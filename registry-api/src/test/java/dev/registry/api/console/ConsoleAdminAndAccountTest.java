@@ -324,6 +324,25 @@ class ConsoleAdminAndAccountTest {
         assertThat(blobRepositories).isNotEmpty().containsOnly("registry-wide");
     }
 
+    /**
+     * Issue 13, "labelled form fields": the overview's three forms each have an "untagged manifests"
+     * checkbox; each label says which form it belongs to (a screen reader reads the label alone), and
+     * no id is used twice.
+     */
+    @Test
+    void page9_eachGcCheckboxSaysWhatItsFormDoesAndNoIdIsUsedTwice() {
+        String page = admin.get("/admin/gc").body();
+        List<String> labels = Pattern.compile("<label[^>]*>(.*?)</label>", Pattern.DOTALL).matcher(page).results()
+                .map(m -> m.group(1).replaceAll("<[^>]+>", "").strip().replaceAll("\\s+", " ")).toList();
+        assertThat(labels).doesNotHaveDuplicates().contains("Dry run: include untagged manifests",
+                "Run now: also delete untagged manifests", "Scheduled runs: also delete untagged manifests");
+        List<String> ids = Pattern.compile("\\sid=\"([^\"]+)\"").matcher(page).results().map(m -> m.group(1)).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        List<String> checkboxes = Pattern.compile("<input [^>]*type=\"checkbox\"[^>]*>").matcher(page).results()
+                .map(m -> m.group()).toList();
+        assertThat(checkboxes).hasSize(3).allSatisfy(box -> assertThat(box).containsPattern("\\sid=\"gc-[a-z-]+\""));
+    }
+
     @Test
     void page9_theScheduleIsSetAndARefusedExpressionIsShownInWords() {
         admin.get("/admin/gc");
