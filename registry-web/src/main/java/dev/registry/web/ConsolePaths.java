@@ -17,8 +17,13 @@ public final class ConsolePaths {
     public static final String ACCOUNT = "/account";
     /** Projects and repositories by name (the header's search box). */
     public static final String SEARCH = "/search";
-    /** The stylesheet, scripts and WebJars of the console. */
+    /** The stylesheet, scripts, icon and WebJars of the console. */
     public static final String ASSETS = "/ui";
+    /**
+     * The icon browsers ask for by themselves (viewing a JSON answer, say): the console's SVG icon.
+     * Deliberately outside {@link #FILTER_PATTERNS}: it needs no sign-in and touches no session.
+     */
+    public static final String FAVICON = "/favicon.ico";
 
     /** Servlet filter URL patterns covering every console path. */
     public static final List<String> FILTER_PATTERNS = List.of(LOGIN, LOGOUT, PROJECTS, PROJECTS + "/*", ADMIN, ADMIN + "/*",

@@ -296,8 +296,6 @@ final class ConsoleBrowser implements AutoCloseable {
     void assertNoBrowserErrors() {
         List<String> errors = log().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
-                // the browser asks for /favicon.ico by itself, whatever the page says; the console has none
-                .filter(message -> !message.startsWith(base + "/favicon.ico "))
                 .toList();
         assertThat(errors).as("errors in the browser's console on %s", path()).isEmpty();
     }

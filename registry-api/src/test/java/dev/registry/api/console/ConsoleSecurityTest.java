@@ -79,6 +79,25 @@ class ConsoleSecurityTest {
         assertThat(form.body()).doesNotContain("<script>").doesNotContain("style=");
     }
 
+    /**
+     * The browser asks {@code /favicon.ico} by itself, signed in or not: it gets the console's icon
+     * (an SVG, as every page's {@code <link rel="icon">} names it), not a 404, and no session for it.
+     */
+    @Test
+    void theFaviconIsServedWithoutSignInAndEveryPageNamesIt() {
+        Browser visitor = new Browser(port);
+        for (String path : List.of("/favicon.ico", "/ui/favicon.svg")) {
+            HttpResponse<String> icon = visitor.get(path);
+            assertThat(icon.statusCode()).as(path).isEqualTo(200);
+            assertThat(icon.headers().firstValue("Content-Type").orElseThrow()).as(path).startsWith("image/svg+xml");
+            assertThat(icon.body()).as(path).startsWith("<svg").doesNotContain("<script");
+            assertThat(icon.headers().allValues("Set-Cookie")).as(path).isEmpty();
+        }
+        assertThat(visitor.get("/login").body()).contains("<link rel=\"icon\" href=\"/ui/favicon.svg\" type=\"image/svg+xml\">");
+        visitor.signIn(developer[0], developer[1]);
+        assertThat(visitor.get("/projects").body()).contains("<link rel=\"icon\" href=\"/ui/favicon.svg\"");
+    }
+
     @Test
     void aPostWithoutTheCsrfTokenIsRefused() {
         Browser browser = new Browser(port);
