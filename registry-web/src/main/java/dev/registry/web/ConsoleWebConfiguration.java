@@ -30,7 +30,8 @@ class ConsoleWebConfiguration implements WebMvcConfigurer {
         registry.addResourceHandler(ConsolePaths.ASSETS + "/webjars/**")
                 .addResourceLocations("classpath:/META-INF/resources/webjars/")
                 .resourceChain(true).addResolver(new LiteWebJarsResourceResolver());
-        registry.addResourceHandler(ConsolePaths.ASSETS + "/**").addResourceLocations("classpath:/console/");
+        // a resolved path is cached (resourceChain): each page links its assets, and an uncached link is a classpath lookup
+        registry.addResourceHandler(ConsolePaths.ASSETS + "/**").addResourceLocations("classpath:/console/").resourceChain(true);
     }
 
     @Override

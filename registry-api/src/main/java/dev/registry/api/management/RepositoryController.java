@@ -77,8 +77,10 @@ class RepositoryController {
         access.require(caller, project, Action.LIST_REPOSITORIES);
         RepositoryPath target = RepositoryPath.parse(project, path);
         return switch (target.target()) {
-            case ARTIFACTS -> paging.respond(listing.artifacts(target.repository(), paging.offset(), paging.size()),
-                    listing.countArtifacts(target.repository()));
+            case ARTIFACTS -> {
+                ArtifactListing.SearchPage<ArtifactSummary> listed = listing.artifacts(target.repository(), paging.offset(), paging.size());
+                yield paging.respond(listed.items(), listed.total());
+            }
             case ARTIFACT -> ResponseEntity.ok(listing.artifact(target.repository(), target.reference()));
             case REPOSITORY -> throw new RegistryException(ErrorCode.NAME_UNKNOWN, "nothing to get at " + path
                     + "; list artifacts at <repository>/artifacts, read one at <repository>/artifacts/<digest or tag>");

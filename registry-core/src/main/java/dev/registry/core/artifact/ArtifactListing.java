@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,8 +42,9 @@ public class ArtifactListing {
     @Transactional(readOnly = true)
     public List<RepositorySummary> repositories(long projectId, long offset, int limit) {
         // the page's repositories first, then their figures: the figures of the rows the page leaves out are never computed
+        // ORDER BY the columns of repository_project_name (the constant project first): H2 walks it in order and stops at the page's end
         return summaries(jdbc.sql("SELECT " + SUMMARY_COLUMNS + " FROM (SELECT r.id, r.name FROM repository r WHERE r.project_id = ?"
-                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) ORDER BY r.name LIMIT ? OFFSET ?) r"
+                        + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) ORDER BY r.project_id, r.name LIMIT ? OFFSET ?) r"
                         + " ORDER BY r.name")
                 .params(projectId, limit, offset)
                 .query(SUMMARY)
@@ -134,7 +136,7 @@ public class ArtifactListing {
                 r.lastPushedAt())).toList();
     }
 
-    /** One page of a search: its items and how many match in all. */
+    /** One page of a list (a search's, a repository's artifacts): its items and how many there are in all. */
     public record SearchPage<T>(List<T> items, long total) {
     }
 
@@ -182,14 +184,18 @@ public class ArtifactListing {
     }
 
     /**
-     * The repository's artifacts, newest first; {@code NAME_UNKNOWN} when the repository does not
-     * exist (has no manifest). A manifest that an index of the repository lists is shown under that index (in its
-     * {@code references}, with its platform), not on its own, as Harbor does.
+     * One page of the repository's artifacts, newest first, and how many it has; {@code NAME_UNKNOWN} when the repository
+     * does not exist (has no manifest). A manifest that an index of the repository lists is shown under that index (in its
+     * {@code references}, with its platform), not on its own, as Harbor does; an accessory under its subject.
      */
     @Transactional(readOnly = true)
-    public List<ArtifactSummary> artifacts(RepositoryName repository, long offset, int limit) {
+    public SearchPage<ArtifactSummary> artifacts(RepositoryName repository, long offset, int limit) {
         long repositoryId = repositoryId(repository);
         Set<Long> hidden = notTopLevel(repositoryId);
+        long total = countManifests(repositoryId) - hidden.size();
+        if (total <= offset) {
+            return new SearchPage<>(List.of(), total);
+        }
         // newest first along the index manifest_newest (ORDER BY its columns, the constant repository first, or H2 sorts every
         // manifest of the repository), only as far as the page needs; the hidden ones are skipped here
         List<Long> ids = jdbc.sql("SELECT m.id FROM manifest m WHERE m.repository_id = ?"
@@ -197,15 +203,8 @@ public class ArtifactListing {
                 .params(repositoryId, offset + limit + hidden.size())
                 .query(Long.class).list().stream()
                 .filter(id -> !hidden.contains(id)).skip(offset).limit(limit).toList();
-        return ids.isEmpty() ? List.of()
-                : summaries(repositoryId, " AND m.id IN (:ids) ORDER BY m.pushed_at DESC, m.id DESC", Map.of("ids", ids));
-    }
-
-    /** Artifacts {@link #artifacts} lists: those no index of the repository lists. */
-    @Transactional(readOnly = true)
-    public long countArtifacts(RepositoryName repository) {
-        long repositoryId = repositoryId(repository);
-        return countManifests(repositoryId) - notTopLevel(repositoryId).size();
+        return new SearchPage<>(ids.isEmpty() ? List.of()
+                : summaries(repositoryId, " AND m.id IN (:ids) ORDER BY m.pushed_at DESC, m.id DESC", Map.of("ids", ids)), total);
     }
 
     private long countManifests(long repositoryId) {
@@ -367,11 +366,20 @@ public class ArtifactListing {
         return sizes;
     }
 
-    private long repositoryId(RepositoryName repository) {
+    /** The repository exists: it holds a manifest (as everything here that answers {@code NAME_UNKNOWN} decides). */
+    @Transactional(readOnly = true)
+    public boolean exists(RepositoryName repository) {
+        return repositoryIdIfAny(repository).isPresent();
+    }
+
+    private Optional<Long> repositoryIdIfAny(RepositoryName repository) {
         return jdbc.sql("SELECT r.id FROM repository r WHERE r.name = ?"
                         + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)")
-                .param(repository.value()).query(Long.class).optional()
-                .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repository + " does not exist"));
+                .param(repository.value()).query(Long.class).optional();
+    }
+
+    private long repositoryId(RepositoryName repository) {
+        return repositoryIdIfAny(repository).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repository + " does not exist"));
     }
 
     /**

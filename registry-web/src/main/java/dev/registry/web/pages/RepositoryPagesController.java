@@ -167,27 +167,16 @@ class RepositoryPagesController {
             case DELETE_ARTIFACT -> "Artifact " + target.argument() + " deleted.";
             default -> "Repository " + name + " deleted.";
         });
-        boolean repositoryLeft = target.page() != Page.DELETE_REPOSITORY && exists(name);
+        boolean repositoryLeft = target.page() != Page.DELETE_REPOSITORY && listing.exists(name);
         return "redirect:" + (repositoryLeft ? target.links().artifacts() : target.links().project());
-    }
-
-    private boolean exists(RepositoryName name) {
-        try {
-            listing.countArtifacts(name);
-            return true;
-        } catch (RegistryException e) {
-            if (e.code() == ErrorCode.NAME_UNKNOWN) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private String artifacts(Target target, ProjectAccess allowed, Integer page, Integer pageSize, Model model) {
         RepositoryName name = target.repository();
         PageWindow window = PageWindow.of(page, pageSize, target.links().artifacts(), Map.of());
-        long total = listing.countArtifacts(name);
-        List<ArtifactSummary> listed = total <= window.offset() ? List.of() : listing.artifacts(name, window.offset(), window.size());
+        ArtifactListing.SearchPage<ArtifactSummary> found = listing.artifacts(name, window.offset(), window.size());
+        List<ArtifactSummary> listed = found.items();
+        long total = found.total();
         Map<String, ImmutabilityRule> immutable = immutability.protecting(name, ArtifactRows.tagsOf(listed));
         Map<String, Instant> pulled = listing.lastPulled(name, listed.stream().map(ArtifactSummary::digest).toList());
         String host = format.host();
