@@ -18,6 +18,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -42,8 +43,12 @@ class UnmappedRequestHandler {
         return ApiProblems.of(HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_UNKNOWN, message + allowed, e.getHeaders(), request);
     }
 
-    @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<?> noEndpoint(NoResourceFoundException e, HttpServletRequest request) {
+    /**
+     * No handler at all ({@code NoHandlerFoundException}: there is no catch-all static handler, see
+     * {@code spring.web.resources.add-mappings}), or a path under a resource handler with no such file.
+     */
+    @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
+    ResponseEntity<?> noEndpoint(Exception e, HttpServletRequest request) {
         String message = "no endpoint at " + request.getRequestURI();
         if (request.getRequestURI().startsWith("/v2")) {
             return OciExceptionHandler.refused(new RegistryException(ErrorCode.ENDPOINT_UNKNOWN, message));
