@@ -148,7 +148,7 @@ fi
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts "${extra_java[@]}" -jar "$jar" \
     --server.address=127.0.0.1 --server.port="$ours_port" \
     --registry.storage.filesystem.root="$work/ours/blobs" "${registry_auth_args[@]}" \
-    --spring.datasource.url="jdbc:h2:file:$work/ours/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0" \
+    --spring.datasource.url="$(h2_url "$work/ours/db/registry")" \
     >"$work/ours/server.log" 2>&1 &
 ours_pid=$!
 

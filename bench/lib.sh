@@ -15,6 +15,11 @@ registry_launch_defaults() {
     java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
 }
 
+# The default H2 URL of application.yaml with its file at PATH (keep the options equal to it).
+h2_url() { # PATH
+    printf 'jdbc:h2:file:%s;%s' "$1" "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=128;DB_CLOSE_ON_EXIT=FALSE"
+}
+
 load_report() { # CPU use over 3 s (top's second sample) and the five busiest processes then
     top -b -n 2 -d 3 -o %CPU -w 200 | awk -v cores="$(nproc)" '
         /^top -/ { n++ }

@@ -38,7 +38,7 @@ auth="admin:$admin_password"
 [ -f registry-api/target/registry.jar ] || ./mvnw -q -DskipTests package
 # shellcheck disable=SC2086
 "$java" $java_opts -jar registry-api/target/registry.jar --server.port="$port" "${storage_args[@]}" "${registry_auth_args[@]}" \
-  --spring.datasource.url="jdbc:h2:file:$work/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0" \
+  --spring.datasource.url="$(h2_url "$work/db/registry")" \
   >"$work/registry.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do

@@ -25,7 +25,7 @@ trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 # shellcheck disable=SC2086
 MALLOC_ARENA_MAX=2 "$java" $java_opts -jar "$jar" --server.address=127.0.0.1 --server.port="$port" \
     --registry.storage.filesystem.root="$work/blobs" "${registry_auth_args[@]}" \
-    --spring.datasource.url="jdbc:h2:file:$work/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0" \
+    --spring.datasource.url="$(h2_url "$work/db/registry")" \
     >"$work/server.log" 2>&1 &
 pid=$!
 wait_ready registry "$pid" "http://127.0.0.1:$port/actuator/health/readiness"

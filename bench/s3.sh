@@ -97,7 +97,7 @@ start_registry() { # NAME ARGS...
     # shellcheck disable=SC2086
     MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts -jar "$jar" \
         --server.address=127.0.0.1 --server.port="${port[$name]}" \
-        --spring.datasource.url="jdbc:h2:file:$work/$name/db/registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0" \
+        --spring.datasource.url="$(h2_url "$work/$name/db/registry")" \
         "${registry_auth_args[@]}" "$@" >"$work/$name/server.log" 2>&1 &
     pid[$name]=$!
 }

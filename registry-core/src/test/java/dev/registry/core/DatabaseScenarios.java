@@ -52,6 +52,21 @@ abstract class DatabaseScenarios {
     @Autowired
     protected ProjectService projects;
 
+    /**
+     * Every repository's row of {@code repository_figures} (kept by QuotaLedger with each change) equals what its manifests
+     * and blob links add up to: the repository lists read these figures instead of counting.
+     */
+    @org.junit.jupiter.api.AfterEach
+    protected void assertRepositoryFiguresExact() {
+        List<String> wrong = jdbc.queryForList("SELECT r.name FROM repository r LEFT JOIN repository_figures f ON f.repository_id = r.id"
+                + " WHERE f.repository_id IS NULL"
+                + " OR f.manifests <> (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id)"
+                + " OR f.manifest_bytes <> (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)"
+                + " OR f.blob_bytes <> (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest"
+                + " WHERE l.repository_id = r.id)", String.class);
+        org.assertj.core.api.Assertions.assertThat(wrong).as("repositories whose figures differ from their contents").isEmpty();
+    }
+
     /** A repository name no other test uses, e.g. {@code tags-3f2a9c01}. */
     protected static RepositoryName newRepository(String purpose) {
         return new RepositoryName(purpose + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));

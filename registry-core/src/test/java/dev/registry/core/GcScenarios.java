@@ -101,6 +101,7 @@ abstract class GcScenarios extends DatabaseScenarios {
     }
 
     private long used(String project) {
+        assertRepositoryFiguresExact();
         return quotas.usage(project).usedBytes();
     }
 

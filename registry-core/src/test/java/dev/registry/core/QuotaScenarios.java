@@ -31,6 +31,7 @@ abstract class QuotaScenarios extends DatabaseScenarios {
     }
 
     private long used(String project) {
+        assertRepositoryFiguresExact();
         return quotas.usage(project).usedBytes();
     }
 

@@ -69,6 +69,34 @@ abstract class RetentionScenarios extends DatabaseScenarios {
         assertThat(pulledAt(repo, digest)).isOne();
     }
 
+    @Test
+    void the_repository_keeps_the_latest_pull_of_any_of_its_manifests_for_the_repository_lists() throws Exception {
+        RepositoryName repo = new RepositoryName(projectName(newProject()) + "/app");
+        Digest first = pushImage(repo, "1.0", "first");
+        Digest second = pushImage(repo, "2.0", "second");
+        assertThat(repositoryPulledAt(repo)).isEmpty();
+
+        artifacts.pulled(repo, "1.0", first);
+        pullTimes.flush();
+        assertThat(repositoryPulledAt(repo)).containsExactly(manifestPulledAt(repo, first));
+
+        Thread.sleep(5);
+        artifacts.pulled(repo, "2.0", second);
+        pullTimes.flush();
+        assertThat(manifestPulledAt(repo, second)).isAfter(manifestPulledAt(repo, first));
+        assertThat(repositoryPulledAt(repo)).containsExactly(manifestPulledAt(repo, second));
+    }
+
+    private List<java.time.OffsetDateTime> repositoryPulledAt(RepositoryName repo) {
+        return jdbc.queryForList("SELECT p.pulled_at FROM repository_pulled p JOIN repository r ON r.id = p.repository_id"
+                + " WHERE r.name = ?", java.time.OffsetDateTime.class, repo.value());
+    }
+
+    private java.time.OffsetDateTime manifestPulledAt(RepositoryName repo, Digest digest) {
+        return jdbc.queryForObject("SELECT m.pulled_at FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                + " WHERE r.name = ? AND m.digest = ?", java.time.OffsetDateTime.class, repo.value(), digest.toString());
+    }
+
     private int pulledAt(RepositoryName repo, Digest digest) {
         return jdbc.queryForObject("SELECT count(*) FROM manifest m JOIN repository r ON r.id = m.repository_id"
                 + " WHERE r.name = ? AND m.digest = ? AND m.pulled_at IS NOT NULL", Integer.class, repo.value(), digest.toString());

@@ -73,8 +73,8 @@ public class ArtifactListing {
 
 
     /**
-     * When a manifest of each of these repositories was last pulled ({@code manifest.pulled_at}, recorded by
-     * {@link PullTimes}), in one query; absent: never pulled since pulls were recorded. The registry keeps no pull
+     * When a manifest of each of these repositories was last pulled ({@code repository_pulled}, recorded by
+     * {@link PullTimes} with the manifests' own times), in one query; absent: never pulled since pulls were recorded. The registry keeps no pull
      * count per repository or artifact (the audit log counts pulls per caller, repository and hour).
      */
     @Transactional(readOnly = true)
@@ -83,8 +83,7 @@ public class ArtifactListing {
             return Map.of();
         }
         Map<String, Instant> pulled = new HashMap<>();
-        // per repository, so H2 reads each one's manifests by the repository index (as a join it read them twice)
-        jdbc.sql("SELECT r.name, (SELECT max(m.pulled_at) FROM manifest m WHERE m.repository_id = r.id) FROM repository r"
+        jdbc.sql("SELECT r.name, p.pulled_at FROM repository r JOIN repository_pulled p ON p.repository_id = r.id"
                         + " WHERE r.name IN (:names)")
                 .param("names", repositoryNames)
                 .query((rs, n) -> {
@@ -120,7 +119,7 @@ public class ArtifactListing {
         long repositoryId = repositoryId(repository);
         long manifests = countManifests(repositoryId);
         long tags = jdbc.sql("SELECT count(*) FROM tag t WHERE t.repository_id = ?").param(repositoryId).query(Long.class).single();
-        return new Contents(manifests - notTopLevel(repositoryId).size(), manifests, tags);
+        return new Contents(manifests - notTopLevel(List.of(repositoryId)).get(repositoryId).size(), manifests, tags);
     }
 
     /** A repository's row of {@link #SUMMARY_COLUMNS}: every manifest counted; {@link #summaries} leaves the artifacts. */
@@ -130,9 +129,10 @@ public class ArtifactListing {
     private static final RowMapper<SummaryRow> SUMMARY = (rs, n) -> new SummaryRow(rs.getLong(1), rs.getString(2), rs.getLong(3),
             rs.getLong(4), instant(rs.getObject(5, OffsetDateTime.class)));
 
-    /** The repositories as listed: their manifests less those that are no artifact of their own (one query per repository). */
+    /** The repositories as listed: their manifests less those that are no artifact of their own (one query for them all). */
     private List<RepositorySummary> summaries(List<SummaryRow> rows) {
-        return rows.stream().map(r -> new RepositorySummary(r.name(), r.manifests() - notTopLevel(r.id()).size(), r.size(),
+        Map<Long, Set<Long>> hidden = notTopLevel(rows.stream().map(SummaryRow::id).toList());
+        return rows.stream().map(r -> new RepositorySummary(r.name(), r.manifests() - hidden.get(r.id()).size(), r.size(),
                 r.lastPushedAt())).toList();
     }
 
@@ -191,7 +191,7 @@ public class ArtifactListing {
     @Transactional(readOnly = true)
     public SearchPage<ArtifactSummary> artifacts(RepositoryName repository, long offset, int limit) {
         long repositoryId = repositoryId(repository);
-        Set<Long> hidden = notTopLevel(repositoryId);
+        Set<Long> hidden = notTopLevel(List.of(repositoryId)).get(repositoryId);
         long total = countManifests(repositoryId) - hidden.size();
         if (total <= offset) {
             return new SearchPage<>(List.of(), total);
@@ -207,23 +207,36 @@ public class ArtifactListing {
                 : summaries(repositoryId, " AND m.id IN (:ids) ORDER BY m.pushed_at DESC, m.id DESC", Map.of("ids", ids)), total);
     }
 
+    /** Every manifest of the repository, index children and accessories too (kept in {@code repository_figures} by QuotaLedger). */
     private long countManifests(long repositoryId) {
-        return jdbc.sql("SELECT count(*) FROM manifest m WHERE m.repository_id = ?").param(repositoryId).query(Long.class).single();
+        return jdbc.sql("SELECT manifests FROM repository_figures WHERE repository_id = ?").param(repositoryId).query(Long.class)
+                .optional().orElse(0L);
     }
 
     /**
-     * The manifests of the repository that are no artifact of their own: those an index of the repository lists (shown
-     * under it) and accessories (shown under their subject). Each is found from what makes it so (the repository's
-     * indexes by the index {@code manifest_media}, then their references), so the cost follows their number, not
+     * The manifests of each of these repositories that are no artifact of their own, in three small queries whatever
+     * their number (each kept by H2 once parsed): those an index of the repository lists (shown under it) and
+     * accessories (shown under their subject). Each is found from what makes it so (the repository's indexes by the
+     * index {@code manifest_media}, then their references), so the cost follows their number, not
      * the repository's size: counting and paging the rest needs no test of every manifest (10,000 tags: 45 ms per
      * count on H2 as a {@code NOT EXISTS} per manifest).
      */
-    private Set<Long> notTopLevel(long repositoryId) {
-        return new HashSet<>(jdbc.sql("SELECT c.id FROM manifest p JOIN manifest_reference x ON x.manifest_id = p.id AND x.kind = 'manifest'"
+    private Map<Long, Set<Long>> notTopLevel(List<Long> repositoryIds) {
+        Map<Long, Set<Long>> hidden = new HashMap<>();
+        repositoryIds.forEach(id -> hidden.put(id, new HashSet<>()));
+        if (repositoryIds.isEmpty()) {
+            return hidden;
+        }
+        RowMapper<Boolean> add = (rs, n) -> hidden.get(rs.getLong(1)).add(rs.getLong(2));
+        jdbc.sql("SELECT c.repository_id, c.id FROM manifest p JOIN manifest_reference x ON x.manifest_id = p.id AND x.kind = 'manifest'"
                         + " JOIN manifest c ON c.repository_id = p.repository_id AND c.digest = x.digest"
                         + " WHERE p.media_type IN ('" + MediaTypes.OCI_INDEX + "', '" + MediaTypes.DOCKER_MANIFEST_LIST + "')"
-                        + " AND p.repository_id = :repository UNION " + AccessoryLinks.ACCESSORY_IDS)
-                .param("repository", repositoryId).query(Long.class).list());
+                        + " AND p.repository_id IN (:repositories)")
+                .param("repositories", repositoryIds).query(add).list();
+        jdbc.sql(AccessoryLinks.ACCESSORIES_BY_SUBJECT).param("repositories", repositoryIds).query(add).list();
+        jdbc.sql(AccessoryLinks.ACCESSORIES_BY_TAG).param("repositoryRows", repositoryIds.stream().map(id -> new Object[] {id}).toList())
+                .query(add).list();
+        return hidden;
     }
 
     /**
@@ -244,13 +257,12 @@ public class ArtifactListing {
 
     /**
      * What {@link #repositories} shows of repository {@code r}: id, name, manifest count ({@link #summaries} leaves the
-     * artifacts: no index children, no accessories), size, last push (along the index {@code manifest_newest}).
+     * artifacts: no index children, no accessories), size (its manifests and the blobs linked into it; both kept in
+     * {@code repository_figures} by QuotaLedger), last push (along the index {@code manifest_newest}).
      */
     private static final String SUMMARY_COLUMNS = "r.id, r.name,"
-            + " (SELECT count(*) FROM manifest m WHERE m.repository_id = r.id),"
-            + " (SELECT COALESCE(sum(m.size), 0) FROM manifest m WHERE m.repository_id = r.id)"
-            + " + (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest"
-            + " WHERE l.repository_id = r.id),"
+            + " (SELECT f.manifests FROM repository_figures f WHERE f.repository_id = r.id),"
+            + " (SELECT f.manifest_bytes + f.blob_bytes FROM repository_figures f WHERE f.repository_id = r.id),"
             + " (SELECT m.pushed_at FROM manifest m WHERE m.repository_id = r.id ORDER BY m.repository_id, m.pushed_at DESC LIMIT 1)";
 
     private static final String SIZE = "m.size + (SELECT COALESCE(sum(b.size), 0) FROM manifest_reference x JOIN blob b"

@@ -142,7 +142,7 @@ public class ArtifactService {
         Instant now = Instant.now();
         boolean isNew = manifests.findId(repositoryId, digest.toString()).isEmpty();
         if (isNew) {
-            quota.manifestAdding(project, content.length);
+            quota.manifestAdding(project, repositoryId, content.length);
         }
         manifests.insertIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), parsed.artifactType(),
                 content.length, content, parsed.subject() == null ? null : parsed.subject().digest().toString(),
@@ -339,11 +339,12 @@ public class ArtifactService {
         tags.deleteByManifest(manifestId);
         manifests.deleteById(manifestId);
         manifests.flush();
-        quota.manifestRemoved(project, size);
+        quota.manifestRemoved(project, repositoryId, size);
         Instant now = Instant.now();
         for (UnsharedBlobs.Blob blob : freed) {
-            blobs.unlink(repositoryId, blob.digest());
-            quota.blobUnlinked(project, blob.digest(), blob.size());
+            if (blobs.unlink(repositoryId, blob.digest()) == 1) {
+                quota.blobUnlinked(project, repositoryId, blob.digest(), blob.size());
+            }
             review.blob(blob.digest(), now, "manifest-deleted");
         }
         // queued while they all exist; an accessory deleted below takes its review row with it

@@ -157,7 +157,7 @@ public class BlobService {
             if (store.stat(blob.digest()).isEmpty()) {
                 throw new BytesMissing(blob.digest());
             }
-            quota.blobLinking(project, digest, blob.size());
+            quota.blobLinking(project, repositoryId, digest, blob.size());
             if (blobs.linkIfAbsent(repositoryId, digest, now) == 1) {
                 review.blob(digest, now.plus(grace), "linked");
             } else {
@@ -208,7 +208,7 @@ public class BlobService {
             if (size.isEmpty() || blobs.unlink(repositoryId, digest.toString()) == 0) {
                 throw unknown(name, digest);
             }
-            quota.blobUnlinked(project, digest.toString(), size.get());
+            quota.blobUnlinked(project, repositoryId, digest.toString(), size.get());
             review.blob(digest.toString(), Instant.now(), "unlinked");
             review.repository(repositoryId, Instant.now(), "unlinked");
         });

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Last-pulled times of manifests, recorded off the pull's path: a pull only merges
  * (repository, digest) → time into a map in memory; {@link #flush} writes one UPDATE per entry
  * every {@code registry.retention.pull-flush-interval}, {@value #CHUNK} to a transaction (one
- * commit, so one WAL flush, for each chunk rather than each entry). An UPDATE never moves a time backwards, so
- * replicas flushing in any order agree. Bounded: beyond {@link #LIMIT} distinct entries new ones
+ * commit, so one WAL flush, for each chunk rather than each entry), then moves each repository's last pull
+ * ({@code repository_pulled}, what the repository lists show) to the latest of its manifests' times in the chunk. An
+ * UPDATE never moves a time backwards, so replicas flushing in any order agree. Bounded: beyond {@link #LIMIT} distinct entries new ones
  * are dropped until the next flush (a lost last-pulled time only makes retention keep less by the
  * "pulled" templates, never delete what a rule kept by push time).
  */
@@ -68,16 +70,39 @@ public class PullTimes {
                 }
             }
             try {
-                tx.executeWithoutResult(status -> chunk.forEach((key, at) -> jdbc.sql("UPDATE manifest SET pulled_at = :at"
-                                + " WHERE digest = :digest AND repository_id = (SELECT id FROM repository WHERE name = :repository)"
-                                + " AND (pulled_at IS NULL OR pulled_at < :at)")
-                        .param("at", at.atOffset(ZoneOffset.UTC)).param("digest", key.digest())
-                        .param("repository", key.repository()).update()));
+                tx.executeWithoutResult(status -> {
+                    Map<String, Instant> latest = new LinkedHashMap<>();
+                    chunk.forEach((key, at) -> {
+                        if (jdbc.sql("UPDATE manifest SET pulled_at = :at"
+                                        + " WHERE digest = :digest AND repository_id = (SELECT id FROM repository WHERE name = :repository)"
+                                        + " AND (pulled_at IS NULL OR pulled_at < :at)")
+                                .param("at", at.atOffset(ZoneOffset.UTC)).param("digest", key.digest())
+                                .param("repository", key.repository()).update() > 0) {
+                            latest.merge(key.repository(), at, (a, b) -> a.isAfter(b) ? a : b);
+                        }
+                    });
+                    latest.forEach(this::repositoryPulled);
+                });
             } catch (RuntimeException e) {
                 chunk.forEach((key, at) -> pending.merge(key, at, (a, b) -> a.isAfter(b) ? a : b));
                 log.warn("recording last-pulled times failed; {} kept for the next attempt", pending.size(), e);
                 return;
             }
+        }
+    }
+
+    /** Moves the repository's last pull ({@code repository_pulled}, read by the repository lists) forward to {@code at}. */
+    private void repositoryPulled(String repository, Instant at) {
+        Optional<Long> id = jdbc.sql("SELECT id FROM repository WHERE name = ?").param(repository).query(Long.class).optional();
+        if (id.isEmpty()) {
+            return;
+        }
+        String later = "UPDATE repository_pulled SET pulled_at = :at WHERE repository_id = :id AND pulled_at < :at";
+        Map<String, Object> params = Map.of("at", at.atOffset(ZoneOffset.UTC), "id", id.get());
+        if (jdbc.sql(later).params(params).update() == 0
+                && jdbc.sql("INSERT INTO repository_pulled (repository_id, pulled_at) VALUES (:id, :at) ON CONFLICT DO NOTHING")
+                        .params(params).update() == 0) {
+            jdbc.sql(later).params(params).update(); // another replica's first time came in between
         }
     }
 

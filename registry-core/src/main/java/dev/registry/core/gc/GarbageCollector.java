@@ -424,7 +424,7 @@ class GarbageCollector {
                     next = earlier(next, now);
                 } else if (jdbc.sql("DELETE FROM repository_blob WHERE repository_id = ? AND digest = ? AND created_at < ?")
                         .params(link.repositoryId(), digest, at(cutoff)).update() == 1) {
-                    quota.blobUnlinked(held.get(link.project()), digest, size);
+                    quota.blobUnlinked(held.get(link.project()), link.repositoryId(), digest, size);
                     review.repository(link.repositoryId(), now, "unlinked"); // it may be empty now: looked at in this run
                     tally.removedLinks++;
                     items.add(new GcRun.Item("link", link.repository(), digest, size,

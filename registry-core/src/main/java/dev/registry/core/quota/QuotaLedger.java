@@ -6,10 +6,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * A project's storage usage, kept in {@code project_usage} by the transactions that change it.
- * Usage is the sum of the sizes of the distinct blob digests linked in any repository of the
- * project plus the sizes of the project's manifests; {@link #recount} computes exactly that from
- * the link and manifest tables.
+ * A project's storage usage, kept in {@code project_usage} by the transactions that change it,
+ * and the figures of each of its repositories, kept in {@code repository_figures} by the same
+ * calls. Usage is the sum of the sizes of the distinct blob digests linked in any repository of the
+ * project plus the sizes of the project's manifests; a repository's figures are its manifest count,
+ * their sizes and the sizes of the blobs linked into it; {@link #recount} computes exactly these from
+ * the link and manifest tables. (The repository's row of figures is created with the repository.)
  *
  * <p>Concurrency: every method takes a {@link Held} from {@link #lock}, which locks the project's
  * usage row until the surrounding transaction ends. Pushes and deletions in one project are so
@@ -45,34 +47,55 @@ public class QuotaLedger {
 
     /**
      * Counts a blob about to be linked into a repository of the project: its size when no
-     * repository of the project links it yet, else nothing. {@code DENIED} when that would take
-     * the project over its quota.
+     * repository of the project links it yet, else nothing; in the repository's figures when it
+     * does not link it yet. {@code DENIED} when that would take the project over its quota.
      */
-    public void blobLinking(Held held, String digest, long size) {
+    public void blobLinking(Held held, long repositoryId, String digest, long size) {
         if (!linkedInProject(held, digest)) {
             charge(held, size);
         }
-    }
-
-    /** Uncounts a blob just unlinked from a repository, when no repository of the project links it any more. */
-    public void blobUnlinked(Held held, String digest, long size) {
-        if (!linkedInProject(held, digest)) {
-            add(held, -size);
+        if (jdbc.sql("SELECT count(*) FROM repository_blob WHERE repository_id = ? AND digest = ?").params(repositoryId, digest)
+                .query(Long.class).single() == 0) {
+            figures(repositoryId, 0, 0, size);
         }
     }
 
+    /**
+     * Uncounts a blob just unlinked from a repository (call only when a link was removed): from the project when no
+     * repository of the project links it any more, and from the repository's figures.
+     */
+    public void blobUnlinked(Held held, long repositoryId, String digest, long size) {
+        if (!linkedInProject(held, digest)) {
+            add(held, -size);
+        }
+        figures(repositoryId, 0, 0, -size);
+    }
+
     /** Counts a manifest about to be stored (call only when the repository lacks it); {@code DENIED} over the quota. */
-    public void manifestAdding(Held held, long size) {
+    public void manifestAdding(Held held, long repositoryId, long size) {
         charge(held, size);
+        figures(repositoryId, 1, size, 0);
     }
 
     /** Uncounts a manifest just deleted. */
-    public void manifestRemoved(Held held, long size) {
+    public void manifestRemoved(Held held, long repositoryId, long size) {
         add(held, -size);
+        figures(repositoryId, -1, -size, 0);
     }
 
-    /** Sets the usage to what the link and manifest tables say, and returns it (after bulk deletions, or to repair). */
+    /**
+     * Sets the usage and the figures of the project's repositories to what the link and manifest tables say, and
+     * returns the usage (after bulk deletions, or to repair).
+     */
     public long recount(Held held) {
+        jdbc.sql("UPDATE repository_figures SET"
+                        + " manifests = (SELECT count(*) FROM manifest m WHERE m.repository_id = repository_figures.repository_id),"
+                        + " manifest_bytes = (SELECT COALESCE(sum(m.size), 0) FROM manifest m"
+                        + " WHERE m.repository_id = repository_figures.repository_id),"
+                        + " blob_bytes = (SELECT COALESCE(sum(b.size), 0) FROM repository_blob l JOIN blob b ON b.digest = l.digest"
+                        + " WHERE l.repository_id = repository_figures.repository_id)"
+                        + " WHERE repository_id IN (SELECT r.id FROM repository r WHERE r.project_id = ?)")
+                .param(held.projectId()).update();
         long used = jdbc.sql("SELECT COALESCE((SELECT SUM(b.size) FROM blob b WHERE b.digest IN ("
                         + " SELECT l.digest FROM repository_blob l JOIN repository r ON r.id = l.repository_id"
                         + " WHERE r.project_id = :p)), 0)"
@@ -81,6 +104,14 @@ public class QuotaLedger {
                 .param("p", held.projectId()).query(Long.class).single();
         jdbc.sql("UPDATE project_usage SET used_bytes = ? WHERE project_id = ?").params(used, held.projectId()).update();
         return used;
+    }
+
+    private void figures(long repositoryId, long manifests, long manifestBytes, long blobBytes) {
+        if (jdbc.sql("UPDATE repository_figures SET manifests = manifests + ?, manifest_bytes = manifest_bytes + ?,"
+                        + " blob_bytes = blob_bytes + ? WHERE repository_id = ?")
+                .params(manifests, manifestBytes, blobBytes, repositoryId).update() != 1) {
+            throw new IllegalStateException("repository " + repositoryId + " has no row in repository_figures");
+        }
     }
 
     private boolean linkedInProject(Held held, String digest) {

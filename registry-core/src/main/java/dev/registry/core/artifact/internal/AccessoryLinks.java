@@ -35,16 +35,25 @@ public class AccessoryLinks {
             + " AND s.id <> m.id)))";
 
     /**
-     * SQL: the ids of the accessories among the manifests of repository {@code :repository} (the same rule as
-     * {@link #IS_ACCESSORY}), found from what makes them one: the manifests with a subject (a range of the index
-     * {@code manifest_subject}, so H2 walks the index instead of every manifest) and the tags of cosign's schema (a
-     * range of the repository's tag names). Its cost follows the number of referrers and attachment tags, not the
-     * repository's size.
+     * SQL: the accessories by subject among the manifests of the repositories {@code :repositories} (a list of ids), as
+     * rows of (repository id, manifest id), by the same rule as {@link #IS_ACCESSORY}: the manifests with a subject
+     * present in their repository (a range of the index {@code manifest_subject}). Its cost follows the number of
+     * referrers, not the repositories' size. {@link #ACCESSORIES_BY_TAG} finds the others.
      */
-    public static final String ACCESSORY_IDS = "SELECT a.id FROM manifest a JOIN manifest s ON s.repository_id = a.repository_id"
-            + " AND s.digest = a.subject_digest AND s.id <> a.id WHERE a.repository_id = :repository AND a.subject_digest >= ''"
-            + " UNION SELECT t.manifest_id FROM tag t JOIN manifest s ON s.repository_id = t.repository_id AND s.digest = " + TAG_SUBJECT
-            + " AND s.id <> t.manifest_id WHERE t.repository_id = :repository AND " + SCHEMA_TAG;
+    public static final String ACCESSORIES_BY_SUBJECT = "SELECT a.repository_id, a.id FROM manifest a JOIN manifest s"
+            + " ON s.repository_id = a.repository_id AND s.digest = a.subject_digest AND s.id <> a.id"
+            + " WHERE a.repository_id IN (:repositories) AND a.subject_digest >= ''";
+
+    /**
+     * SQL: the accessories by cosign's attachment tags among the manifests of the repositories {@code :repositoryRows} (a
+     * list of one-element rows, joined as {@code VALUES}), as rows of (repository id, manifest id), by the same rule as
+     * {@link #IS_ACCESSORY}. Each repository is joined by equality, so its tags of the schema are a range of the index
+     * (repository, name); with {@code IN} H2 reads every tag of the repositories (10,000 tags: 0.5 ms, not 0.05).
+     * Separate from {@link #ACCESSORIES_BY_SUBJECT}: as one {@code UNION} H2 parses the statement again each time.
+     */
+    public static final String ACCESSORIES_BY_TAG = "SELECT t.repository_id, t.manifest_id FROM (VALUES :repositoryRows) v(r)"
+            + " JOIN tag t ON t.repository_id = v.r AND " + SCHEMA_TAG
+            + " JOIN manifest s ON s.repository_id = t.repository_id AND s.digest = " + TAG_SUBJECT + " AND s.id <> t.manifest_id";
 
     private final JdbcClient jdbc;
 

@@ -70,6 +70,9 @@ public class Repositories {
             Instant now = Instant.now();
             if (repositories.insertIfAbsent(name.value(), projectId, now) == 1) {
                 long created = locked(name).orElseThrow();
+                // kept from here on by QuotaLedger with every manifest and link added or removed
+                jdbc.sql("INSERT INTO repository_figures (repository_id, manifests, manifest_bytes, blob_bytes) VALUES (?, 0, 0, 0)")
+                        .param(created).update();
                 // no manifest may ever come: the collector looks at it once the grace has passed
                 review.repository(created, now.plus(grace), "created");
                 return created;
