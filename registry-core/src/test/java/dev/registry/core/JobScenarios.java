@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.core.job.Job;
+import dev.registry.core.job.JobFinished;
 import dev.registry.core.job.JobRun;
 import dev.registry.core.job.JobService;
 import java.time.Duration;
@@ -47,8 +48,11 @@ abstract class JobScenarios extends DatabaseScenarios {
         return context.stopRequested() ? "stopped early" : "ran to the end";
     });
 
+    /** What the services published (JobFinished among them). */
+    private final List<Object> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private JobService service() {
-        return new JobService(List.of(quick, failing, slow), jdbcClient, locks);
+        return new JobService(List.of(quick, failing, slow), jdbcClient, locks, published::add);
     }
 
     @Test
@@ -61,6 +65,12 @@ abstract class JobScenarios extends DatabaseScenarios {
         assertThat(run.triggeredBy()).isEqualTo("alice");
         assertThat(run.finishedAt()).isAfterOrEqualTo(run.startedAt());
         assertThat(service().runs(quick.name(), 0, 10)).extracting(JobRun::id).containsExactly(run.id());
+        // the end is published for the metrics, with the run's length
+        assertThat(published).singleElement().isInstanceOfSatisfying(JobFinished.class, finished -> {
+            assertThat(finished.job()).isEqualTo(quick.name());
+            assertThat(finished.state()).isEqualTo(JobRun.State.SUCCEEDED);
+            assertThat(finished.took()).isCloseTo(java.time.Duration.between(run.startedAt(), run.finishedAt()), java.time.Duration.ofMillis(1));
+        });
     }
 
     @Test

@@ -82,4 +82,9 @@ public interface BlobStore {
 
     /** Throws when the store cannot serve reads and writes right now (readiness probe). */
     void checkHealth() throws IOException;
+
+    /** What kind of store this is, as the system information and metrics name it ({@code filesystem}, {@code s3}). */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
 }

@@ -1,9 +1,11 @@
 package dev.registry.api.config;
 
+import dev.registry.api.metrics.MeteredBlobStore;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.filesystem.FilesystemBlobStore;
 import dev.registry.storage.s3.S3BlobStore;
 import dev.registry.storage.s3.S3Settings;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,12 +15,13 @@ class StorageConfiguration {
 
     /** An S3 store is closed (its HTTP connections released) with the context. */
     @Bean
-    BlobStore blobStore(RegistryProperties properties) {
+    BlobStore blobStore(RegistryProperties properties, MeterRegistry meters) {
         RegistryProperties.Storage storage = properties.storage();
-        return switch (storage.type()) {
+        BlobStore store = switch (storage.type()) {
             case FILESYSTEM -> new FilesystemBlobStore(storage.filesystem().root());
             case S3 -> S3BlobStore.create(s3Settings(storage.s3()));
         };
+        return new MeteredBlobStore(store, meters);
     }
 
     static S3Settings s3Settings(RegistryProperties.S3 s3) {

@@ -19,7 +19,7 @@ class BlobStoreHealthIndicator implements HealthIndicator {
     public Health health() {
         try {
             store.checkHealth();
-            return Health.up().withDetail("type", store.getClass().getSimpleName()).build();
+            return Health.up().withDetail("type", store.kind()).build();
         } catch (Exception e) {
             return Health.down(e).build();
         }

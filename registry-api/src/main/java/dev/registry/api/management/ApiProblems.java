@@ -2,6 +2,8 @@ package dev.registry.api.management;
 
 import dev.registry.core.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -10,6 +12,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The registry's RFC 9457 problem JSON outside {@code /v2}, written in one place: {@code status},
@@ -37,6 +40,15 @@ public final class ApiProblems {
             problem.setProperty("errors", fields);
         }
         return ResponseEntity.status(status).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Writes a problem from a servlet filter, where no Spring MVC converter answers. */
+    public static void write(HttpServletResponse response, ObjectMapper json, HttpStatusCode status, ErrorCode code, String detail,
+                             HttpServletRequest request) throws IOException {
+        ResponseEntity<ProblemDetail> problem = of(status, code, detail, new HttpHeaders(), request);
+        response.setStatus(problem.getStatusCode().value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem.getBody());
     }
 
     /** The registry's code for a status Spring chose (405, 406, 415, …). */

@@ -10,10 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
@@ -40,11 +37,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            ResponseEntity<ProblemDetail> problem = ApiProblems.of(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.BODY_TOO_LARGE,
-                    tooLarge(), new HttpHeaders(), request);
-            response.setStatus(problem.getStatusCode().value());
-            response.setContentType("application/problem+json");
-            json.writeValue(response.getOutputStream(), problem.getBody());
+            ApiProblems.write(response, json, HttpStatus.CONTENT_TOO_LARGE, ErrorCode.BODY_TOO_LARGE, tooLarge(), request);
             return;
         }
         chain.doFilter(request.getContentLengthLong() < 0 ? new Bounded(request) : request, response);

@@ -7,6 +7,7 @@ import dev.registry.api.RegistryClient;
 import dev.registry.api.RegistryIntegrationTest;
 import dev.registry.api.TestImages;
 import dev.registry.api.console.Browser;
+import dev.registry.api.metrics.MeteredBlobStore;
 import dev.registry.api.s3.RegistryOnS3;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.s3.InProcessS3;
@@ -137,8 +138,8 @@ class TwoReplicasTest {
     @Test
     void eachReplicaHasItsOwnStoreAndPoolOnTheSameDatabaseAndBucket() throws Exception {
         assertThat(a.port()).isNotEqualTo(b.port());
-        BlobStore storeA = a.context().getBean(BlobStore.class);
-        BlobStore storeB = b.context().getBean(BlobStore.class);
+        BlobStore storeA = ((MeteredBlobStore) a.context().getBean(BlobStore.class)).delegate();
+        BlobStore storeB = ((MeteredBlobStore) b.context().getBean(BlobStore.class)).delegate();
         assertThat(storeA).isInstanceOf(S3BlobStore.class).isNotSameAs(storeB);
         assertThat(((S3BlobStore) storeA).settings()).isEqualTo(((S3BlobStore) storeB).settings());
         DataSource poolA = a.context().getBean(DataSource.class);

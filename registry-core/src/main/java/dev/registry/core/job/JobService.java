@@ -18,6 +18,7 @@ import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -51,10 +52,13 @@ public class JobService {
     private final LockProvider locks;
     private final String replica;
 
-    public JobService(List<Job> jobs, JdbcClient jdbc, LockProvider locks) {
+    private final ApplicationEventPublisher events;
+
+    public JobService(List<Job> jobs, JdbcClient jdbc, LockProvider locks, ApplicationEventPublisher events) {
         jobs.forEach(job -> this.jobs.put(job.name(), job));
         this.jdbc = jdbc;
         this.locks = locks;
+        this.events = events;
         this.replica = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -277,8 +281,13 @@ public class JobService {
     }
 
     private void finish(long id, JobRun.State state, String summary) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         jdbc.sql("UPDATE job_run SET state = ?, summary = ?, finished_at = ? WHERE id = ?")
-                .params(state.name(), truncate(summary, 4096), OffsetDateTime.now(ZoneOffset.UTC), id).update();
+                .params(state.name(), truncate(summary, 4096), now, id).update();
+        jdbc.sql("SELECT job_name, started_at FROM job_run WHERE id = ?").param(id)
+                .query((rs, n) -> new JobFinished(rs.getString(1), state,
+                        Duration.between(rs.getObject(2, OffsetDateTime.class).toInstant(), now.toInstant())))
+                .optional().ifPresent(events::publishEvent);
     }
 
     private static String truncate(String text, int max) {

@@ -1,8 +1,6 @@
 package dev.registry.core.system;
 
 import dev.registry.storage.BlobStore;
-import dev.registry.storage.filesystem.FilesystemBlobStore;
-import dev.registry.storage.s3.S3BlobStore;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -31,11 +29,7 @@ public class SystemInfoService {
     public SystemInfoService(ObjectProvider<BuildProperties> build, BlobStore store, DataSource dataSource) {
         BuildProperties properties = build.getIfAvailable();
         this.version = properties != null ? properties.getVersion() : "development";
-        this.storageKind = switch (store) {
-            case FilesystemBlobStore filesystem -> "filesystem";
-            case S3BlobStore s3 -> "s3";
-            default -> store.getClass().getSimpleName();
-        };
+        this.storageKind = store.kind();
         this.dataSource = dataSource;
     }
 

@@ -132,6 +132,11 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
+    public String kind() {
+        return "filesystem";
+    }
+
+    @Override
     public void checkHealth() throws IOException {
         if (!Files.isDirectory(layout.blobsRoot()) || !Files.isWritable(layout.uploadsRoot())) {
             throw new IOException("storage root " + layout.root() + " is not a writable directory");

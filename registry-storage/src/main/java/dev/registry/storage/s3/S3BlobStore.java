@@ -150,6 +150,11 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     @Override
+    public String kind() {
+        return "s3";
+    }
+
+    @Override
     public void checkHealth() {
         objects.headBucket();
     }

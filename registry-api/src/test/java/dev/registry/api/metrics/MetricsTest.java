@@ -1,0 +1,102 @@
+package dev.registry.api.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registry.api.RegistryClient;
+import dev.registry.api.RegistryIntegrationTest;
+import dev.registry.api.TestImages;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Issue 14, "Metrics, health and logs": {@code /actuator/prometheus} on the management port with the metrics a registry
+ * operator needs, every label bounded (route templates, never a repository, tag, digest or user name), and not served
+ * on the application port.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:metrics;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+        "registry.storage.filesystem.root=target/test-data/metrics-blobs",
+        "registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
+        "registry.projects.create-on-push=true",
+        "management.server.port=0",
+        "logging.level.root=warn"})
+class MetricsTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s on port %d", path, port).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The value of one series of the scrape, or 0 when absent. */
+    static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.Ee+-]+)$").matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @LocalServerPort
+    int port;
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void aPushAPullAndAFailedSignInShowInBoundedMetricsOnlyThere() throws Exception {
+        String project = "metrics" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String repository = project + "/secret-team/app";
+        RegistryClient admin = new RegistryClient(port, RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
+        String before = get(managementPort, "/actuator/prometheus");
+
+        byte[] layer = new byte[12345];
+        Arrays.fill(layer, (byte) 7);
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}";
+        String configDigest = admin.pushBlob(repository, config.getBytes(StandardCharsets.UTF_8));
+        String layerDigest = admin.pushBlob(repository, layer);
+        String manifest = TestImages.ociManifest(configDigest, config.length(), layerDigest, layer.length);
+        assertThat(admin.pushManifest(repository, "v1.2.3-hidden", "application/vnd.oci.image.manifest.v1+json", manifest)
+                .statusCode()).isEqualTo(201);
+        assertThat(admin.sendForBytes("GET", "/v2/" + repository + "/blobs/" + layerDigest, java.util.Map.of()).body())
+                .hasSize(layer.length);
+        assertThat(new RegistryClient(port, "someone-unknown", "wrong-password").send("GET", "/v2/" + repository + "/tags/list")
+                .statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.anonymous(port).send("GET", "/api/v1/projects").statusCode()).isIn(200, 401);
+        String token = admin.send("GET", "/service/token?service=registry&scope=repository:" + repository + ":pull").body();
+        assertThat(token).contains("token");
+
+        String scrape = get(managementPort, "/actuator/prometheus");
+
+        // the blob bytes this replica took in and sent out, the store's operations, the uploads, the token service
+        assertThat(value(scrape, "registry_blob_bytes_received_bytes_total{store=\"filesystem\"}")
+                - value(before, "registry_blob_bytes_received_bytes_total{store=\"filesystem\"}"))
+                .isGreaterThanOrEqualTo(layer.length + config.length());
+        assertThat(value(scrape, "registry_blob_bytes_sent_bytes_total{store=\"filesystem\"}")
+                - value(before, "registry_blob_bytes_sent_bytes_total{store=\"filesystem\"}")).isGreaterThanOrEqualTo(layer.length);
+        assertThat(scrape).contains("registry_storage_operations_seconds_count{operation=\"commit\",outcome=\"success\",store=\"filesystem\"}",
+                "registry_uploads_open ", "registry_auth_tokens_issued_total ", "registry_auth_login_failures_total ",
+                "registry_project_storage_used_bytes", "hikaricp_connections_active", "jvm_memory_used_bytes");
+        assertThat(value(scrape, "registry_auth_login_failures_total")).isGreaterThan(value(before, "registry_auth_login_failures_total"));
+        assertThat(value(scrape, "registry_auth_tokens_issued_total")).isGreaterThan(value(before, "registry_auth_tokens_issued_total"));
+        // requests by route template, method and status, with a latency histogram
+        assertThat(scrape).contains("http_server_requests_seconds_bucket{", "uri=\"/v2/{name}/manifests/{reference}\"",
+                "uri=\"/v2/{name}/blobs/{digest}\"");
+        // bounded labels: no repository, tag, digest or user name anywhere in the scrape
+        assertThat(scrape).doesNotContain("secret-team", "v1.2.3-hidden", layerDigest.substring(7, 30), "someone-unknown",
+                RegistryIntegrationTest.ADMIN_PASSWORD);
+        // and nothing of it on the application port
+        assertThat(RegistryClient.anonymous(port).send("GET", "/actuator/prometheus").statusCode()).isEqualTo(404);
+    }
+}
