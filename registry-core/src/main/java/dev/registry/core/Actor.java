@@ -21,6 +21,8 @@ import java.util.Objects;
 public record Actor(String name, String kind, String address, String cause) {
 
     public static final Actor SYSTEM = new Actor("system", "system", null);
+    /** The servlet request attribute under which the web layers leave a request's caller (for its access log line). */
+    public static final String REQUEST_ATTRIBUTE = "dev.registry.actor";
     private static final ThreadLocal<Actor> CURRENT = new ThreadLocal<>();
 
     public Actor {

@@ -27,8 +27,9 @@ class ActorFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Principal principal = Authenticated.principal(request);
-        try (Actor.Scope ignored = Actor.open(new Actor(principal.name(), CredentialService.kindOf(principal),
-                request.getRemoteAddr()))) {
+        Actor actor = new Actor(principal.name(), CredentialService.kindOf(principal), request.getRemoteAddr());
+        request.setAttribute(Actor.REQUEST_ATTRIBUTE, actor);
+        try (Actor.Scope ignored = Actor.open(actor)) {
             chain.doFilter(request, response);
         }
     }

@@ -16,6 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,7 +26,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Issue 14, "Metrics, health and logs": {@code /actuator/prometheus} on the management port with the metrics a registry
  * operator needs, every label bounded (route templates, never a repository, tag, digest or user name), and not served
- * on the application port.
+ * on the application port; one access log line per request with its request id, and no password, secret or token in
+ * any log line (everything at INFO is captured).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:metrics;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
@@ -31,7 +35,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
         "registry.projects.create-on-push=true",
         "management.server.port=0",
-        "logging.level.root=warn"})
+        "logging.level.root=info"})
+@ExtendWith(OutputCaptureExtension.class)
 class MetricsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -98,5 +103,44 @@ class MetricsTest {
                 RegistryIntegrationTest.ADMIN_PASSWORD);
         // and nothing of it on the application port
         assertThat(RegistryClient.anonymous(port).send("GET", "/actuator/prometheus").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theLogHasALineWithItsIdPerRequestAndNoPasswordSecretOrToken(CapturedOutput output) throws Exception {
+        String project = "logs" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        RegistryClient admin = new RegistryClient(port, RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
+        // a push
+        String configDigest = admin.pushBlob(project + "/app", "{}".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> pushed = admin.pushManifest(project + "/app", "v1", "application/vnd.oci.image.manifest.v1+json",
+                TestImages.ociManifest(configDigest, 2, configDigest, 2));
+        assertThat(pushed.statusCode()).isEqualTo(201);
+        String requestId = pushed.headers().firstValue("X-Request-Id").orElseThrow();
+        // a robot, its secret shown once
+        HttpResponse<String> robot = admin.send("POST", "/api/v1/projects/" + project + "/robots",
+                "{\"name\":\"ci\",\"permissions\":[\"pull\"]}".getBytes(StandardCharsets.UTF_8),
+                java.util.Map.of("Content-Type", "application/json"));
+        assertThat(robot.statusCode()).isEqualTo(201);
+        String secret = robot.body().replaceAll("(?s).*\"secret\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        assertThat(secret).isNotBlank().isNotEqualTo(robot.body());
+        // a token, a failed and a good sign-in (Basic and the console's form), a proxy's request id kept
+        String token = admin.send("GET", "/service/token?service=registry&scope=repository:" + project + "/app:pull").body()
+                .replaceAll("(?s).*\"token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        assertThat(token).isNotBlank();
+        assertThat(new RegistryClient(port, "admin", "Wrong-password-7").send("GET", "/v2/").statusCode()).isEqualTo(401);
+        assertThat(new dev.registry.api.console.Browser(port).signIn("admin", RegistryIntegrationTest.ADMIN_PASSWORD)
+                .statusCode()).isIn(200, 302);
+        HttpResponse<String> proxied = RegistryClient.withAuthorization(port, "Bearer " + token)
+                .send("GET", "/v2/" + project + "/app/manifests/v1", null, java.util.Map.of("X-Request-Id", "edge-42.abc",
+                        "Accept", "application/vnd.oci.image.manifest.v1+json"));
+        assertThat(proxied.headers().firstValue("X-Request-Id")).hasValue("edge-42.abc");
+
+        String log = output.getAll();
+        assertThat(log).contains("PUT /v2/" + project + "/app/manifests/v1 201", "GET /v2/" + project + "/app/manifests/v1 200");
+        assertThat(log.lines().filter(line -> line.contains("GET /v2/" + project + "/app/manifests/v1 200")
+                && line.contains("id=edge-42.abc") && line.contains("[edge-42.abc]"))).as("the proxied request's line").hasSize(1);
+        assertThat(log).contains("admin id=" + requestId);
+        assertThat(log).doesNotContain(RegistryIntegrationTest.ADMIN_PASSWORD, "Wrong-password-7", secret, token,
+                token.substring(0, 20), "Authorization", "Basic ");
+        assertThat(requestId).matches("[0-9a-f]{24}");
     }
 }

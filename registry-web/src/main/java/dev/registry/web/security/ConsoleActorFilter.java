@@ -32,7 +32,9 @@ class ConsoleActorFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        try (Actor.Scope ignored = Actor.open(new Actor(user.name(), "user", request.getRemoteAddr()))) {
+        Actor actor = new Actor(user.name(), "user", request.getRemoteAddr());
+        request.setAttribute(Actor.REQUEST_ATTRIBUTE, actor);
+        try (Actor.Scope ignored = Actor.open(actor)) {
             chain.doFilter(request, response);
         }
     }

@@ -1,0 +1,331 @@
+package dev.registry.api.replicas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registry.api.RegistryClient;
+import dev.registry.api.RegistryIntegrationTest;
+import dev.registry.api.TestImages;
+import dev.registry.api.clients.Cli;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14, "Rolling updates that no client notices": two registry processes (real JVMs, so a real SIGTERM) on one
+ * PostgreSQL database and one blob folder, behind nginx with its defaults (round robin, passive health check:
+ * {@code max_fails=1 fail_timeout=10s}) and the proxy settings a registry needs. Restarted one after the other
+ * ("wait until ready, then stop the next") under a push and pull loop through nginx: no client operation fails. Before
+ * {@code registry.shutdown.drain-delay} a replica stopped listening at SIGTERM, nginx marked it down for 10 s, and when
+ * the other one stopped inside those 10 s nginx answered 502 (9 and 11 of ~85 pulls). A 256 MiB upload sent straight to
+ * a replica when it gets SIGTERM finishes (graceful drain after the delay).
+ */
+@ExtendWith(SharedPostgres.class)
+class RollingRestartTest {
+
+    /** Above nginx's fail_timeout (10 s): the replica stopped before is no longer marked down when this one stops. */
+    private static final Duration DRAIN = Duration.ofSeconds(11);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path dir;
+    private static Path blobs;
+    private static Replica a;
+    private static Replica b;
+    private static Process nginx;
+    private static int nginxPort;
+
+    /** One registry process. */
+    static final class Replica {
+        final String name;
+        final int port;
+        Process process;
+
+        Replica(String name) throws IOException {
+            this.name = name;
+            this.port = freePort();
+        }
+
+        void start() throws Exception {
+            // the application's own classes and dependencies: the test classes stay out of its component scan
+            String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .filter(entry -> !entry.contains("test-classes")).collect(Collectors.joining(File.pathSeparator));
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                    "dev.registry.api.RegistryApplication",
+                    "--server.port=" + port, "--server.address=127.0.0.1",
+                    "--spring.main.banner-mode=off", "--logging.level.root=warn",
+                    "--logging.level.dev.registry.api.config.ShutdownDrain=info",
+                    "--spring.datasource.hikari.maximum-pool-size=6",
+                    "--registry.storage.filesystem.root=" + blobs,
+                    "--registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
+                    "--registry.projects.create-on-push=true",
+                    "--registry.shutdown.drain-delay=" + DRAIN.toSeconds() + "s",
+                    "--spring.lifecycle.timeout-per-shutdown-phase=120s",
+                    "--server.forward-headers-strategy=native"));
+            command.addAll(SharedPostgres.database().arguments());
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+            while (!ready()) {
+                assertThat(process.isAlive()).as("replica %s exited while starting; see %s", name, dir.resolve(name + ".log")).isTrue();
+                assertThat(Instant.now()).as("replica %s ready in time", name).isBefore(deadline);
+                Thread.sleep(250);
+            }
+        }
+
+        boolean ready() {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** SIGTERM, then the time it took to exit; while it drains, readiness must say DOWN and requests still be served. */
+        Duration stop(AtomicBoolean reportedNotReadyWhileServing) throws Exception {
+            Instant signalled = Instant.now();
+            process.destroy(); // SIGTERM
+            while (process.isAlive()) {
+                try {
+                    HttpResponse<Void> readiness = HTTP.send(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> served = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (readiness.statusCode() == 503 && served.statusCode() == 401) {
+                        reportedNotReadyWhileServing.set(true);
+                    }
+                } catch (IOException e) {
+                    // it stopped listening: draining or gone
+                }
+                process.waitFor(200, TimeUnit.MILLISECONDS);
+            }
+            return Duration.between(signalled, Instant.now());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Cli.assumeOnPath("nginx");
+        blobs = Files.createDirectories(dir.resolve("blobs"));
+        a = new Replica("a");
+        b = new Replica("b");
+        a.start(); // the first runs the migrations, the second finds them applied
+        b.start();
+        nginxPort = freePort();
+        Path prefix = Files.createDirectories(dir.resolve("nginx"));
+        // round robin with nginx's default passive check; the proxy settings docs/deploy.md gives for a registry
+        Files.writeString(prefix.resolve("nginx.conf"), """
+                daemon off;
+                user root;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log warn;
+                events { worker_connections 256; }
+                http {
+                    access_log %1$s/access.log;
+                    client_body_temp_path %1$s/body;
+                    proxy_temp_path %1$s/proxy;
+                    fastcgi_temp_path %1$s/fastcgi;
+                    uwsgi_temp_path %1$s/uwsgi;
+                    scgi_temp_path %1$s/scgi;
+                    upstream registry {
+                        server 127.0.0.1:%2$d;
+                        server 127.0.0.1:%3$d;
+                    }
+                    server {
+                        listen 127.0.0.1:%4$d;
+                        client_max_body_size 0;
+                        location / {
+                            proxy_pass http://registry;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_set_header Host $http_host;
+                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                            proxy_set_header X-Forwarded-Proto $scheme;
+                            proxy_request_buffering off;
+                            proxy_buffering off;
+                            proxy_read_timeout 900s;
+                            proxy_send_timeout 900s;
+                        }
+                    }
+                }
+                """.formatted(prefix, a.port, b.port, nginxPort));
+        nginx = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
+                .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (RegistryClient.anonymous(nginxPort).send("GET", "/v2/").statusCode() != 401) {
+            assertThat(Instant.now()).as("nginx up").isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        for (Process p : new Process[] {nginx, a == null ? null : a.process, b == null ? null : b.process}) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aRollingRestartBehindNginxFailsNoPushOrPullAndAnUploadInFlightAtSigtermFinishes() throws Exception {
+        RegistryClient client = new RegistryClient(nginxPort, RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
+        String repository = "rolling" + HexFormat.of().toHexDigits((int) System.nanoTime()) + "/app";
+        pushImage(client, repository, 0); // something to pull from the start
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger operations = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+            for (int i = 1; running.get(); i++) {
+                try {
+                    pushImage(client, repository, i);
+                    operations.incrementAndGet();
+                    pullImage(client, repository, i / 2);
+                    operations.incrementAndGet();
+                } catch (Throwable e) {
+                    failures.add(Instant.now() + " operation " + i + ": " + e.getMessage());
+                }
+            }
+        });
+
+        // a 256 MiB upload straight to replica a, sent slowly enough to be in flight when it gets SIGTERM
+        CompletableFuture<HttpResponse<String>> upload = CompletableFuture.supplyAsync(() -> uploadSlowly(a.port, repository));
+        Thread.sleep(2000);
+        AtomicBoolean aDrained = new AtomicBoolean();
+        Duration aStop = a.stop(aDrained);
+        a.start();
+        AtomicBoolean bDrained = new AtomicBoolean();
+        Duration bStop = b.stop(bDrained);
+        b.start();
+        Thread.sleep(3000);
+        running.set(false);
+        load.get(2, TimeUnit.MINUTES);
+
+        assertThat(failures).as("client operations through nginx that failed during the rolling restart (of %d)", operations.get())
+                .isEmpty();
+        assertThat(operations.get()).isGreaterThan(20);
+        assertThat(aDrained).as("a reported not ready while still serving after SIGTERM").isTrue();
+        assertThat(bDrained).as("b reported not ready while still serving after SIGTERM").isTrue();
+        assertThat(aStop).isGreaterThanOrEqualTo(DRAIN);
+        assertThat(bStop).isGreaterThanOrEqualTo(DRAIN);
+        HttpResponse<String> uploaded = upload.get(3, TimeUnit.MINUTES);
+        assertThat(uploaded.statusCode()).as("the upload a got SIGTERM during: %s", uploaded.body()).isEqualTo(201);
+        String digest = uploaded.headers().firstValue("Docker-Content-Digest").orElseThrow();
+        assertThat(client.send("HEAD", "/v2/" + repository + "/blobs/" + digest).headers().firstValue("Content-Length"))
+                .hasValue(String.valueOf(UPLOAD_SIZE));
+    }
+
+    private static void pushImage(RegistryClient client, String repository, int i) {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("layer " + i).repeat(200).getBytes(StandardCharsets.UTF_8);
+        String configDigest = client.pushBlob(repository, config);
+        String layerDigest = client.pushBlob(repository, layer);
+        HttpResponse<String> put = client.pushManifest(repository, "t" + i, TestImages.OCI_MANIFEST,
+                TestImages.ociManifest(configDigest, config.length, layerDigest, layer.length));
+        if (put.statusCode() != 201) {
+            throw new AssertionError("manifest push: " + put.statusCode() + " " + put.body());
+        }
+    }
+
+    private static void pullImage(RegistryClient client, String repository, int i) {
+        HttpResponse<String> manifest = client.send("GET", "/v2/" + repository + "/manifests/t" + i, null,
+                Map.of("Accept", TestImages.OCI_MANIFEST));
+        if (manifest.statusCode() != 200) {
+            throw new AssertionError("manifest pull: " + manifest.statusCode() + " " + manifest.body());
+        }
+        String layer = manifest.body().replaceAll("(?s).*\"layers\":\\[\\{[^}]*\"digest\":\"([^\"]+)\".*", "$1");
+        HttpResponse<byte[]> blob = client.sendForBytes("GET", "/v2/" + repository + "/blobs/" + layer, Map.of());
+        if (blob.statusCode() != 200) {
+            throw new AssertionError("blob pull: " + blob.statusCode());
+        }
+    }
+
+    private static final long UPLOAD_SIZE = 256L << 20;
+
+    /** A monolithic 256 MiB upload at about 16 MiB/s (about 16 s), with the digest computed beforehand. */
+    private static HttpResponse<String> uploadSlowly(int port, String repository) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] chunk = new byte[1 << 20];
+            for (long sent = 0; sent < UPLOAD_SIZE; sent += chunk.length) {
+                Arrays.fill(chunk, (byte) (sent >> 20));
+                sha.update(chunk);
+            }
+            String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+            InputStream slow = new InputStream() {
+                long sent;
+                final byte[] one = new byte[1];
+
+                @Override
+                public int read() {
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) {
+                    if (sent >= UPLOAD_SIZE) {
+                        return -1;
+                    }
+                    if (sent % (1 << 20) == 0) {
+                        try {
+                            Thread.sleep(60);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    int n = (int) Math.min(len, Math.min(UPLOAD_SIZE - sent, (1 << 20) - sent % (1 << 20)));
+                    Arrays.fill(buffer, off, off + n, (byte) (sent >> 20));
+                    sent += n;
+                    return n;
+                }
+            };
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/" + repository
+                                    + "/blobs/uploads/?digest=" + digest))
+                            .header("Authorization", RegistryClient.basic(RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> slow), UPLOAD_SIZE))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException("the upload failed: " + e, e);
+        }
+    }
+}
