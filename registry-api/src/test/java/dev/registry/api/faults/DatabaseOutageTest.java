@@ -127,7 +127,7 @@ class DatabaseOutageTest {
             assertUnavailableOci(admin.send("POST", "/v2/" + REPOSITORY + "/blobs/uploads/"), "upload POST");
             assertUnavailableProblem(admin.send("GET", "/api/v1/projects"), "management request with credentials");
             HttpResponse<String> readiness = admin.send("GET", "/actuator/health/readiness");
-            assertThat(readiness.statusCode()).as("readiness while the database is down").isEqualTo(503);
+            assertThat(readiness.statusCode()).as("readiness while the database is down: %s", readiness.body()).isEqualTo(503);
             assertThat(JSON.readTree(readiness.body()).get("status").asString()).isEqualTo("DOWN");
 
             // when: it comes back
