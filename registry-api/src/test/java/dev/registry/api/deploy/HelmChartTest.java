@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * ISSUE-14 "Helm chart": the chart {@code deploy/helm/registry} driven by the real Helm 4 binary
@@ -44,7 +47,7 @@ import org.springframework.context.ApplicationContext;
  * than the shutdown); the rendered trial settings and secret files start the registry (a child
  * JVM) with its probes on the management port and the token realm from the ingress host; and the
  * packaged chart pushed with {@code helm push} into the registry of the test context and pulled
- * back, the same bytes. Every helm run has its own {@code HELM_*} homes under the test's folder.
+ * back, the same bytes; and the chart's README documents every value. Every helm run has its own {@code HELM_*} homes under the test's folder.
  */
 @RegistryIntegrationTest
 class HelmChartTest {
@@ -97,6 +100,49 @@ class HelmChartTest {
         HelmCli.Result bad = helm("lint", "--strict", chart.toString(), "-f", values("trial"), "--set", "service.port=70000");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.stdout() + bad.stderr()).contains("/service/port").contains("1 chart(s) failed");
+    }
+
+    /**
+     * README.md's table of values names every value of values.yaml (a value documented as a whole,
+     * like {@code podSecurityContext}, covers what is under it) and no value that does not exist.
+     */
+    @Test
+    void theChartsReadmeDescribesEveryValueAndNoOther() throws IOException {
+        Map<String, Object> values = new Yaml().load(Files.readString(chart.resolve("values.yaml")));
+        List<String> paths = new ArrayList<>();
+        flatten("", values, paths);
+        String readme = Files.readString(chart.resolve("README.md"));
+        int section = readme.indexOf("\n## Values\n");
+        assertThat(section).as("README.md has a section \"## Values\"").isNotNegative();
+        int end = readme.indexOf("\n## ", section + 1);
+        List<String> documented = readme.substring(section, end < 0 ? readme.length() : end).lines()
+                .map(line -> Pattern.compile("^\\| `([A-Za-z0-9.]+)` \\|").matcher(line))
+                .filter(Matcher::find).map(m -> m.group(1)).toList();
+        assertThat(documented).doesNotHaveDuplicates();
+        for (String path : paths) {
+            boolean covered = false;
+            for (String prefix = path; !prefix.isEmpty() && !covered;
+                 prefix = prefix.contains(".") ? prefix.substring(0, prefix.lastIndexOf('.')) : "") {
+                covered = documented.contains(prefix);
+            }
+            assertThat(covered).as("README.md documents the value " + path).isTrue();
+        }
+        for (String row : documented) {
+            assertThat(paths).as("README.md documents " + row + ", which values.yaml does not have")
+                    .anyMatch(path -> path.equals(row) || path.startsWith(row + "."));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> map, List<String> paths) {
+        map.forEach((key, value) -> {
+            String path = prefix.isEmpty() ? key : prefix + "." + key;
+            if (value instanceof Map<?, ?> nested && !nested.isEmpty()) {
+                flatten(path, (Map<String, Object>) nested, paths);
+            } else {
+                paths.add(path);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- trial
