@@ -496,7 +496,7 @@ class HelmChartTest {
     /**
      * The trial-with-ingress render's settings and secret files, as the pod gets them, start the
      * registry: a child JVM on the test's class path with the ConfigMap as its environment (only the
-     * two ports moved to free ones, the config tree's folder to the test's, the drain delay to 0 s
+     * two ports moved to free ones, the config tree's folder to the test's, the drain delay to 1 s
      * so that stopping is quick) and the chart's Secret laid out as Kubernetes mounts it (files
      * behind a {@code ..data} link), in a working folder standing for {@code /}.
      */
@@ -520,7 +520,7 @@ class HelmChartTest {
         env.put("SPRING_CONFIG_IMPORT", "optional:configtree:" + secrets + "/");
         env.put("SERVER_PORT", String.valueOf(http));
         env.put("MANAGEMENT_SERVER_PORT", String.valueOf(management));
-        env.put("REGISTRY_SHUTDOWN_DRAIN_DELAY", "0s");
+        env.put("REGISTRY_SHUTDOWN_DRAIN_DELAY", "1s");
         env.put("LOGGING_LEVEL_ROOT", "warn");
         Path log = pod.resolve("registry.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
