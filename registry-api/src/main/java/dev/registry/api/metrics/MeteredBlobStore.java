@@ -26,6 +26,10 @@ import java.util.function.Consumer;
  */
 public final class MeteredBlobStore implements BlobStore, AutoCloseable {
 
+    /** The latency histogram's buckets: a dozen, from a local file's stat to a slow multipart commit. */
+    private static final Duration[] BUCKETS = java.util.stream.Stream.of("1ms", "5ms", "10ms", "25ms", "50ms", "100ms", "250ms",
+            "500ms", "1s", "2500ms", "5s", "10s", "30s").map(MeteredBlobStore::duration).toArray(Duration[]::new);
+
     private final BlobStore store;
     private final MeterRegistry meters;
     private final Counter received;
@@ -39,6 +43,10 @@ public final class MeteredBlobStore implements BlobStore, AutoCloseable {
         this.sent = Counter.builder("registry.blob.bytes.sent").baseUnit("bytes")
                 .description("Blob bytes read from the blob store to be sent (a pull redirected to S3 sends none)")
                 .tag("store", store.kind()).register(meters);
+    }
+
+    private static Duration duration(String text) {
+        return org.springframework.boot.convert.DurationStyle.SIMPLE.parse(text);
     }
 
     /** The store measured. */
@@ -59,7 +67,7 @@ public final class MeteredBlobStore implements BlobStore, AutoCloseable {
             return result;
         } finally {
             Timer.builder("registry.storage.operations").description("Blob store operations by operation and outcome")
-                    .tags("operation", operation, "outcome", outcome, "store", store.kind())
+                    .tags("operation", operation, "outcome", outcome, "store", store.kind()).serviceLevelObjectives(BUCKETS)
                     .register(meters).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>{@code registry.auth.tokens.issued}, {@code registry.auth.login.failures}: the token service and every
  *       sign-in path (Basic on {@code /v2} and {@code /api}, the console's form)</li>
- *   <li>{@code registry.jobs.runs}: a timer per job and outcome (gc, retention, upload clean-up...), on the replica
+ *   <li>{@code registry.jobs.runs}: a timer per job ({@code name}: Prometheus keeps {@code job} for the scrape target) and outcome (gc, retention, upload clean-up...), on the replica
  *       that ran it</li>
  *   <li>{@code registry.gc.freed.bytes}, {@code registry.gc.deleted.blobs}, {@code registry.gc.deleted.manifests}</li>
  *   <li>{@code registry.uploads.open}: upload sessions open in the registry (all replicas)</li>
@@ -86,7 +86,7 @@ class RegistryMetrics {
     @EventListener
     void on(JobFinished finished) {
         Timer.builder("registry.jobs.runs").description("Runs of the registry's jobs by job and outcome")
-                .tags("job", finished.job(), "outcome", finished.state().name().toLowerCase(java.util.Locale.ROOT))
+                .tags("name", finished.job(), "outcome", finished.state().name().toLowerCase(java.util.Locale.ROOT))
                 .register(meters).record(finished.took());
     }
 

@@ -143,4 +143,31 @@ class MetricsTest {
                 token.substring(0, 20), "Authorization", "Basic ");
         assertThat(requestId).matches("[0-9a-f]{24}");
     }
+
+    /** The Grafana dashboard in deploy/ is built on these metrics: every series its queries name is in a real scrape. */
+    @Test
+    void everyMetricTheGrafanaDashboardQueriesIsServed() throws Exception {
+        RegistryClient admin = new RegistryClient(port, RegistryIntegrationTest.ADMIN, RegistryIntegrationTest.ADMIN_PASSWORD);
+        assertThat(admin.send("POST", "/api/v1/jobs/upload-cleanup/runs").statusCode()).isIn(200, 201, 202); // a job run
+        String scrape = get(managementPort, "/actuator/prometheus");
+        tools.jackson.databind.JsonNode dashboard = tools.jackson.databind.json.JsonMapper.builder().build().readTree(
+                java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir")).getParent()
+                        .resolve("deploy/grafana/registry.json")));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        for (tools.jackson.databind.JsonNode panel : dashboard.get("panels")) {
+            for (tools.jackson.databind.JsonNode target : panel.get("targets")) {
+                Matcher m = Pattern.compile("\\b([a-z_]+_(?:total|bytes|count|bucket|active|pending|max|open))\\{")
+                        .matcher(target.get("expr").asString());
+                while (m.find()) {
+                    queried.add(m.group(1));
+                }
+            }
+        }
+        assertThat(queried).hasSizeGreaterThan(10);
+        for (String metric : queried) {
+            assertThat(Pattern.compile("(?m)^" + Pattern.quote(metric) + "[{ ]").matcher(scrape).find())
+                    .as("the dashboard queries %s; the registry serves it", metric).isTrue();
+        }
+        assertThat(scrape).contains("registry_jobs_runs_seconds_count{name=\"upload-cleanup\",outcome=\"succeeded\"}");
+    }
 }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14, "Rolling updates that no client notices": two registry processes (real JVMs, so a real SIGTERM) on one
- * PostgreSQL database and one blob folder, behind nginx with its defaults (round robin, passive health check:
- * {@code max_fails=1 fail_timeout=10s}) and the proxy settings a registry needs. Restarted one after the other
+ * PostgreSQL database and one blob folder, behind nginx configured with {@code deploy/nginx/registry.conf} (docs/deploy.md:
+ * round robin, nginx's default passive health check {@code max_fails=1 fail_timeout=10s}, the proxy settings a registry needs). Restarted one after the other
  * ("wait until ready, then stop the next") under a push and pull loop through nginx: no client operation fails. Before
  * {@code registry.shutdown.drain-delay} a replica stopped listening at SIGTERM, nginx marked it down for 10 s, and when
  * the other one stopped inside those 10 s nginx answered 502 (9 and 11 of ~85 pulls). A 256 MiB upload sent straight to
@@ -151,7 +151,17 @@ class RollingRestartTest {
         b.start();
         nginxPort = freePort();
         Path prefix = Files.createDirectories(dir.resolve("nginx"));
-        // round robin with nginx's default passive check; the proxy settings docs/deploy.md gives for a registry
+        // deploy/nginx/registry.conf as docs/deploy.md gives it (round robin, nginx's default passive check), with
+        // this test's replicas and a plain-HTTP listener on 127.0.0.1 in place of the example addresses and TLS
+        Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("deploy/nginx/registry.conf");
+        String registryConf = Files.readString(conf)
+                .replace("server 10.0.0.11:5000;", "server 127.0.0.1:" + a.port + ";")
+                .replace("server 10.0.0.12:5000;", "server 127.0.0.1:" + b.port + ";")
+                .replace("listen 443 ssl;", "listen 127.0.0.1:" + nginxPort + ";")
+                .replaceAll("(?m)^\\s*ssl_certificate.*$", "");
+        assertThat(registryConf).contains("127.0.0.1:" + a.port, "127.0.0.1:" + b.port, "listen 127.0.0.1:" + nginxPort)
+                .doesNotContain("ssl");
+        Files.writeString(prefix.resolve("registry.conf"), registryConf);
         Files.writeString(prefix.resolve("nginx.conf"), """
                 daemon off;
                 user root;
@@ -165,34 +175,25 @@ class RollingRestartTest {
                     fastcgi_temp_path %1$s/fastcgi;
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
-                    upstream registry {
-                        server 127.0.0.1:%2$d;
-                        server 127.0.0.1:%3$d;
-                    }
-                    server {
-                        listen 127.0.0.1:%4$d;
-                        client_max_body_size 0;
-                        location / {
-                            proxy_pass http://registry;
-                            proxy_http_version 1.1;
-                            proxy_set_header Connection "";
-                            proxy_set_header Host $http_host;
-                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                            proxy_set_header X-Forwarded-Proto $scheme;
-                            proxy_request_buffering off;
-                            proxy_buffering off;
-                            proxy_read_timeout 900s;
-                            proxy_send_timeout 900s;
-                        }
-                    }
+                    include %1$s/registry.conf;
                 }
-                """.formatted(prefix, a.port, b.port, nginxPort));
+                """.formatted(prefix));
         nginx = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (RegistryClient.anonymous(nginxPort).send("GET", "/v2/").statusCode() != 401) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!answers401(nginxPort)) {
+            assertThat(nginx.isAlive()).as("nginx running; its output: %s %s", Files.readString(prefix.resolve("stdout.log")),
+                    Files.exists(prefix.resolve("error.log")) ? Files.readString(prefix.resolve("error.log")) : "").isTrue();
             assertThat(Instant.now()).as("nginx up").isBefore(deadline);
             Thread.sleep(100);
+        }
+    }
+
+    private static boolean answers401(int port) {
+        try {
+            return RegistryClient.anonymous(port).send("GET", "/v2/").statusCode() == 401;
+        } catch (java.io.UncheckedIOException e) {
+            return false; // not listening yet
         }
     }
 
