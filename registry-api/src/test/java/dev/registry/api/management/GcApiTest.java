@@ -58,6 +58,9 @@ class GcApiTest extends ManagementTestBase {
         // and it shows under the jobs too
         JsonNode job = json(expect(admin.send("GET", "/api/v1/jobs/gc/runs/" + real.get("id").asLong()), 200));
         assertThat(job.get("parameters").asString()).isEqualTo("deleteUntagged=false dryRun=false");
+        // issue 14: the GC view names the replica that ran it, as the jobs view does
+        JsonNode gcRun = json(expect(admin.send("GET", "/api/v1/gc/runs/" + real.get("id").asLong()), 200));
+        assertThat(gcRun.get("replica").asString()).isNotBlank().isEqualTo(job.get("replica").asString());
     }
 
     @Test

@@ -4,11 +4,11 @@ import dev.registry.core.job.JobRun;
 import java.time.Instant;
 
 /**
- * One garbage collection run: its job run (state, progress, who started it, when) and its counts.
+ * One garbage collection run: its job run (state, progress, who started it, when, on which replica) and its counts.
  * {@code id} is the job run's id.
  */
 public record GcRun(long id, boolean dryRun, boolean deleteUntagged, JobRun.State state, String trigger, String triggeredBy,
-                    String progress, String summary, Instant startedAt, Instant finishedAt, Counts counts) {
+                    String progress, String summary, String replica, Instant startedAt, Instant finishedAt, Counts counts) {
 
     /**
      * What a run looked at and deleted (for a dry run: would delete). {@code removedLinks} counts

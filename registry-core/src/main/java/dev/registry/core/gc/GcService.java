@@ -164,7 +164,7 @@ public class GcService {
 
     private static final String SELECT = "SELECT j.id, j.parameters, j.state, j.run_trigger, j.triggered_by, j.progress, j.summary,"
             + " j.started_at, j.finished_at, g.reviewed_manifests, g.deleted_manifests, g.reviewed_blobs, g.deleted_blobs,"
-            + " g.removed_links, g.freed_bytes, g.expired_uploads"
+            + " g.removed_links, g.freed_bytes, g.expired_uploads, j.replica"
             + " FROM job_run j LEFT JOIN gc_run g ON g.job_run_id = j.id WHERE j.job_name = '" + GcJob.NAME + "'";
 
     private static GcRun map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
@@ -173,7 +173,7 @@ public class GcService {
                 rs.getLong(15), rs.getInt(16));
         return new GcRun(rs.getLong(1), parameters.contains(" dryRun=true "), parameters.contains(" deleteUntagged=true "),
                 JobRun.State.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                instant(rs.getObject(8, OffsetDateTime.class)), instant(rs.getObject(9, OffsetDateTime.class)), counts);
+                rs.getString(17), instant(rs.getObject(8, OffsetDateTime.class)), instant(rs.getObject(9, OffsetDateTime.class)), counts);
     }
 
     private static Instant instant(OffsetDateTime time) {
