@@ -45,7 +45,7 @@ public final class Cli {
                 binary + " is not on PATH; install it (Debian package '" + binary + "') to run this real-client test");
     }
 
-    static boolean onPath(String binary) {
+    public static boolean onPath(String binary) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -88,7 +88,7 @@ public final class Cli {
     }
 
     /** Runs {@code command} to its end (or kills it and fails after {@code timeout}). */
-    static Result run(Duration timeout, Map<String, String> environment, Path workDir, List<String> command) {
+    public static Result run(Duration timeout, Map<String, String> environment, Path workDir, List<String> command) {
         try {
             Path out = Files.createTempFile(workDir, "stdout", ".txt");
             Path err = Files.createTempFile(workDir, "stderr", ".txt");

