@@ -18,24 +18,27 @@ import java.util.concurrent.TimeUnit;
  * of the test's, with the shipped defaults (H2 file database and filesystem blobs under
  * {@code ./data}) and only the port and the admin's password set.
  */
-final class RegistryProcess {
+public final class RegistryProcess {
 
     private final Path folder;
     private final int port;
+    private final List<String> arguments;
     private Process process;
 
-    private RegistryProcess(Path folder, int port) {
+    private RegistryProcess(Path folder, int port, List<String> arguments) {
         this.folder = folder;
         this.port = port;
+        this.arguments = arguments;
     }
 
-    static RegistryProcess in(Path folder) throws IOException {
+    /** A registry to run in {@code folder}, with these command-line arguments besides the port and the admin's password. */
+    public static RegistryProcess in(Path folder, String... arguments) throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new RegistryProcess(folder, socket.getLocalPort());
+            return new RegistryProcess(folder, socket.getLocalPort(), List.of(arguments));
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -44,7 +47,7 @@ final class RegistryProcess {
     }
 
     /** Starts it and waits (at most three minutes) until its readiness probe is UP. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC",
@@ -55,6 +58,7 @@ final class RegistryProcess {
                 "--registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
                 "--registry.projects.create-on-push=true",
                 "--logging.level.root=warn"));
+        command.addAll(arguments);
         process = new ProcessBuilder(command).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("registry.log").toFile()))
                 .start();
@@ -77,14 +81,14 @@ final class RegistryProcess {
     }
 
     /** SIGKILL: no shutdown hook, no flush, no clean close of the database. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(folder.resolve("registry.log"));
         } catch (IOException e) {
