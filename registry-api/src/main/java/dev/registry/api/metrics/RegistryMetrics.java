@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>{@code registry.auth.tokens.issued}, {@code registry.auth.login.failures}: the token service and every
  *       sign-in path (Basic on {@code /v2} and {@code /api}, the console's form)</li>
- *   <li>{@code registry.jobs.runs}: a timer per job ({@code name}: Prometheus keeps {@code job} for the scrape target) and outcome (gc, retention, upload clean-up...), on the replica
- *       that ran it</li>
+ *   <li>{@code registry.jobs.runs}: a timer per job (label {@code name}, as Prometheus keeps {@code job} for the scrape
+ *       target: gc, retention, upload clean-up...) and outcome, on the replica that ran it</li>
  *   <li>{@code registry.gc.freed.bytes}, {@code registry.gc.deleted.blobs}, {@code registry.gc.deleted.manifests}</li>
  *   <li>{@code registry.uploads.open}: upload sessions open in the registry (all replicas)</li>
  *   <li>{@code registry.project.storage.used}: bytes used per project (as the quota counts them), refreshed every
