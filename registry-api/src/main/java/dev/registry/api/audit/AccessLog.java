@@ -60,11 +60,6 @@ class AccessLog {
                     MDC.remove(MDC_KEY);
                 }
             }
-
-            @Override
-            protected boolean shouldNotFilterAsyncDispatch() {
-                return false;
-            }
         });
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setName("accessLog");

@@ -26,10 +26,15 @@ public final class Cli {
         /** Fails the test with the command and both outputs unless the exit code is 0. */
         public Result assertSuccess() {
             if (exitCode != 0) {
-                fail("`" + String.join(" ", command) + "` exited with " + exitCode + "\nstdout:\n" + stdout
-                        + "\nstderr:\n" + stderr);
+                fail("`" + String.join(" ", command) + "` exited with " + exitCode + "\nstdout:\n" + tail(stdout)
+                        + "\nstderr:\n" + tail(stderr));
             }
             return this;
+        }
+
+        /** The end of a long output (a Maven build's), where the reason is. */
+        private static String tail(String output) {
+            return output.length() <= 20_000 ? output : "…" + output.substring(output.length() - 20_000);
         }
     }
 
@@ -70,6 +75,22 @@ public final class Cli {
      * (seen with skopeo 1.9), so a non-zero uid is set. Credentials come from an empty auth file,
      * per-user configuration from an empty folder.
      */
+    /**
+     * A podman command on a test's own storage: vfs under {@code work/storage}, run and temporary folders under
+     * {@code shortDir} (podman refuses a runroot longer than 50 characters), events in a file, cgroupfs.
+     */
+    public static List<String> podman(Path work, Path shortDir, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("podman",
+                "--storage-driver", "vfs",
+                "--root", work.resolve("storage").toString(),
+                "--runroot", shortDir.resolve("run").toString(),
+                "--tmpdir", shortDir.resolve("tmp").toString(),
+                "--events-backend", "file",
+                "--cgroup-manager", "cgroupfs"));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
     public static Map<String, String> isolatedContainersEnvironment(Path dir) {
         try {
             Files.createDirectories(dir.resolve("data"));
@@ -90,6 +111,7 @@ public final class Cli {
     /** Runs {@code command} to its end (or kills it and fails after {@code timeout}). */
     public static Result run(Duration timeout, Map<String, String> environment, Path workDir, List<String> command) {
         try {
+            Files.createDirectories(workDir);
             Path out = Files.createTempFile(workDir, "stdout", ".txt");
             Path err = Files.createTempFile(workDir, "stderr", ".txt");
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())

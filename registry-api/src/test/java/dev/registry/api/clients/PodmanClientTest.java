@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -75,15 +74,7 @@ class PodmanClientTest {
     }
 
     private Cli.Result podman(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("podman",
-                "--storage-driver", "vfs",
-                "--root", work.resolve("storage").toString(),
-                "--runroot", shortDir.resolve("run").toString(),
-                "--tmpdir", shortDir.resolve("tmp").toString(),
-                "--events-backend", "file",
-                "--cgroup-manager", "cgroupfs"));
-        command.addAll(List.of(arguments));
-        return Cli.run(TIMEOUT, environment, work, command).assertSuccess();
+        return Cli.run(TIMEOUT, environment, work, Cli.podman(work, shortDir, arguments)).assertSuccess();
     }
 
     private JsonNode inspect(String image) {

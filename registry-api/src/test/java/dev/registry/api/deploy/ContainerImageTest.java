@@ -86,7 +86,7 @@ class ContainerImageTest {
     static void removeContainer() throws IOException {
         if (shortDir != null) {
             if (image != null) {
-                ImageProcess.run(Duration.ofMinutes(2), containers, work, podman("rm", "--force", "--volumes",
+                Cli.run(Duration.ofMinutes(2), containers, work, podman("rm", "--force", "--volumes",
                         "--time", "10", CONTAINER));
             }
             FileSystemUtils.deleteRecursively(shortDir);
@@ -94,19 +94,11 @@ class ContainerImageTest {
     }
 
     private static List<String> podman(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("podman",
-                "--storage-driver", "vfs",
-                "--root", work.resolve("storage").toString(),
-                "--runroot", shortDir.resolve("run").toString(),
-                "--tmpdir", shortDir.resolve("tmp").toString(),
-                "--events-backend", "file",
-                "--cgroup-manager", "cgroupfs"));
-        command.addAll(List.of(arguments));
-        return command;
+        return Cli.podman(work, shortDir, arguments);
     }
 
-    private static ImageProcess.Result run(Duration timeout, List<String> command) {
-        return ImageProcess.run(timeout, containers, work, command).assertSuccess();
+    private static Cli.Result run(Duration timeout, List<String> command) {
+        return Cli.run(timeout, containers, work, command).assertSuccess();
     }
 
     /** Builds and pushes the image once for the class; its reference. */
@@ -124,7 +116,7 @@ class ContainerImageTest {
         Map<String, String> maven = Map.of(
                 "JAVA_HOME", System.getProperty("java.home"),
                 "PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
-        ImageProcess.run(Duration.ofMinutes(8), maven, checkout, List.of("./mvnw", "-B", "-q",
+        Cli.run(Duration.ofMinutes(8), maven, checkout, List.of("./mvnw", "-B", "-q",
                 "-pl", "registry-api", "-am", "package", "jib:build", "-DskipTests",
                 "-Dimage=" + target,
                 "-Djib.from.image=" + baseImage,
@@ -222,7 +214,7 @@ class ContainerImageTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        String listing = ImageProcess.run(Duration.ofMinutes(1), Map.of(), work,
+        String listing = Cli.run(Duration.ofMinutes(1), Map.of(), work,
                 List.of("tar", "--numeric-owner", "-tvzf", blob.toString())).assertSuccess().stdout();
         return listing.lines().map(line -> line.replaceAll("\\s+", " ")).toList();
     }
@@ -288,7 +280,7 @@ class ContainerImageTest {
             }
             Thread.sleep(1000);
         }
-        ImageProcess.Result logs = ImageProcess.run(Duration.ofMinutes(1), containers, work, podman("logs", CONTAINER));
+        Cli.Result logs = Cli.run(Duration.ofMinutes(1), containers, work, podman("logs", CONTAINER));
         throw new AssertionError("the container did not become ready (last answer: "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()) + ")\n" + logs.stdout() + logs.stderr());
     }
@@ -310,10 +302,10 @@ class ContainerImageTest {
 
     /** What the image's revision label must say: the checkout's commit, or "unknown" outside a git repository. */
     private static String gitRevision() {
-        if (!ImageProcess.onPath("git")) {
+        if (!Cli.onPath("git")) {
             return "unknown";
         }
-        ImageProcess.Result head = ImageProcess.run(Duration.ofMinutes(1), Map.of(), checkout,
+        Cli.Result head = Cli.run(Duration.ofMinutes(1), Map.of(), checkout,
                 List.of("git", "rev-parse", "HEAD"));
         return head.exitCode() == 0 ? head.stdout().trim() : "unknown";
     }

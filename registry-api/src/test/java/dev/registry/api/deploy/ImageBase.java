@@ -1,5 +1,6 @@
 package dev.registry.api.deploy;
 
+import dev.registry.api.clients.Cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,13 +36,13 @@ final class ImageBase {
             return layout;
         }
         for (String tool : List.of("debootstrap", "umoci", "chroot")) {
-            Assumptions.assumeTrue(ImageProcess.onPath(tool) || Files.isExecutable(Path.of("/usr/sbin", tool)),
+            Assumptions.assumeTrue(Cli.onPath(tool) || Files.isExecutable(Path.of("/usr/sbin", tool)),
                     tool + " is not installed: the local JRE base image is made with debootstrap and umoci "
                             + "(Debian packages, which .ci/run installs)");
         }
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "debootstrap needs root to make the local JRE base image (run the tests as root, as CI does)");
-        ImageProcess.run(Duration.ofMinutes(10), Map.of(), work, List.of("bash", script.toString(), layout.toString()))
+        Cli.run(Duration.ofMinutes(10), Map.of(), work, List.of("bash", script.toString(), layout.toString()))
                 .assertSuccess();
         return layout;
     }

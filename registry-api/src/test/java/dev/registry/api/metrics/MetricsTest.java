@@ -134,6 +134,10 @@ class MetricsTest {
                         "Accept", "application/vnd.oci.image.manifest.v1+json"));
         assertThat(proxied.headers().firstValue("X-Request-Id")).hasValue("edge-42.abc");
 
+        // the access line is written once the answer is sent: wait (at most 10 s) until the last one is there
+        for (int i = 0; i < 100 && !output.getAll().contains("id=edge-42.abc"); i++) {
+            Thread.sleep(100);
+        }
         String log = output.getAll();
         assertThat(log).contains("PUT /v2/" + project + "/app/manifests/v1 201", "GET /v2/" + project + "/app/manifests/v1 200");
         assertThat(log.lines().filter(line -> line.contains("GET /v2/" + project + "/app/manifests/v1 200")

@@ -30,6 +30,10 @@ class StructuredLogsTest {
             HttpResponse<String> response = new RegistryClient(registry.port(), RegistryIntegrationTest.ADMIN,
                     RegistryIntegrationTest.ADMIN_PASSWORD).send("GET", "/v2/_catalog", null, Map.of("X-Request-Id", "json-logs-1"));
             assertThat(response.statusCode()).isEqualTo(200);
+            // the access line is written once the answer is sent: wait (at most 10 s) for it before the kill
+            for (int i = 0; i < 100 && !registry.log().contains("id=json-logs-1"); i++) {
+                Thread.sleep(100);
+            }
         } finally {
             registry.kill();
         }

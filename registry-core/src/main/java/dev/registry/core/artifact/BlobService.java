@@ -157,8 +157,9 @@ public class BlobService {
             if (store.stat(blob.digest()).isEmpty()) {
                 throw new BytesMissing(blob.digest());
             }
-            quota.blobLinking(project, repositoryId, digest, blob.size());
+            quota.blobLinking(project, digest, blob.size());
             if (blobs.linkIfAbsent(repositoryId, digest, now) == 1) {
+                quota.blobLinked(project, repositoryId, blob.size());
                 review.blob(digest, now.plus(grace), "linked");
             } else {
                 blobs.refreshLink(repositoryId, digest, now);

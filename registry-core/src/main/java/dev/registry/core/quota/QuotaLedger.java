@@ -47,17 +47,18 @@ public class QuotaLedger {
 
     /**
      * Counts a blob about to be linked into a repository of the project: its size when no
-     * repository of the project links it yet, else nothing; in the repository's figures when it
-     * does not link it yet. {@code DENIED} when that would take the project over its quota.
+     * repository of the project links it yet, else nothing. {@code DENIED} when that would take
+     * the project over its quota.
      */
-    public void blobLinking(Held held, long repositoryId, String digest, long size) {
+    public void blobLinking(Held held, String digest, long size) {
         if (!linkedInProject(held, digest)) {
             charge(held, size);
         }
-        if (jdbc.sql("SELECT count(*) FROM repository_blob WHERE repository_id = ? AND digest = ?").params(repositoryId, digest)
-                .query(Long.class).single() == 0) {
-            figures(repositoryId, 0, 0, size);
-        }
+    }
+
+    /** Counts a blob just linked into the repository, which did not link it before, in the repository's figures. */
+    public void blobLinked(Held held, long repositoryId, long size) {
+        figures(repositoryId, 0, 0, size);
     }
 
     /**
