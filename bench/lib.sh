@@ -7,12 +7,20 @@
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# The registry under test: the fat jar, the JDK, and README's recommended JVM settings (one copy
-# for every script; BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS override). Needs root (the checkout).
+# The registry under test as README's "Running in production" runs it: the start-up layout
+# registry-api/target/registry/ with its ahead-of-time cache when the build made one (a JDK 25 build),
+# else the fat jar; the JDK; README's recommended JVM settings (one copy for every script; BENCH_JAR,
+# BENCH_JAVA, BENCH_JAVA_OPTS override; BENCH_AOT=0 runs the fat jar without the cache). Needs root.
 registry_launch_defaults() {
-    jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
+    local layout=$root/registry-api/target/registry
     java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-    java_opts=${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}
+    aot_opts=''
+    if [[ -z ${BENCH_JAR:-} && ${BENCH_AOT:-1} == 1 && -f $layout/registry.aot ]]; then
+        jar=$layout/registry.jar aot_opts="-XX:AOTCache=$layout/registry.aot"
+    else
+        jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
+    fi
+    java_opts="${aot_opts:+$aot_opts }${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC}"
 }
 
 # The default H2 URL of application.yaml with its file at PATH (keep the options equal to it).

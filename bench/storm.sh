@@ -10,6 +10,8 @@
 #   ./mvnw -q -DskipTests package
 #   bench/storm.sh
 #   BENCH_CLIENTS=8 BENCH_DURATION=5 BENCH_WARMUP=2 bench/storm.sh    # quick check of the script
+#   BENCH_OURS_ARGS='--spring.threads.virtual.enabled=false' bench/storm.sh   # extra arguments for our registry
+#   BENCH_SCENARIOS='one' bench/storm.sh                                       # one of the scenarios (one, each)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -30,7 +32,7 @@ mkdir -p "$work/ours" "$work/dist"
 MALLOC_ARENA_MAX=2 "$java" $java_opts -jar "$jar" --server.address=127.0.0.1 --server.port="$ours_port" \
     --registry.storage.filesystem.root="$work/ours/blobs" "${registry_auth_args[@]}" \
     --spring.datasource.url="$(h2_url "$work/ours/db/registry")" --registry.access-log.enabled=false \
-    >"$work/ours/server.log" 2>&1 &
+    ${BENCH_OURS_ARGS:-} >"$work/ours/server.log" 2>&1 &
 ours_pid=$!
 
 storm_password=Storm-Pass-1
@@ -93,7 +95,7 @@ log "node storm: $clients clients, warm-up ${warmup} s, measured ${duration} s p
 printf '| scenario | ours pulls/s | Distribution pulls/s | ratio (target >= 2) | ours p50 / p99, ms | Distribution p50 / p99, ms | p99 ratio (target <= 0.5) | failed (ours / Distribution) |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 round=0
-for scenario in one each; do
+for scenario in ${BENCH_SCENARIOS:-one each}; do
     if [[ $scenario == one ]]; then ours_creds=$work/ours/robot dist_creds=$work/dist/user; name="$clients clients, one robot"
     else ours_creds=$work/ours/robots dist_creds=$work/dist/users; name="$clients clients, $clients robots"; fi
     declare -A result=()

@@ -16,25 +16,39 @@ import java.util.concurrent.TimeUnit;
  * {@link Process#destroyForcibly()} sends on Linux) and start it again on the same data: the test
  * JVM's own {@code java} and class path running {@link RegistryApplication}, in a working folder
  * of the test's, with the shipped defaults (H2 file database and filesystem blobs under
- * {@code ./data}) and only the port and the admin's password set.
+ * {@code ./data}) and only the port and the admin's password set; or, {@link #launched}, another
+ * way of starting the application (a packaged jar with its own JVM options).
  */
 public final class RegistryProcess {
 
     private final Path folder;
     private final int port;
+    private final List<String> launcher;
     private final List<String> arguments;
     private Process process;
 
-    private RegistryProcess(Path folder, int port, List<String> arguments) {
+    private RegistryProcess(Path folder, int port, List<String> launcher, List<String> arguments) {
         this.folder = folder;
         this.port = port;
+        this.launcher = launcher;
         this.arguments = arguments;
     }
 
     /** A registry to run in {@code folder}, with these command-line arguments besides the port and the admin's password. */
     public static RegistryProcess in(Path folder, String... arguments) throws IOException {
+        return launched(folder, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                RegistryApplication.class.getName()), arguments);
+    }
+
+    /**
+     * A registry started by {@code launcher} (the command up to the application's arguments, such as
+     * {@code java <options> -jar registry.jar}) in {@code folder}, with these arguments besides the
+     * port and the admin's password.
+     */
+    public static RegistryProcess launched(Path folder, List<String> launcher, String... arguments) throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new RegistryProcess(folder, socket.getLocalPort(), List.of(arguments));
+            return new RegistryProcess(folder, socket.getLocalPort(), List.copyOf(launcher), List.of(arguments));
         }
     }
 
@@ -42,17 +56,14 @@ public final class RegistryProcess {
         return port;
     }
 
-    RegistryClient admin() {
+    public RegistryClient admin() {
         return new RegistryClient(port);
     }
 
     /** Starts it and waits (at most three minutes) until its readiness probe is UP. */
     public void start() throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
-                RegistryApplication.class.getName(),
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(
                 "--server.port=" + port,
                 "--spring.main.banner-mode=off",
                 "--registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,
@@ -63,7 +74,8 @@ public final class RegistryProcess {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("registry.log").toFile()))
                 .start();
         RegistryClient anonymous = RegistryClient.anonymous(port);
-        for (int i = 0; i < 360; i++) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the registry exited with " + process.exitValue() + ":\n" + log());
             }
@@ -74,7 +86,7 @@ public final class RegistryProcess {
             } catch (RuntimeException notYetListening) {
                 // connection refused until Tomcat listens
             }
-            Thread.sleep(500);
+            Thread.sleep(100);
         }
         kill();
         throw new IllegalStateException("the registry did not become ready within three minutes:\n" + log());

@@ -28,7 +28,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * reactor would put all of core's test classes (its {@code @SpringBootApplication} and blob store
  * bean among them) on this module's test classpath, into the registry's component scan.
  */
-final class SharedPostgres implements ExecutionCondition {
+public final class SharedPostgres implements ExecutionCondition {
 
     static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
@@ -36,11 +36,11 @@ final class SharedPostgres implements ExecutionCondition {
     private static Database database;
 
     /** Where the replicas connect; {@link #arguments()} are their command-line properties. */
-    record Database(boolean available, String description, String url, String username, String password,
+    public record Database(boolean available, String description, String url, String username, String password,
                     String schema, Cleanup cleanup) implements AutoCloseable {
 
         /** The datasource and Flyway settings, as {@code --key=value} arguments. */
-        List<String> arguments() {
+        public List<String> arguments() {
             return List.of("--spring.datasource.url=" + url, "--spring.datasource.username=" + username,
                     "--spring.datasource.password=" + password, "--spring.flyway.default-schema=" + schema,
                     "--spring.flyway.schemas=" + schema);
@@ -57,7 +57,7 @@ final class SharedPostgres implements ExecutionCondition {
         void run() throws Exception;
     }
 
-    static synchronized Database database() {
+    public static synchronized Database database() {
         if (database == null) {
             database = resolve();
             log.info(database.description());

@@ -1,0 +1,84 @@
+package dev.registry.api.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registry.api.RegistryClient;
+import dev.registry.api.faults.RegistryProcess;
+import dev.registry.api.replicas.SharedPostgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start-up layout the build makes on a JDK 25 or newer (the {@code aot-cache} profile of this module's pom):
+ * {@code target/registry/registry.jar} with its {@code lib/} and the JDK's ahead-of-time cache {@code registry.aot},
+ * started exactly as README's "Running in production" says, on the embedded defaults (an empty folder: H2 is created
+ * and Flyway migrates) and on PostgreSQL. Each start must become ready, serve a push and a pull, and take its classes
+ * from the cache (the JVM's class-loading log names the cache as their source), which is what makes it start in a
+ * fraction of the fat jar's time (bench/startup.sh measures it; no timing is asserted here). An integration test:
+ * failsafe runs it after {@code package}, in that profile only.
+ */
+class StartupCacheIT {
+
+    static final Path LAYOUT = Path.of("target", "registry").toAbsolutePath();
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void startsFromTheCacheOnTheEmbeddedDefaults() throws Exception {
+        startPushPullAndCheckTheCache(folder);
+    }
+
+    @Nested
+    @ExtendWith(SharedPostgres.class)
+    class OnPostgres {
+
+        @TempDir
+        Path folder;
+
+        @Test
+        void startsFromTheCacheOnPostgres() throws Exception {
+            List<String> arguments = new ArrayList<>(List.of("--spring.profiles.active=postgres"));
+            arguments.addAll(SharedPostgres.database().arguments());
+            startPushPullAndCheckTheCache(folder, arguments.toArray(String[]::new));
+        }
+    }
+
+    /** README's production command, with the class-loading log on, in {@code folder}. */
+    static void startPushPullAndCheckTheCache(Path folder, String... arguments) throws Exception {
+        assertThat(LAYOUT.resolve("registry.aot")).as("the build's AOT cache").isRegularFile();
+        Path classes = folder.resolve("classes.log");
+        RegistryProcess registry = RegistryProcess.launched(folder, List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:AOTCache=" + LAYOUT.resolve("registry.aot"), "-Xlog:class+load=info:file=" + classes,
+                "-Xms64m", "-Xmx192m", "-XX:+UseSerialGC",
+                "-jar", LAYOUT.resolve("registry.jar").toString()), arguments);
+        long started = System.nanoTime();
+        registry.start();
+        try {
+            System.out.printf("StartupCacheIT: ready %d ms after launch (%s)%n", (System.nanoTime() - started) / 1_000_000,
+                    arguments.length == 0 ? "embedded defaults" : arguments[0]);
+            RegistryClient admin = registry.admin();
+            byte[] content = "layer from the cached start".getBytes(StandardCharsets.UTF_8);
+            String digest = admin.pushBlob("cache/app", content);
+            assertThat(admin.sendForBytes("GET", "/v2/cache/app/blobs/" + digest, Map.of()).body()).isEqualTo(content);
+
+            List<String> loaded = Files.readAllLines(classes);
+            long fromCache = loaded.stream().filter(line -> line.endsWith("source: shared objects file")).count();
+            assertThat(loaded).as("the application's main class comes from the cache")
+                    .anyMatch(line -> line.contains(" dev.registry.api.RegistryApplication source: shared objects file"));
+            assertThat(fromCache).as("classes from the cache, of %d loaded", loaded.size())
+                    .isGreaterThan(loaded.size() * 3L / 4);
+        } finally {
+            registry.kill();
+        }
+    }
+}
