@@ -11,11 +11,14 @@
 #   BENCH_LAYERS [5]               layers of the multi-layer image
 #   BENCH_LAYER_MIB [8 / 2]        MiB of incompressible data per layer
 #   BENCH_BIG_MIB [256 / 32]       MiB of the single-layer image's layer
+#   BENCH_SMALL_LAYERS [30]        layers of the small-layer image (fixed per-request cost dominates)
+#   BENCH_SMALL_KIB [100]          KiB per layer of the small-layer image
 #   BENCH_RUNS [5 / 2]             timed push and pull repetitions per server (after one warm-up)
 #   BENCH_WARM_RUNS [5 / 1]        untimed push and pull runs per server before the timed ones
 #                                  (the first is reported as "first push after start-up")
 #   BENCH_GET_RUNS [5 / 2]         timed big-blob GETs per server (after one warm-up)
-#   BENCH_DURATION [15s / 4s]      wrk duration for manifest GETs
+#   BENCH_DURATION [15s / 4s]      wrk duration for manifest GETs (with auth: cut in BENCH_SLICES slices
+#                                  [5 / 2], each with its own p99 and p99.9: the tail over time)
 #   BENCH_WARMUP [30 / 2]          seconds of extra load per server before the measured rounds: the
 #                                  manifest phase first runs one recorded "cold" round (reported
 #                                  apart), then BENCH_WARMUP s more; blob HEAD gets BENCH_WARMUP/2 s.
@@ -30,6 +33,8 @@
 #                                  recommended settings (our server also gets MALLOC_ARENA_MAX=2)
 #   BENCH_DIST_CACHE [inmemory]    Distribution's blobdescriptor cache: inmemory (its shipped
 #                                  config) or none
+#   BENCH_OTHERS [1 / 0]           1: afterwards also run bench/startup.sh, bench/storm.sh and bench/s3.sh
+#                                  (about 15 more minutes) and put their target rows in the targets table
 #   BENCH_PROFILE [0]              1: record a JFR profile, GC log and thread dumps of our
 #                                  registry during the load phases (into the results folder)
 #   BENCH_RESULTS [bench/results/<timestamp>]  where result.md, samples.tsv, logs go
@@ -49,6 +54,10 @@ q() { if [[ $quick == 1 ]]; then echo "$2"; else echo "$1"; fi; }
 layers=${BENCH_LAYERS:-5}
 layer_mib=${BENCH_LAYER_MIB:-$(q 8 2)}
 big_mib=${BENCH_BIG_MIB:-$(q 256 32)}
+small_layers=${BENCH_SMALL_LAYERS:-30}
+small_kib=${BENCH_SMALL_KIB:-100}
+slices=${BENCH_SLICES:-$(q 5 2)}
+others=${BENCH_OTHERS:-$(q 1 0)}
 runs=${BENCH_RUNS:-$(q 5 2)}
 warm_runs=${BENCH_WARM_RUNS:-$(q 5 1)}
 get_runs=${BENCH_GET_RUNS:-$(q 5 2)}
@@ -132,8 +141,10 @@ watcher_pid=$!
 mkdir -p "$data"
 multi="$data/multi-${layers}x${layer_mib}"
 big="$data/big-${big_mib}"
+small="$data/small-${small_layers}x${small_kib}k"
 make_image "$multi" "$layers" "$layer_mib"
 make_image "$big" 1 "$big_mib"
+make_image "$small" "$small_layers" "${small_kib}k"
 big_layer=$(layers_of "$big")
 small_layer=$(layers_of "$multi" | head -1)
 big_bytes=$(stat -c %s "$big/blobs/sha256/${big_layer#sha256:}")
@@ -171,16 +182,41 @@ http:
 EOF
 docker-registry serve "$work/dist/config.yml" >"$work/dist/server.log" 2>&1 &
 dist_pid=$!
+# Distribution with auth: a second instance on the same data with htpasswd (bcrypt on every request)
+# and Basic credentials, which is how Distribution runs with auth ("distauth"; the issue's reference)
+htpasswd -Bbn bench "$admin_password" >"$work/dist/htpasswd" 2>/dev/null
+sed -e "s|addr: 127.0.0.1:$dist_port|addr: 127.0.0.1:$dist_auth_port|" "$work/dist/config.yml" >"$work/dist/config-auth.yml"
+printf 'auth:\n  htpasswd:\n    realm: bench\n    path: %s\n' "$work/dist/htpasswd" >>"$work/dist/config-auth.yml"
+docker-registry serve "$work/dist/config-auth.yml" >"$work/dist/server-auth.log" 2>&1 &
+dist_auth_pid=$!
 
 t0=$(date +%s.%N)
 wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
 ours_ready_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
 wait_ready distribution "$dist_pid" "http://127.0.0.1:$dist_port/v2/"
+auth_deadline=$((SECONDS + 60))
+until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "bench:$admin_password" "http://127.0.0.1:$dist_auth_port/v2/" || true) == 200 ]]; do
+    kill -0 "$dist_auth_pid" 2>/dev/null || die "Distribution with htpasswd exited during start-up"
+    ((SECONDS < auth_deadline)) || die "Distribution with htpasswd not ready after 60 s"
+    sleep 0.2
+done
 curl -sf -o /dev/null -u "admin:$admin_password" "http://127.0.0.1:$ours_port/v2/" || die "our registry does not answer /v2/ to its admin"
 log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${ours_ready_s} s; distribution: pid $dist_pid, port $dist_port)"
 
-port_of() { case $1 in ours) echo "$ours_port" ;; distauth) echo "$dist_auth_port" ;; *) echo "$dist_port" ;; esac; }
-pid_of() { case $1 in ours) echo "$ours_pid" ;; distauth) echo "$dist_auth_pid" ;; *) echo "$dist_pid" ;; esac; }
+# "oursauth" is our registry reached with credentials (pulls with the robot below), "distauth" Distribution with htpasswd
+port_of() { case $1 in ours*) echo "$ours_port" ;; distauth) echo "$dist_auth_port" ;; *) echo "$dist_port" ;; esac; }
+pid_of() { case $1 in ours*) echo "$ours_pid" ;; distauth) echo "$dist_auth_pid" ;; *) echo "$dist_pid" ;; esac; }
+
+# The credential the authenticated scenario pulls with: a robot of the library project that may
+# only pull, made through the management API (the kubelet's imagePullSecret case).
+auth_credentials() {
+    local robot
+    robot=$(curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' \
+        -d '{"name":"bench-puller","permissions":["pull"],"expiresInDays":1}' \
+        "http://127.0.0.1:$ours_port/api/v1/projects/library/robots") || die "cannot create the bench robot"
+    echo "$(jq -r .robot.name <<<"$robot"):$(jq -r .secret <<<"$robot")"
+}
+pull_credentials=$(auth_credentials)
 
 declare -A rss_idle
 for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
@@ -198,6 +234,19 @@ log "pull: ${layers} x ${layer_mib} MiB image"
 pull pull_multi multi-1
 log "pull: 1 x ${big_mib} MiB image"
 pull pull_big big-1
+
+# With auth on both sides, as the issue's targets compare: ours signed in (skopeo's token flow: admin
+# for pushes, the pull robot for pulls), Distribution with htpasswd (bcrypt on every request).
+servers=(oursauth distauth)
+log "with auth on both: push ${layers} x ${layer_mib} MiB image"
+push push_multi_auth "$multi" multi-auth
+log "with auth on both: pull ${layers} x ${layer_mib} MiB image"
+pull pull_multi_auth multi-1
+log "with auth on both: push ${small_layers} x ${small_kib} KiB image"
+push push_small_auth "$small" small-auth
+log "with auth on both: pull ${small_layers} x ${small_kib} KiB image"
+pull pull_small_auth small-auth-1
+servers=(ours dist)
 
 # ---------------------------------------------------------------- big blob GET
 log "blob GET: ${big_mib} MiB layer, ${get_runs} runs + 1 warm-up per server"
@@ -311,37 +360,8 @@ for ((round = 1; round <= load_rounds; round++)); do
 done
 
 # ---------------------------------------------------------------- manifest GET with auth
-# The credential the authenticated scenario pulls with: a robot of the library project that may
-# only pull, made through the management API (the kubelet's imagePullSecret case).
-auth_credentials() {
-    local robot
-    robot=$(curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' \
-        -d '{"name":"bench-puller","permissions":["pull"],"expiresInDays":1}' \
-        "http://127.0.0.1:$ours_port/api/v1/projects/library/robots") || die "cannot create the bench robot"
-    echo "$(jq -r .robot.name <<<"$robot"):$(jq -r .secret <<<"$robot")"
-}
-# Ours: a Bearer token of a pull credential from /service/token (what docker and containerd send
-# on every request after the first 401). Distribution: a second instance on the same data with
-# htpasswd (bcrypt) auth and Basic credentials, which is how Distribution runs with auth.
-htpasswd -Bbn bench "$admin_password" >"$work/dist/htpasswd" 2>/dev/null
-sed -e "s|addr: 127.0.0.1:$dist_port|addr: 127.0.0.1:$dist_auth_port|" "$work/dist/config.yml" >"$work/dist/config-auth.yml"
-printf 'auth:\n  htpasswd:\n    realm: bench\n    path: %s\n' "$work/dist/htpasswd" >>"$work/dist/config-auth.yml"
-docker-registry serve "$work/dist/config-auth.yml" >"$work/dist/server-auth.log" 2>&1 &
-dist_auth_pid=$!
-auth_deadline=$((SECONDS + 60))
-until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "bench:$admin_password" "http://127.0.0.1:$dist_auth_port/v2/" || true) == 200 ]]; do
-    kill -0 "$dist_auth_pid" 2>/dev/null || die "Distribution with htpasswd exited during start-up"
-    ((SECONDS < auth_deadline)) || die "Distribution with htpasswd not ready after 60 s"
-    sleep 0.2
-done
-# Pushes with auth on both sides: ours signed in as before (a Bearer token per push), Distribution
-# with htpasswd (bcrypt on every request).
-log "push with auth on both: ${layers} x ${layer_mib} MiB image, ${runs} runs + ${warm_runs} warm-up per server"
-servers=(ours distauth)
-push push_multi_auth "$multi" multi-auth
-servers=(ours dist)
-
-pull_credentials=$(auth_credentials)
+# Ours: a Bearer token of the pull robot from /service/token (what docker and containerd send
+# on every request after the first 401).
 bearer=$(curl -s -u "$pull_credentials" \
     "http://127.0.0.1:$ours_port/service/token?service=registry&scope=repository:bench-multi-1:pull" | jq -r .token)
 [[ -n $bearer && $bearer != null ]] || die "no token from our registry for ${pull_credentials%%:*}"
@@ -357,24 +377,46 @@ for s in ours dist; do
     wrk -t2 -c"$conns" -d"$((warmup / 2 > 0 ? warmup / 2 : 1))s" -H "${auth_header[$s]}" -H "Accept: $manifest_accept" \
         "$(auth_url $s)" >/dev/null
 done
-log "manifest GET by tag with auth (ours: ${pull_credentials%%:*}'s Bearer token; Distribution: htpasswd Basic): $load_rounds round(s)"
+slice_s=$(( ${duration%s} / slices > 0 ? ${duration%s} / slices : 1 ))
+log "manifest GET by tag with auth (ours: ${pull_credentials%%:*}'s Bearer token; Distribution: htpasswd Basic): $load_rounds round(s) of $slices slices of $slice_s s"
+declare -A over_time=()
 for ((round = 1; round <= load_rounds; round++)); do
     for s in $(order $round); do
-        out="$results/wrk-manifest-auth-$s-$round.txt"
-        wrk -t2 -c"$conns" -d"$duration" --latency -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url $s)" >"$out"
-        grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s with auth: $(grep Non-2xx "$out")"
-        rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-        p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
-        record manifest_auth_rps "$s" "$round" "$rps"; record manifest_auth_p99 "$s" "$round" "$p99"
-        log "authenticated manifest GET $s round $round: $rps req/s, p99 $p99 ms"
+        for ((slice = 1; slice <= slices; slice++)); do
+            out="$results/wrk-manifest-auth-$s-$round-$slice.txt"
+            wrk -t2 -c"$conns" -d"${slice_s}s" --latency -s "$here/percentiles.lua" \
+                -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url $s)" >"$out"
+            grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s with auth: $(grep Non-2xx "$out")"
+            rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+            read -r p99 p999 maxl < <(awk '/^percentiles / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2] / 1000}
+                printf "%.2f %.2f %.2f\n", v["p99"], v["p999"], v["max"]}' "$out")
+            record manifest_auth_rps "$s" "$round.$slice" "$rps"; record manifest_auth_p99 "$s" "$round.$slice" "$p99"
+            record manifest_auth_p999 "$s" "$round.$slice" "$p999"
+            over_time[$s]+="$(fmt "$p99") / $(fmt "$p999") | "
+            log "authenticated manifest GET $s round $round slice $slice: $rps req/s, p99 $p99 ms, p99.9 $p999 ms, max $maxl ms"
+        done
     done
 done
-kill "$dist_auth_pid" 2>/dev/null || true
 
 declare -A rss_hwm
 for s in ours dist; do rss_hwm[$s]=$(kib "$(pid_of $s)" VmHWM); done
 load_after=$(load_report)
 log "$load_after"
+
+# The issue's other scenarios, each its own script on a quiet machine once this run's servers are stopped; every
+# script appends its target rows to BENCH_TARGETS_OUT. They get none of this run's BENCH_ settings but the JVM's.
+if [[ $others == 1 ]]; then
+    for pid in $ours_pid $dist_pid $dist_auth_pid; do stop_pid "$pid"; done
+    ours_pid='' dist_pid='' dist_auth_pid=''
+    : >"$results/targets-others.md"
+    for script in startup storm s3; do
+        log "running bench/$script.sh (output in $results/$script.txt)"
+        # shellcheck disable=SC2046
+        env $(env | grep -o '^BENCH_[A-Z_]*' | grep -vxE 'BENCH_(JAVA|JAR|JAVA_OPTS|AOT|DATA)' | sed 's/^/-u /') \
+            BENCH_TARGETS_OUT="$results/targets-others.md" "$here/$script.sh" >"$results/$script.txt" 2>&1 \
+            || log "bench/$script.sh failed; see $results/$script.txt"
+    done
+fi
 
 # ---------------------------------------------------------------- table
 rows=()
@@ -390,10 +432,10 @@ row() {
 spread() { # METRIC SERVER -> " (min–max)"
     echo "$(fmt "$(stat_of "$1" "$2" min)")–$(fmt "$(stat_of "$1" "$2" max)")"
 }
-time_row() { # METRIC LABEL [OTHER_SERVER, default dist]
-    local o d other=${3:-dist}
-    o=$(stat_of "$1" ours median) d=$(stat_of "$1" "$other" median)
-    row "$2 (median of $runs; ours $(spread "$1" ours), $other $(spread "$1" "$other"))" s lower "$o" "$d" '≤ 1.10' 'r <= 1.10'
+time_row() { # METRIC LABEL [OTHER_SERVER, default dist] [OUR_SERVER, default ours]
+    local o d other=${3:-dist} me=${4:-ours}
+    o=$(stat_of "$1" "$me" median) d=$(stat_of "$1" "$other" median)
+    row "$2 (median of $runs; ours $(spread "$1" "$me"), $other $(spread "$1" "$other"))" s lower "$o" "$d" '≤ 1.10' 'r <= 1.10'
 }
 first_row() { # METRIC LABEL
     row "$2" s lower "$(stat_of "first_$1" ours median)" "$(stat_of "first_$1" dist median)"
@@ -402,7 +444,10 @@ time_row push_multi "push ${layers}×${layer_mib} MiB image"
 time_row push_big "push 1×${big_mib} MiB image"
 time_row pull_multi "pull ${layers}×${layer_mib} MiB image"
 time_row pull_big "pull 1×${big_mib} MiB image"
-time_row push_multi_auth "push ${layers}×${layer_mib} MiB image with auth on both (Distribution: htpasswd)" distauth
+time_row push_multi_auth "push ${layers}×${layer_mib} MiB image with auth on both (Distribution: htpasswd)" distauth oursauth
+time_row pull_multi_auth "pull ${layers}×${layer_mib} MiB image with auth on both" distauth oursauth
+time_row push_small_auth "push ${small_layers}×${small_kib} KiB image with auth on both" distauth oursauth
+time_row pull_small_auth "pull ${small_layers}×${small_kib} KiB image with auth on both" distauth oursauth
 first_row push_multi "first push of the ${layers}×${layer_mib} MiB image after start-up (untimed warm-up run)"
 row "blob GET ${big_mib} MiB, MB/s (median of $get_runs; ours $(spread blob_get ours), dist $(spread blob_get dist))" MB/s higher \
     "$(stat_of blob_get ours median)" "$(stat_of blob_get dist median)" '≥ 1.00' 'r >= 1.0'
@@ -416,10 +461,14 @@ row "manifest GET by tag, cold round (first $duration of manifest load), req/s" 
     "$(stat_of manifest_cold_rps ours median)" "$(stat_of manifest_cold_rps dist median)"
 row "manifest GET by tag, cold round, p99 latency" ms lower \
     "$(stat_of manifest_cold_p99 ours median)" "$(stat_of manifest_cold_p99 dist median)"
-row "manifest GET by tag with auth, req/s (ours: Bearer token; Distribution: htpasswd; median of $load_rounds)" req/s higher \
+row "manifest GET by tag with auth, req/s (ours: Bearer token; Distribution: htpasswd; median of $load_rounds × $slices slices of $slice_s s)" req/s higher \
     "$(stat_of manifest_auth_rps ours median)" "$(stat_of manifest_auth_rps dist median)" '≥ 1.20' 'r >= 1.2'
-row "manifest GET by tag with auth, p99 latency" ms lower \
-    "$(stat_of manifest_auth_p99 ours median)" "$(stat_of manifest_auth_p99 dist median)"
+row "manifest GET by tag with auth, p99 latency (median of the slices)" ms lower \
+    "$(stat_of manifest_auth_p99 ours median)" "$(stat_of manifest_auth_p99 dist median)" '≤ 0.50' 'r <= 0.5'
+row "manifest GET by tag with auth, p99.9 latency (median of the slices)" ms lower \
+    "$(stat_of manifest_auth_p999 ours median)" "$(stat_of manifest_auth_p999 dist median)"
+row "manifest GET by tag with auth, worst slice's p99" ms lower \
+    "$(stat_of manifest_auth_p99 ours max)" "$(stat_of manifest_auth_p99 dist max)"
 row "blob HEAD, req/s (ab -k, $conns conns, $head_requests requests; median of $load_rounds)" req/s higher \
     "$(stat_of head_rps ours median)" "$(stat_of head_rps dist median)"
 row "blob HEAD, p99 latency" ms lower \
@@ -433,19 +482,53 @@ row "VmHWM over the whole run (pushes included)" MiB lower "$(mib "${rss_hwm[our
     'ours ≤ 512 MiB' 'o <= 512'
 
 cpu_rows=()
-cpu_row() { # METRIC LABEL UNIT [OTHER_SERVER, default dist]
+cpu_row() { # METRIC LABEL UNIT [OTHER_SERVER, default dist] [OUR_SERVER, default ours]
     local o d
-    o=$(stat_of "$1" ours median) d=$(stat_of "$1" "${4:-dist}" median)
+    o=$(stat_of "$1" "${5:-ours}" median) d=$(stat_of "$1" "${4:-dist}" median)
     cpu_rows+=("| $2 | $(fmt "$o") $3 | $(fmt "$d") $3 | $(ratio "$o" "$d") |")
 }
 cpu_row cpu_push_multi "push ${layers}×${layer_mib} MiB image" ms
 cpu_row cpu_push_big "push 1×${big_mib} MiB image" ms
-cpu_row cpu_push_multi_auth "push ${layers}×${layer_mib} MiB image with auth on both (Distribution: htpasswd)" ms distauth
+cpu_row cpu_push_multi_auth "push ${layers}×${layer_mib} MiB image with auth on both (Distribution: htpasswd)" ms distauth oursauth
+cpu_row cpu_push_small_auth "push ${small_layers}×${small_kib} KiB image with auth on both" ms distauth oursauth
+cpu_row cpu_pull_small_auth "pull ${small_layers}×${small_kib} KiB image with auth on both" ms distauth oursauth
 cpu_row cpu_pull_multi "pull ${layers}×${layer_mib} MiB image" ms
 cpu_row cpu_pull_big "pull 1×${big_mib} MiB image" ms
 cpu_row cpu_blob_get "blob GET ${big_mib} MiB" ms
 cpu_row cpu_manifest "1000 manifest GETs by tag" ms
 cpu_row cpu_head "1000 blob HEADs" ms
+
+# ---------------------------------------------------------------- issue 15's targets
+# One row per target (docs/benchmarks.md, "Targets of the performance issue"): ratios are ours ÷ Distribution with
+# htpasswd unless the row says otherwise; the rows of startup.sh, storm.sh and s3.sh come from their own runs.
+targets=()
+target() { # NUMBER MEASUREMENT VALUE TARGET_TEXT CHECK(awk on v)
+    local met
+    met=$(awk -v v="$3" "BEGIN {print ((v != \"nan\" && ($5)) ? \"met\" : \"NOT met\")}")
+    targets+=("| $1 | $2 | $3 | $4 | $met |")
+}
+target 2 "first push of the ${layers}×${layer_mib} MiB image after start-up ÷ the warm pushes' median (ours)" \
+    "$(ratio "$(stat_of first_push_multi ours median)" "$(stat_of push_multi ours median)")" '≤ 1.30' 'v <= 1.3'
+target 2 "first pull of the ${layers}×${layer_mib} MiB image ÷ the warm pulls' median (ours)" \
+    "$(ratio "$(stat_of first_pull_multi ours median)" "$(stat_of pull_multi ours median)")" '≤ 1.30' 'v <= 1.3'
+target 2 "manifest GET p99 in the first $duration of manifest load ÷ warm (ours)" \
+    "$(ratio "$(stat_of manifest_cold_p99 ours median)" "$(stat_of manifest_p99 ours median)")" '≤ 2.00' 'v <= 2'
+target 4 "skopeo pull ${layers}×${layer_mib} MiB, anonymous on both (Distribution without auth)" \
+    "$(ratio "$(stat_of pull_multi ours median)" "$(stat_of pull_multi dist median)")" '≤ 1.00' 'v <= 1'
+target 4 "skopeo pull ${layers}×${layer_mib} MiB with auth on both" \
+    "$(ratio "$(stat_of pull_multi_auth oursauth median)" "$(stat_of pull_multi_auth distauth median)")" '≤ 1.00' 'v <= 1'
+target 4 "skopeo push ${layers}×${layer_mib} MiB signed in" \
+    "$(ratio "$(stat_of push_multi_auth oursauth median)" "$(stat_of push_multi_auth distauth median)")" '≤ 1.00' 'v <= 1'
+target 4 "skopeo push ${small_layers}×${small_kib} KiB signed in" \
+    "$(ratio "$(stat_of push_small_auth oursauth median)" "$(stat_of push_small_auth distauth median)")" '≤ 1.00' 'v <= 1'
+target 4 "skopeo pull ${small_layers}×${small_kib} KiB with auth on both" \
+    "$(ratio "$(stat_of pull_small_auth oursauth median)" "$(stat_of pull_small_auth distauth median)")" '≤ 1.00' 'v <= 1'
+target 5 "manifest GET by tag with auth, $conns connections: p99 (median of $((load_rounds * slices)) slices of $slice_s s)" \
+    "$(ratio "$(stat_of manifest_auth_p99 ours median)" "$(stat_of manifest_auth_p99 dist median)")" '≤ 0.50' 'v <= 0.5'
+target 6 "peak resident memory (VmHWM) over this run, MiB, README's settings" "$(mib "${rss_hwm[ours]}")" '≤ 320' 'v <= 320'
+target 8 "every figure with durable pushes (fsync): not switchable in the registry (bench/no-fsync.patch measures its cost)" \
+    on 'on' 'v == "on"'
+[[ -s $results/targets-others.md ]] && mapfile -t -O "${#targets[@]}" targets <"$results/targets-others.md"
 
 {
     echo "## Registry vs CNCF Distribution 2.8 — started $started"
@@ -470,6 +553,20 @@ cpu_row cpu_head "1000 blob HEADs" ms
     echo "| server CPU per | ours | Distribution | ours/Dist |"
     echo "|---|---|---|---|"
     printf '%s\n' "${cpu_rows[@]}"
+    echo
+    echo "Manifest GET with auth, $conns connections, over time: p99 / p99.9 in ms per slice of $slice_s s, rounds one after the other:"
+    echo
+    echo "| server | slices |"
+    echo "|---|---|"
+    echo "| ours (Bearer) | ${over_time[ours]}"
+    echo "| Distribution (htpasswd) | ${over_time[dist]}"
+    echo
+    echo "Targets of the performance issue (ratios ours ÷ Distribution with htpasswd unless the row says otherwise):"
+    echo
+    echo "| target | measurement | figure | target | |"
+    echo "|---|---|---|---|---|"
+    printf '%s\n' "${targets[@]}"
+    [[ $others == 1 ]] || echo "(targets 1, 3 and 7: bench/startup.sh, bench/storm.sh and bench/s3.sh, or this script with BENCH_OTHERS=1)"
     echo
     echo "Machine load (top, 3 s sample) before the servers started and after the last load phase:"
     echo

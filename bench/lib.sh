@@ -76,9 +76,9 @@ $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -
 max_load() { awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$1"; }
 
 # ---------------------------------------------------------------- test images
-make_image() { # DIR LAYERS MIB
+make_image() { # DIR LAYERS MIB (or KiB, written as 100k)
     if [[ ! -f $1/index.json ]]; then
-        log "writing test image $1 ($2 layer(s) of $3 MiB)"
+        log "writing test image $1 ($2 layer(s) of $3$([[ $3 == *k ]] && echo iB || echo ' MiB'))"
         rm -rf "$1.tmp"
         "$here/make-image.sh" "$1.tmp" v1 "$2" "$3" >/dev/null
         mv "$1.tmp" "$1"
@@ -204,7 +204,14 @@ push_creds() {
     esac
 }
 push_args() { echo "--dest-tls-verify=false $(push_creds "$1") oci:$copy_image:v1 docker://127.0.0.1:$(port_of $1)/bench-$copy_repo-$2:v1"; }
-pull_args() { echo "--src-tls-verify=false docker://127.0.0.1:$(port_of $1)/bench-$copy_repo:v1 oci:$3/image:v1"; }
+# pulls with credentials: "oursauth" with compare.sh's pull robot ($pull_credentials), "distauth" with htpasswd
+pull_creds() {
+    case $1 in
+        oursauth) echo "--src-creds $pull_credentials" ;;
+        distauth) echo "--src-creds bench:$admin_password" ;;
+    esac
+}
+pull_args() { echo "--src-tls-verify=false $(pull_creds "$1") docker://127.0.0.1:$(port_of $1)/bench-$copy_repo:v1 oci:$3/image:v1"; }
 push() { # METRIC IMAGE_DIR REPO: every run pushes into a new repository, so every blob is uploaded
     copy_image=$2 copy_repo=$3
     copy_runs "$1" push_args

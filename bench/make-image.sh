@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes a deterministic OCI image layout (no umoci needed): LAYERS gzip-compressed tar layers,
-# each holding one file of LAYER_MIB MiB of incompressible (AES-CTR keystream) bytes, a config
-# and a manifest, tagged TAG in index.json.
+# each holding one file of LAYER_MIB MiB (or, written as 100k, KiB) of incompressible (AES-CTR
+# keystream) bytes, a config and a manifest, tagged TAG in index.json.
 #
 #   bench/make-image.sh OUT_DIR TAG LAYERS LAYER_MIB [SEED]
 #
@@ -11,6 +11,7 @@
 set -euo pipefail
 
 out=$1 tag=$2 layers=$3 mib=$4 seed=${5:-bench}
+if [[ $mib =~ ^([0-9]+)k$ ]]; then bytes=$((BASH_REMATCH[1] * 1024)); else bytes=$((mib * 1024 * 1024)); fi
 
 mkdir -p "$out/blobs/sha256"
 scratch=$(mktemp -d)
@@ -28,7 +29,7 @@ layer_descs=() diff_ids=()
 for ((i = 0; i < layers; i++)); do
     key=$(printf '%s-%s-%s-%s' "$seed" "$tag" "$mib" "$i" | sha256sum | cut -c1-32)
     mkdir -p "$scratch/root$i"
-    head -c $((mib * 1024 * 1024)) /dev/zero \
+    head -c "$bytes" /dev/zero \
         | openssl enc -aes-128-ctr -K "$key" -iv 00000000000000000000000000000000 -nosalt \
         > "$scratch/root$i/layer$i.bin"
     touch -d @0 "$scratch/root$i/layer$i.bin"

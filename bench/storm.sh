@@ -12,6 +12,8 @@
 #   BENCH_CLIENTS=8 BENCH_DURATION=5 BENCH_WARMUP=2 bench/storm.sh    # quick check of the script
 #   BENCH_OURS_ARGS='--spring.threads.virtual.enabled=false' bench/storm.sh   # extra arguments for our registry
 #   BENCH_SCENARIOS='one' bench/storm.sh                                       # one of the scenarios (one, each)
+#   BENCH_PROFILE=DIR bench/storm.sh      # a JFR recording (profile settings) of our registry per measured run, in DIR
+#   BENCH_TARGETS_OUT=FILE                # appends the target rows to FILE (bench/compare.sh's targets table)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -103,7 +105,13 @@ for scenario in ${BENCH_SCENARIOS:-one each}; do
     for s in "${order[@]}"; do
         if [[ $s == ours ]]; then port=$ours_port creds=$ours_creds; else port=$dist_port creds=$dist_creds; fi
         storm "$port" "$creds" "$warmup" >/dev/null
+        if [[ $s == ours && -n ${BENCH_PROFILE:-} ]]; then
+            mkdir -p "$BENCH_PROFILE"
+            "$(dirname "$java")/jcmd" "$ours_pid" JFR.start name=storm settings=profile \
+                filename="$BENCH_PROFILE/storm-$scenario.jfr" >/dev/null
+        fi
         result[$s]=$(storm "$port" "$creds" "$duration")
+        [[ $s == ours && -n ${BENCH_PROFILE:-} ]] && "$(dirname "$java")/jcmd" "$ours_pid" JFR.stop name=storm >/dev/null
         log "$scenario $s: ${result[$s]}"
     done
     o=${result[ours]} d=${result[dist]}
@@ -111,4 +119,12 @@ for scenario in ${BENCH_SCENARIOS:-one each}; do
         "$(ratio "$(field pulls_per_s "$o")" "$(field pulls_per_s "$d")")" "$(field p50_ms "$o")" "$(field p99_ms "$o")" \
         "$(field p50_ms "$d")" "$(field p99_ms "$d")" "$(ratio "$(field p99_ms "$o")" "$(field p99_ms "$d")")" \
         "$(field failed "$o")" "$(field failed "$d")"
+    if [[ -n ${BENCH_TARGETS_OUT:-} ]]; then # bench/compare.sh's targets table (BENCH_OTHERS=1)
+        r=$(ratio "$(field pulls_per_s "$o")" "$(field pulls_per_s "$d")")
+        printf '| 3 | node storm, %s: pulls/s (bench/storm.sh, %s s) | %s | ≥ 2.00 | %s |\n' "$name" "$duration" "$r" \
+            "$(awk -v r="$r" 'BEGIN {print (r >= 2 ? "met" : "NOT met")}')" >>"$BENCH_TARGETS_OUT"
+        r=$(ratio "$(field p99_ms "$o")" "$(field p99_ms "$d")")
+        printf '| 3 | node storm, %s: p99 of a whole pull | %s | ≤ 0.50 | %s |\n' "$name" "$r" \
+            "$(awk -v r="$r" 'BEGIN {print (r <= 0.5 ? "met" : "NOT met")}')" >>"$BENCH_TARGETS_OUT"
+    fi
 done
