@@ -18,7 +18,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -50,7 +49,7 @@ class BlobController {
     }
 
     @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/blobs/{digest}", method = RequestMethod.HEAD)
-    void head(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
+    void head(RepositoryName name, @PathVariable String digest,
               HttpServletResponse response) {
         Digest d = Reference.parseDigest(digest);
         // a HEAD is how clients decide to skip an upload: it restarts the grace of a GC candidate
@@ -60,7 +59,7 @@ class BlobController {
     }
 
     @GetMapping(RepositoryPathFilter.INTERNAL + "/blobs/{digest}")
-    void get(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
+    void get(RepositoryName name, @PathVariable String digest,
              @RequestHeader(name = "Range", required = false) String rangeHeader,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Digest d = Reference.parseDigest(digest);
@@ -102,7 +101,7 @@ class BlobController {
     }
 
     @DeleteMapping(RepositoryPathFilter.INTERNAL + "/blobs/{digest}")
-    void delete(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String digest,
+    void delete(RepositoryName name, @PathVariable String digest,
                 HttpServletResponse response) {
         blobs.unlink(name, Reference.parseDigest(digest));
         response.setStatus(HttpStatus.ACCEPTED.value());

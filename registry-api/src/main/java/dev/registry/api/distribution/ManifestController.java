@@ -19,7 +19,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,7 +38,7 @@ class ManifestController {
     }
 
     @GetMapping(RepositoryPathFilter.INTERNAL + "/manifests/{reference}")
-    void get(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String reference,
+    void get(RepositoryName name, @PathVariable String reference,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         ManifestContent manifest = negotiated(name, reference, request, response);
         artifacts.pulled(name, reference, manifest.digest()); // a GET is a pull (a HEAD is not): counted off this path
@@ -47,13 +46,13 @@ class ManifestController {
     }
 
     @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/manifests/{reference}", method = RequestMethod.HEAD)
-    void head(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String reference,
+    void head(RepositoryName name, @PathVariable String reference,
               HttpServletRequest request, HttpServletResponse response) {
         negotiated(name, reference, request, response);
     }
 
     @PutMapping(RepositoryPathFilter.INTERNAL + "/manifests/{reference}")
-    void put(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String reference,
+    void put(RepositoryName name, @PathVariable String reference,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Reference ref = Reference.parse(reference);
         if (request.getContentLengthLong() > ArtifactService.MAX_MANIFEST_BYTES) {
@@ -72,7 +71,7 @@ class ManifestController {
     }
 
     @DeleteMapping(RepositoryPathFilter.INTERNAL + "/manifests/{reference}")
-    void delete(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String reference,
+    void delete(RepositoryName name, @PathVariable String reference,
                 HttpServletResponse response) {
         artifacts.deleteManifest(name, Reference.parse(reference));
         response.setStatus(HttpStatus.ACCEPTED.value());

@@ -11,7 +11,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -41,7 +40,7 @@ class ReferrersController {
     }
 
     @GetMapping(RepositoryPathFilter.INTERNAL + "/referrers/{digest}")
-    ResponseEntity<Index> referrers(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name,
+    ResponseEntity<Index> referrers(RepositoryName name,
                                     @PathVariable String digest, @RequestParam(required = false) String artifactType) {
         String filter = artifactType == null || artifactType.isEmpty() ? null : artifactType;
         List<Entry> entries = artifacts.referrers(name, Reference.parseDigest(digest), filter).stream()

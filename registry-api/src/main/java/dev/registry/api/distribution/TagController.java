@@ -6,7 +6,6 @@ import dev.registry.core.artifact.RepositoryName;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -24,7 +23,7 @@ class TagController {
     }
 
     @GetMapping(RepositoryPathFilter.INTERNAL + "/tags/list")
-    ResponseEntity<TagList> list(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name,
+    ResponseEntity<TagList> list(RepositoryName name,
                                  @RequestParam(required = false) String n, @RequestParam(required = false) String last) {
         int limit = Pagination.limit(n);
         Page page = artifacts.tags(name, limit, last);

@@ -24,7 +24,6 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,7 +48,7 @@ class UploadController {
     }
 
     @PostMapping(RepositoryPathFilter.INTERNAL + "/uploads")
-    void start(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name,
+    void start(RepositoryName name,
                @RequestParam(required = false) String digest, @RequestParam(required = false) String mount,
                @RequestParam(required = false) String from,
                HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -78,7 +77,7 @@ class UploadController {
     }
 
     @PatchMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void patch(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String id,
+    void patch(RepositoryName name, @PathVariable String id,
                @RequestHeader(name = "Content-Range", required = false) String contentRange,
                HttpServletRequest request, HttpServletResponse response) throws IOException {
         ByteRange range = ByteRange.ofChunk(contentRange);
@@ -88,7 +87,7 @@ class UploadController {
     }
 
     @PutMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void complete(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String id,
+    void complete(RepositoryName name, @PathVariable String id,
                   @RequestParam(required = false) String digest,
                   @RequestHeader(name = "Content-Range", required = false) String contentRange,
                   HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -108,7 +107,7 @@ class UploadController {
     }
 
     @GetMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void status(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String id,
+    void status(RepositoryName name, @PathVariable String id,
                 HttpServletResponse response) {
         UploadStatus status = uploads.status(name, id);
         progressHeaders(response, name, status);
@@ -116,7 +115,7 @@ class UploadController {
     }
 
     @DeleteMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void cancel(@RequestAttribute(RepositoryPathFilter.REPOSITORY) RepositoryName name, @PathVariable String id,
+    void cancel(RepositoryName name, @PathVariable String id,
                 HttpServletResponse response) {
         uploads.cancel(name, id);
         response.setStatus(HttpStatus.NO_CONTENT.value());
