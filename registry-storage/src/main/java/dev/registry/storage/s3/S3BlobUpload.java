@@ -14,19 +14,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One upload over an S3 multipart upload; see {@link BlobUpload} for the contract.
+ * One upload over an S3 multipart upload, or a single object while it is small; see
+ * {@link BlobUpload} for the contract.
  *
- * <p><b>Append</b>: the previous tail (&lt; 5 MiB) and then the client's bytes fill one part-sized
- * buffer; every full buffer becomes the next part, the rest a new tail object. Then the state
+ * <p><b>Append</b>: the previous tail and then the client's bytes fill a {@link PartBuffer}; a part
+ * is sent once a part and 5 MiB more are buffered, so when the client's stream ends the rest (at
+ * least 5 MiB after a part) is the append's last part. What is left without a part is the new tail
+ * object: the whole blob when the upload's first append holds less than a part and 5 MiB (no
+ * multipart upload at all, the case of most blobs), else what is under 5 MiB. Then the state
  * object is rewritten; that single PUT is the moment the append takes effect. If anything fails
  * before it, the state still lists the old parts and tail, so the upload is exactly as before (parts
- * uploaded in vain are overwritten by the next append; a new tail object is deleted).
+ * uploaded in vain are overwritten by the next append; a new tail object is deleted). The state
+ * read when the request resumed the upload is the one the append starts from (see
+ * {@link UploadArea#current}).
  *
  * <p><b>Commit</b>: the digest is checked first when it is known without re-reading (see
- * {@link UploadHashes}); the tail becomes the last part (server-side copy), the multipart upload is
- * completed into {@code uploads/<id>/data}, unknown digests are verified by reading that object
- * back, and only then is it copied server-side to {@code blobs/…}, pinned by ETag, so exactly the
- * verified bytes become visible. A mismatch discards the upload; nothing is published.
+ * {@link UploadHashes}); a tail after parts becomes the last part (server-side copy), the multipart
+ * upload is completed into {@code uploads/<id>/data}, unknown digests are verified by reading that
+ * object (or the single tail object) back, and only then is it copied server-side to
+ * {@code blobs/…}, pinned by ETag, so exactly the verified bytes become visible. A mismatch
+ * discards the upload; nothing is published.
  *
  * <p><b>Concurrency</b>: two requests of one process on one upload: the second is refused
  * ({@link UploadBusyException}). Two processes appending to one upload at once (a client breaking the
@@ -67,7 +74,7 @@ final class S3BlobUpload implements BlobUpload {
     @Override
     public long append(InputStream in, long expectedLength) throws IOException {
         try (UploadArea.Claim ignored = area.claim(id)) {
-            UploadState before = area.load(id);
+            UploadState before = area.current(id, state);
             state = before;
             UploadHashes.Running hash = area.hashes.forAppend(id, before);
             UploadState after = new Append(before, hash).run(in, expectedLength);
@@ -89,7 +96,7 @@ final class S3BlobUpload implements BlobUpload {
     @Override
     public BlobInfo commit(Digest expected) throws IOException {
         try (UploadArea.Claim ignored = area.claim(id)) {
-            state = area.load(id);
+            state = area.current(id, state);
             return new UploadCommit(id, area, state).run(expected);
         } catch (S3Objects.Missing e) {
             throw new UploadNotFoundException(id);
@@ -138,7 +145,8 @@ final class S3BlobUpload implements BlobUpload {
                         throw new SizeMismatchException(expectedLength, received);
                     }
                     if (buffer.full()) {
-                        uploadPart(buffer);
+                        uploadPart(buffer.bytes(), buffer.partSize());
+                        buffer.dropPart();
                     }
                 } while (!buffer.ended());
                 if (expectedLength >= 0 && received != expectedLength) {
@@ -148,8 +156,8 @@ final class S3BlobUpload implements BlobUpload {
                     return before;
                 }
                 UploadState.Tail newTailState = null;
-                if (buffer.length() >= S3Settings.MIN_PART_SIZE) {
-                    uploadPart(buffer);
+                if (buffer.length() >= S3Settings.MIN_PART_SIZE && (multipart != null || before.size() > 0)) {
+                    uploadPart(buffer.bytes(), buffer.length());
                 } else if (buffer.length() > 0) {
                     newTail = area.layout.tail(id, token);
                     String etag = area.objects.put(newTail, buffer.bytes(), buffer.length(), false);
@@ -165,7 +173,7 @@ final class S3BlobUpload implements BlobUpload {
             }
         }
 
-        private void uploadPart(PartBuffer buffer) {
+        private void uploadPart(byte[] bytes, int length) {
             if (parts.size() >= MAX_PARTS) {
                 throw new StorageException("upload " + id + " exceeds " + MAX_PARTS + " parts of " + area.partSize
                         + " bytes; raise the S3 part size");
@@ -175,9 +183,8 @@ final class S3BlobUpload implements BlobUpload {
                 createdMultipart = true;
             }
             int number = parts.size() + 1;
-            String etag = area.objects.uploadPart(area.layout.data(id), multipart, number, buffer.bytes(), buffer.length());
-            parts.add(new UploadState.Part(number, etag, buffer.length()));
-            buffer.clear();
+            String etag = area.objects.uploadPart(area.layout.data(id), multipart, number, bytes, length);
+            parts.add(new UploadState.Part(number, etag, length));
         }
 
         /** Removes what only this attempt wrote; once the state PUT was tried, its outcome is unknown: keep all. */
