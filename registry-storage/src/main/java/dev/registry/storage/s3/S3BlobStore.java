@@ -167,6 +167,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public void close() {
+        uploads.close();
         presigner.close();
         s3.close();
         if (credentials instanceof AutoCloseable closeable) {

@@ -18,7 +18,7 @@ import java.util.List;
  * {@link BlobUpload} for the contract.
  *
  * <p><b>Append</b>: the previous tail and then the client's bytes fill a {@link PartBuffer}; a part
- * is sent once a part and 5 MiB more are buffered, so when the client's stream ends the rest (at
+ * is sent (in the background, {@link PartSender}) once a part and 5 MiB more are buffered, so when the client's stream ends the rest (at
  * least 5 MiB after a part) is the append's last part. What is left without a part is the new tail
  * object: the whole blob when the upload's first append holds less than a part and 5 MiB (no
  * multipart upload at all, the case of most blobs), else what is under 5 MiB. Then the state
@@ -116,6 +116,7 @@ final class S3BlobUpload implements BlobUpload {
         private final UploadHashes.Running hash;
         private final String token = UploadArea.newToken();
         private final List<UploadState.Part> parts;
+        private final PartSender sender;
         private String multipart;
         private boolean createdMultipart;
         private String newTail;
@@ -125,6 +126,7 @@ final class S3BlobUpload implements BlobUpload {
             this.before = before;
             this.hash = hash;
             this.parts = new ArrayList<>(before.parts());
+            this.sender = new PartSender(area, parts);
             this.multipart = before.multipart();
         }
 
@@ -145,19 +147,20 @@ final class S3BlobUpload implements BlobUpload {
                         throw new SizeMismatchException(expectedLength, received);
                     }
                     if (buffer.full()) {
-                        uploadPart(buffer.bytes(), buffer.partSize());
+                        uploadPart(buffer.bytes(), buffer.partSize(), true);
                         buffer.dropPart();
                     }
                 } while (!buffer.ended());
                 if (expectedLength >= 0 && received != expectedLength) {
                     throw new SizeMismatchException(expectedLength, received);
                 }
+                sender.await();
                 if (received == 0) {
                     return before;
                 }
                 UploadState.Tail newTailState = null;
                 if (buffer.length() >= S3Settings.MIN_PART_SIZE && (multipart != null || before.size() > 0)) {
-                    uploadPart(buffer.bytes(), buffer.length());
+                    uploadPart(buffer.bytes(), buffer.length(), false);
                 } else if (buffer.length() > 0) {
                     newTail = area.layout.tail(id, token);
                     String etag = area.objects.put(newTail, buffer.bytes(), buffer.length(), false);
@@ -168,13 +171,17 @@ final class S3BlobUpload implements BlobUpload {
                 area.save(id, after);
                 return after;
             } catch (IOException | RuntimeException e) {
+                sender.close();
                 rollBack();
                 throw e;
+            } finally {
+                sender.close();
             }
         }
 
-        private void uploadPart(byte[] bytes, int length) {
-            if (parts.size() >= MAX_PARTS) {
+        /** Sends a part ({@code background}: while the next bytes are read, see {@link PartSender}). */
+        private void uploadPart(byte[] bytes, int length, boolean background) throws IOException {
+            if (sender.nextNumber() > MAX_PARTS) {
                 throw new StorageException("upload " + id + " exceeds " + MAX_PARTS + " parts of " + area.partSize
                         + " bytes; raise the S3 part size");
             }
@@ -182,9 +189,10 @@ final class S3BlobUpload implements BlobUpload {
                 multipart = area.objects.createMultipart(area.layout.data(id), false);
                 createdMultipart = true;
             }
-            int number = parts.size() + 1;
-            String etag = area.objects.uploadPart(area.layout.data(id), multipart, number, bytes, length);
-            parts.add(new UploadState.Part(number, etag, length));
+            String key = area.layout.data(id);
+            String upload = multipart;
+            sender.send((number, part, size) -> area.objects.uploadPart(key, upload, number, part, size), bytes, length,
+                    background);
         }
 
         /** Removes what only this attempt wrote; once the state PUT was tried, its outcome is unknown: keep all. */

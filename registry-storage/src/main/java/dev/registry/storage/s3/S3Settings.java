@@ -21,8 +21,9 @@ import java.net.URI;
  *                     Upload staging objects always use the default class (they live for minutes)
  * @param partSize     bytes per multipart part, at least 5 MiB. One append holds at most this and 5 MiB
  *                     more in memory (the last part of an append takes what follows the part before it,
- *                     up to that much). An upload can have 10,000 parts, so this bounds the largest blob
- *                     (8 MiB → 78 GiB)
+ *                     up to that much), and the process at most four more parts (parts sent in the
+ *                     background while the next bytes arrive). An upload can have 10,000 parts, so this
+ *                     bounds the largest blob (8 MiB → 78 GiB)
  */
 public record S3Settings(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
                          String accessKey, String secretKey, boolean redirect, String sse, String kmsKeyId,

@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +41,16 @@ final class UploadArea {
         void close();
     }
 
+    /** Part buffers the process's appends may use beyond their own, to send parts in the background. */
+    static final int SPARE_PARTS = 4;
+
     final S3Layout layout;
     final S3Objects objects;
     final UploadHashes hashes = new UploadHashes();
-    final long partSize;
+    final int partSize;
+    /** See {@link PartSender}: at most {@link #SPARE_PARTS} parts in flight in the background, process-wide. */
+    final Semaphore spareParts = new Semaphore(SPARE_PARTS);
+    final ExecutorService partSenders = Executors.newVirtualThreadPerTaskExecutor();
     /** Commits that verified by reading the bytes back; observable so tests can tell the fast path. */
     final AtomicLong readBacks = new AtomicLong();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
@@ -53,7 +62,12 @@ final class UploadArea {
     UploadArea(S3Layout layout, S3Objects objects, long partSize) {
         this.layout = layout;
         this.objects = objects;
-        this.partSize = partSize;
+        this.partSize = Math.toIntExact(partSize);
+    }
+
+    /** Stops the background part senders (after the parts in flight were sent). */
+    void close() {
+        partSenders.close();
     }
 
     static String newId() {

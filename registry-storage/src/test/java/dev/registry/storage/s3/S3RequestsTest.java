@@ -1,17 +1,21 @@
 package dev.registry.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.storage.BlobUpload;
 import dev.registry.storage.Digest;
+import dev.registry.storage.StorageException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
  * The S3 requests one blob costs when a client pushes it the way skopeo, docker, containerd and
@@ -41,9 +45,9 @@ class S3RequestsTest extends S3TestBase {
     private final RequestLog log = new RequestLog();
     private final S3BlobStore counted = countedStore(log);
 
-    private static S3BlobStore countedStore(RequestLog log) {
+    private static S3BlobStore countedStore(ExecutionInterceptor interceptor) {
         S3BlobStore store = new S3BlobStore(s3.settings(BUCKET).withPrefix(PREFIX), S3BlobStore.MAX_SINGLE_COPY,
-                List.of(log));
+                List.of(interceptor));
         OPENED.add(store);
         return store;
     }
@@ -88,6 +92,31 @@ class S3RequestsTest extends S3TestBase {
         assertThat(early.size()).isEqualTo(2L * MIB);
         assertThat(counted.resumeUpload(id).commit(Digest.sha256(content)).size()).isEqualTo(content.length);
         assertThat(counted.readBacks()).isZero();
+        assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
+    }
+
+    @Test
+    void aPartThatFailsWhileTheNextBytesArriveRollsTheWholeAppendBack() throws IOException {
+        byte[] content = bytes(23 * MIB + 5, 5);
+        S3BlobStore failing = countedStore(new ExecutionInterceptor() {
+            private int parts;
+
+            @Override
+            public synchronized void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof UploadPartRequest && ++parts == 2) {
+                    throw SdkClientException.create("the second part fails");
+                }
+            }
+        });
+        String id = failing.startUpload().id();
+
+        assertThatThrownBy(() -> failing.resumeUpload(id).append(new ByteArrayInputStream(content), -1))
+                .isInstanceOf(StorageException.class);
+
+        assertThat(bucket.state(id).orElseThrow().size()).isZero();
+        assertThat(bucket.multipartUploads()).as("the append's multipart upload was aborted").isEmpty();
+        failing.resumeUpload(id).append(new ByteArrayInputStream(content), content.length);
+        assertThat(failing.resumeUpload(id).commit(Digest.sha256(content)).size()).isEqualTo(content.length);
         assertThat(read(store, Digest.sha256(content))).isEqualTo(content);
     }
 
