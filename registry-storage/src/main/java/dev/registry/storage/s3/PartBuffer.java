@@ -5,15 +5,20 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * The one buffer an append holds: at most one part ({@link S3Settings#partSize()}) of bytes, so the
- * memory a request needs is bounded whatever the blob's size. It grows from a small start, so small
- * chunks cost little. The previous tail is loaded first (not hashed again), then client bytes
- * (hashed as they are read, exactly once whatever the SDK retries later).
+ * The one buffer an append holds: at most one part ({@link S3Settings#partSize()}) and the smallest
+ * part S3 takes ({@link S3Settings#MIN_PART_SIZE}) of bytes, so the memory a request needs is
+ * bounded whatever the blob's size. A part is sent only once that much more has arrived, so when
+ * the client's stream ends what is left is a whole last part (or the whole blob, up to the
+ * capacity, as one object), never a small remainder that would need an object and a copy of its
+ * own. It grows from a small start, so small chunks cost little. The previous tail is loaded
+ * first (not hashed again), then client bytes (hashed as they are read, exactly once whatever the
+ * SDK retries later).
  */
 final class PartBuffer {
 
     private static final int INITIAL = 256 * 1024;
 
+    private final int partSize;
     private final int capacity;
     private byte[] bytes;
     private int length;
@@ -21,7 +26,8 @@ final class PartBuffer {
 
     /** @param expected bytes this append will probably hold (tail + announced length), or -1 */
     PartBuffer(long partSize, long expected) {
-        this.capacity = (int) partSize;
+        this.partSize = (int) partSize;
+        this.capacity = Math.toIntExact(partSize + S3Settings.MIN_PART_SIZE);
         long start = expected < 0 ? INITIAL : Math.max(expected, 1);
         this.bytes = new byte[(int) Math.min(capacity, start)];
     }
@@ -37,8 +43,8 @@ final class PartBuffer {
     }
 
     /**
-     * Reads from {@code in} until the buffer holds a whole part or the stream ends, hashing every
-     * byte read.
+     * Reads from {@code in} until the buffer is full (a part and what may follow it) or the stream
+     * ends, hashing every byte read.
      *
      * @return bytes read from {@code in}
      */
@@ -71,8 +77,19 @@ final class PartBuffer {
         return read;
     }
 
+    /** Holds a whole part and the smallest part after it: the first {@link #partSize()} bytes may go. */
     boolean full() {
         return length == capacity;
+    }
+
+    int partSize() {
+        return partSize;
+    }
+
+    /** Drops the first part's bytes once they were uploaded; what followed them moves to the front. */
+    void dropPart() {
+        System.arraycopy(bytes, partSize, bytes, 0, length - partSize);
+        length -= partSize;
     }
 
     /** The client's stream has ended. */
@@ -86,10 +103,6 @@ final class PartBuffer {
 
     int length() {
         return length;
-    }
-
-    void clear() {
-        length = 0;
     }
 
     private void ensure(int needed) {

@@ -15,11 +15,13 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -52,9 +54,13 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     S3BlobStore(S3Settings settings, long maxSingleCopy) {
+        this(settings, maxSingleCopy, List.of());
+    }
+
+    S3BlobStore(S3Settings settings, long maxSingleCopy, List<ExecutionInterceptor> interceptors) {
         this.settings = settings;
         this.credentials = S3Clients.credentials(settings);
-        this.s3 = S3Clients.client(settings, credentials);
+        this.s3 = S3Clients.client(settings, credentials, interceptors);
         this.presigner = S3Clients.presigner(settings, credentials);
         this.layout = new S3Layout(settings.prefix());
         this.objects = new S3Objects(s3, settings, maxSingleCopy);
@@ -161,6 +167,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public void close() {
+        uploads.close();
         presigner.close();
         s3.close();
         if (credentials instanceof AutoCloseable closeable) {

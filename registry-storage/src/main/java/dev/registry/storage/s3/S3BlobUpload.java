@@ -14,19 +14,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One upload over an S3 multipart upload; see {@link BlobUpload} for the contract.
+ * One upload over an S3 multipart upload, or a single object while it is small; see
+ * {@link BlobUpload} for the contract.
  *
- * <p><b>Append</b>: the previous tail (&lt; 5 MiB) and then the client's bytes fill one part-sized
- * buffer; every full buffer becomes the next part, the rest a new tail object. Then the state
+ * <p><b>Append</b>: the previous tail and then the client's bytes fill a {@link PartBuffer}; a part
+ * is sent (in the background, {@link PartSender}) once a part and 5 MiB more are buffered, so when the client's stream ends the rest (at
+ * least 5 MiB after a part) is the append's last part. What is left without a part is the new tail
+ * object: the whole blob when the upload's first append holds less than a part and 5 MiB (no
+ * multipart upload at all, the case of most blobs), else what is under 5 MiB. Then the state
  * object is rewritten; that single PUT is the moment the append takes effect. If anything fails
  * before it, the state still lists the old parts and tail, so the upload is exactly as before (parts
- * uploaded in vain are overwritten by the next append; a new tail object is deleted).
+ * uploaded in vain are overwritten by the next append; a new tail object is deleted). The state
+ * read when the request resumed the upload is the one the append starts from (see
+ * {@link UploadArea#current}).
  *
  * <p><b>Commit</b>: the digest is checked first when it is known without re-reading (see
- * {@link UploadHashes}); the tail becomes the last part (server-side copy), the multipart upload is
- * completed into {@code uploads/<id>/data}, unknown digests are verified by reading that object
- * back, and only then is it copied server-side to {@code blobs/…}, pinned by ETag, so exactly the
- * verified bytes become visible. A mismatch discards the upload; nothing is published.
+ * {@link UploadHashes}); a tail after parts becomes the last part (server-side copy), the multipart
+ * upload is completed into {@code uploads/<id>/data}, unknown digests are verified by reading that
+ * object (or the single tail object) back, and only then is it copied server-side to
+ * {@code blobs/…}, pinned by ETag, so exactly the verified bytes become visible. A mismatch
+ * discards the upload; nothing is published.
  *
  * <p><b>Concurrency</b>: two requests of one process on one upload: the second is refused
  * ({@link UploadBusyException}). Two processes appending to one upload at once (a client breaking the
@@ -67,7 +74,7 @@ final class S3BlobUpload implements BlobUpload {
     @Override
     public long append(InputStream in, long expectedLength) throws IOException {
         try (UploadArea.Claim ignored = area.claim(id)) {
-            UploadState before = area.load(id);
+            UploadState before = area.current(id, state);
             state = before;
             UploadHashes.Running hash = area.hashes.forAppend(id, before);
             UploadState after = new Append(before, hash).run(in, expectedLength);
@@ -89,7 +96,7 @@ final class S3BlobUpload implements BlobUpload {
     @Override
     public BlobInfo commit(Digest expected) throws IOException {
         try (UploadArea.Claim ignored = area.claim(id)) {
-            state = area.load(id);
+            state = area.current(id, state);
             return new UploadCommit(id, area, state).run(expected);
         } catch (S3Objects.Missing e) {
             throw new UploadNotFoundException(id);
@@ -109,6 +116,7 @@ final class S3BlobUpload implements BlobUpload {
         private final UploadHashes.Running hash;
         private final String token = UploadArea.newToken();
         private final List<UploadState.Part> parts;
+        private final PartSender sender;
         private String multipart;
         private boolean createdMultipart;
         private String newTail;
@@ -118,6 +126,7 @@ final class S3BlobUpload implements BlobUpload {
             this.before = before;
             this.hash = hash;
             this.parts = new ArrayList<>(before.parts());
+            this.sender = new PartSender(area, parts);
             this.multipart = before.multipart();
         }
 
@@ -138,18 +147,20 @@ final class S3BlobUpload implements BlobUpload {
                         throw new SizeMismatchException(expectedLength, received);
                     }
                     if (buffer.full()) {
-                        uploadPart(buffer);
+                        uploadPart(buffer.bytes(), buffer.partSize(), true);
+                        buffer.dropPart();
                     }
                 } while (!buffer.ended());
                 if (expectedLength >= 0 && received != expectedLength) {
                     throw new SizeMismatchException(expectedLength, received);
                 }
+                sender.await();
                 if (received == 0) {
                     return before;
                 }
                 UploadState.Tail newTailState = null;
-                if (buffer.length() >= S3Settings.MIN_PART_SIZE) {
-                    uploadPart(buffer);
+                if (buffer.length() >= S3Settings.MIN_PART_SIZE && (multipart != null || before.size() > 0)) {
+                    uploadPart(buffer.bytes(), buffer.length(), false);
                 } else if (buffer.length() > 0) {
                     newTail = area.layout.tail(id, token);
                     String etag = area.objects.put(newTail, buffer.bytes(), buffer.length(), false);
@@ -160,13 +171,17 @@ final class S3BlobUpload implements BlobUpload {
                 area.save(id, after);
                 return after;
             } catch (IOException | RuntimeException e) {
+                sender.close();
                 rollBack();
                 throw e;
+            } finally {
+                sender.close();
             }
         }
 
-        private void uploadPart(PartBuffer buffer) {
-            if (parts.size() >= MAX_PARTS) {
+        /** Sends a part ({@code background}: while the next bytes are read, see {@link PartSender}). */
+        private void uploadPart(byte[] bytes, int length, boolean background) throws IOException {
+            if (sender.nextNumber() > MAX_PARTS) {
                 throw new StorageException("upload " + id + " exceeds " + MAX_PARTS + " parts of " + area.partSize
                         + " bytes; raise the S3 part size");
             }
@@ -174,10 +189,10 @@ final class S3BlobUpload implements BlobUpload {
                 multipart = area.objects.createMultipart(area.layout.data(id), false);
                 createdMultipart = true;
             }
-            int number = parts.size() + 1;
-            String etag = area.objects.uploadPart(area.layout.data(id), multipart, number, buffer.bytes(), buffer.length());
-            parts.add(new UploadState.Part(number, etag, buffer.length()));
-            buffer.clear();
+            String key = area.layout.data(id);
+            String upload = multipart;
+            sender.send((number, part, size) -> area.objects.uploadPart(key, upload, number, part, size), bytes, length,
+                    background);
         }
 
         /** Removes what only this attempt wrote; once the state PUT was tried, its outcome is unknown: keep all. */

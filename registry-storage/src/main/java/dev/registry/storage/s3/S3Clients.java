@@ -1,6 +1,7 @@
 package dev.registry.storage.s3;
 
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -8,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -37,6 +39,12 @@ final class S3Clients {
     }
 
     static S3Client client(S3Settings settings, AwsCredentialsProvider credentials) {
+        return client(settings, credentials, List.of());
+    }
+
+    /** The client with {@code interceptors} added (tests count the requests a store makes). */
+    static S3Client client(S3Settings settings, AwsCredentialsProvider credentials,
+                           List<ExecutionInterceptor> interceptors) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
@@ -48,12 +56,14 @@ final class S3Clients {
                         .connectionTimeout(Duration.ofSeconds(10))
                         .connectionAcquisitionTimeout(Duration.ofSeconds(30))
                         .socketTimeout(Duration.ofSeconds(60)))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(MAX_ATTEMPTS)
-                        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
-                        .throttlingBackoffStrategy(
-                                BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
-                        .build()));
+                .overrideConfiguration(o -> o.executionInterceptors(interceptors)
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(MAX_ATTEMPTS)
+                                .backoffStrategy(
+                                        BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
+                                .throttlingBackoffStrategy(
+                                        BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
+                                .build()));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }

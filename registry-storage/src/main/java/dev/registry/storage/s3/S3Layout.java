@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *     3f1c…-uuid/
  *       state                         the upload's state (size, multipart upload id, part ETags, tail,
  *                                     resumable hash); rewriting it is the commit point of every append
- *       tail-&lt;token&gt;                  bytes after the last part (&lt; 5 MiB), one object per append that left some
+ *       tail-&lt;token&gt;                  bytes after the last part (&lt; 5 MiB), or all bytes of a small upload
+ *                                     (less than a part and 5 MiB), one object per append that left some
  *       data                          target of the S3 multipart upload: it exists only between the
  *                                     completion of the multipart upload and the copy to blobs/ at commit
  * </pre>

@@ -19,8 +19,11 @@ import java.net.URI;
  * @param kmsKeyId     KMS key for {@code aws:kms}; null for the account's default key
  * @param storageClass storage class of verified blobs (e.g. {@code STANDARD_IA}); null for the bucket's default.
  *                     Upload staging objects always use the default class (they live for minutes)
- * @param partSize     bytes per multipart part, at least 5 MiB; also the memory one append holds at most.
- *                     An upload can have 10,000 parts, so this bounds the largest blob (8 MiB → 78 GiB)
+ * @param partSize     bytes per multipart part, at least 5 MiB. One append holds at most this and 5 MiB
+ *                     more in memory (the last part of an append takes what follows the part before it,
+ *                     up to that much), and the process at most four more parts (parts sent in the
+ *                     background while the next bytes arrive). An upload can have 10,000 parts, so this
+ *                     bounds the largest blob (8 MiB → 78 GiB)
  */
 public record S3Settings(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
                          String accessKey, String secretKey, boolean redirect, String sse, String kmsKeyId,
@@ -44,7 +47,7 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
         sse = blankToNull(sse);
         kmsKeyId = blankToNull(kmsKeyId);
         storageClass = blankToNull(storageClass);
-        if (partSize < MIN_PART_SIZE || partSize > Integer.MAX_VALUE - 8) {
+        if (partSize < MIN_PART_SIZE || partSize > Integer.MAX_VALUE - 8 - MIN_PART_SIZE) {
             throw new IllegalArgumentException("S3 part size must be between 5 MiB and 2 GiB, was " + partSize);
         }
     }

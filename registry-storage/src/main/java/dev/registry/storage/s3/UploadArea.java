@@ -1,17 +1,23 @@
 package dev.registry.storage.s3;
 
+import dev.registry.storage.RecentUploads;
 import dev.registry.storage.StorageException;
 import dev.registry.storage.UploadBusyException;
 import dev.registry.storage.UploadNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,18 +41,33 @@ final class UploadArea {
         void close();
     }
 
+    /** Part buffers the process's appends may use beyond their own, to send parts in the background. */
+    static final int SPARE_PARTS = 4;
+
     final S3Layout layout;
     final S3Objects objects;
     final UploadHashes hashes = new UploadHashes();
-    final long partSize;
+    final int partSize;
+    /** See {@link PartSender}: at most {@link #SPARE_PARTS} parts in flight in the background, process-wide. */
+    final Semaphore spareParts = new Semaphore(SPARE_PARTS);
+    final ExecutorService partSenders = Executors.newVirtualThreadPerTaskExecutor();
     /** Commits that verified by reading the bytes back; observable so tests can tell the fast path. */
     final AtomicLong readBacks = new AtomicLong();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Matches no state's token. */
+    private static final String UNSURE = "";
+    /** The token of the state this process last wrote per upload; see {@link #current}. */
+    private final RecentUploads<String> written = new RecentUploads<>(UploadHashes.LIMIT);
 
     UploadArea(S3Layout layout, S3Objects objects, long partSize) {
         this.layout = layout;
         this.objects = objects;
-        this.partSize = partSize;
+        this.partSize = Math.toIntExact(partSize);
+    }
+
+    /** Stops the background part senders (after the parts in flight were sent). */
+    void close() {
+        partSenders.close();
     }
 
     static String newId() {
@@ -86,10 +107,26 @@ final class UploadArea {
         return find(id).orElseThrow(() -> new UploadNotFoundException(id));
     }
 
+    /**
+     * The state an append or commit under {@link #claim} starts from: {@code seen}, read when the
+     * request resumed the upload moments before, unless this process has written another state
+     * of the upload since (a request of this process that ran in between); then the state is read
+     * again. So a request reads the state once. A write by another process in between is not
+     * noticed, as it was not between a read under the claim and the write before: two processes
+     * appending to one upload at once may lose an append, but never publish unverified bytes
+     * (see {@link S3BlobUpload}).
+     */
+    UploadState current(String id, UploadState seen) {
+        String mine = written.get(id);
+        return mine == null || mine.equals(seen.token()) ? seen : load(id);
+    }
+
     /** Writes the state object: the moment an append takes effect for every process. */
     void save(String id, UploadState state) {
         byte[] bytes = state.encode();
+        written.put(id, UNSURE); // should the write fail, its outcome is unknown: read the state again
         objects.put(layout.state(id), bytes, bytes.length, false);
+        written.put(id, state.token());
     }
 
     /**
@@ -98,6 +135,7 @@ final class UploadArea {
      */
     void discard(String id, UploadState known) {
         hashes.forget(id);
+        written.remove(id);
         objects.delete(layout.state(id));
         if (known != null && known.multipart() != null) {
             objects.abort(layout.data(id), known.multipart());
@@ -106,15 +144,30 @@ final class UploadArea {
         objects.deleteAll(layout.upload(id));
     }
 
-    /** After a commit published the blob: removes the objects the final state names. */
+    /**
+     * After a commit published the blob: removes the objects the final state names, in one request.
+     * Should that fail, the state alone is deleted (ending the upload for every process) and the
+     * rest is left to {@link #purgeOlderThan}.
+     */
     void finish(String id, UploadState state) {
         hashes.forget(id);
-        objects.delete(layout.state(id));
+        written.remove(id);
+        List<String> keys = new ArrayList<>(List.of(layout.state(id)));
         if (state.tail() != null) {
-            deleteQuietly(layout.tail(id, state.tail().token()));
+            keys.add(layout.tail(id, state.tail().token()));
         }
         if (state.multipart() != null) {
-            deleteQuietly(layout.data(id));
+            keys.add(layout.data(id));
+        }
+        if (keys.size() == 1) {
+            objects.delete(layout.state(id));
+            return;
+        }
+        try {
+            objects.deleteKeys(keys);
+        } catch (StorageException e) {
+            log.debug("could not delete the objects of upload {} at once; the upload clean-up will", id, e);
+            objects.delete(layout.state(id));
         }
     }
 

@@ -40,8 +40,9 @@ class S3UploadsTest extends S3TestBase {
             appendChunk(store, id, content, i * chunk, (i + 1) * chunk);
         }
         UploadState state = bucket.state(id).orElseThrow();
-        assertThat(state.parts()).extracting(UploadState.Part::size).containsExactly(5L * MIB);
-        assertThat(state.tail().size()).isEqualTo(content.length - 5L * MIB);
+        assertThat(state.parts()).as("the first five chunks, once they reached 5 MiB")
+                .extracting(UploadState.Part::size).containsExactly(5L * chunk);
+        assertThat(state.tail().size()).isEqualTo(2L * chunk);
 
         BlobInfo blob = store.resumeUpload(id).commit(Digest.sha256(content));
         assertThat(blob.size()).isEqualTo(content.length);
@@ -59,6 +60,26 @@ class S3UploadsTest extends S3TestBase {
 
         BlobInfo blob = store.resumeUpload(id).commit(Digest.sha256(content));
         assertThat(read(store, blob.digest())).isEqualTo(content);
+    }
+
+    @Test
+    void aFirstChunkKeptAsOneObjectIsSplitIntoPartsWhenMoreChunksFollow() throws IOException {
+        byte[] content = bytes(12 * MIB + 1, 12);
+        String id = startSession(store);
+        appendChunk(store, id, content, 0, 9 * MIB);
+        UploadState single = bucket.state(id).orElseThrow();
+        assertThat(single.multipart()).isNull();
+        assertThat(single.tail().size()).isEqualTo(9L * MIB);
+
+        appendChunk(store, id, content, 9 * MIB, 12 * MIB);
+        appendChunk(store, id, content, 12 * MIB, content.length);
+        UploadState state = bucket.state(id).orElseThrow();
+        assertThat(state.parts()).extracting(UploadState.Part::size).containsExactly(5L * MIB, 7L * MIB);
+        assertThat(state.tail().size()).isEqualTo(1);
+
+        BlobInfo blob = store.resumeUpload(id).commit(Digest.sha256(content));
+        assertThat(read(store, blob.digest())).isEqualTo(content);
+        assertThat(store.readBacks()).isZero();
     }
 
     @Test
@@ -164,7 +185,7 @@ class S3UploadsTest extends S3TestBase {
 
     @Test
     void cancelLeavesNoMultipartUploadAndNoStagingObject() throws IOException {
-        byte[] content = bytes(5 * MIB + 100, 5);
+        byte[] content = bytes(11 * MIB + 100, 5);
         String id = startSession(store);
         appendChunk(store, id, content, 0, content.length);
         assertThat(bucket.multipartUploads()).hasSize(1);
@@ -177,9 +198,10 @@ class S3UploadsTest extends S3TestBase {
 
     @Test
     void aWrongDigestLeavesNothingUnderBlobsNoMultipartUploadAndNoStagingObject() throws IOException {
-        byte[] content = bytes(5 * MIB + 100, 6);
+        byte[] content = bytes(11 * MIB + 100, 6);
         String id = startSession(store);
         appendChunk(store, id, content, 0, content.length);
+        assertThat(bucket.multipartUploads()).hasSize(1);
 
         assertThatThrownBy(() -> store.resumeUpload(id).commit(Digest.sha256("other".getBytes())))
                 .isInstanceOf(DigestMismatchException.class);
