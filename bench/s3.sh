@@ -16,6 +16,7 @@
 #   BENCH_LAYERS [5] BENCH_LAYER_MIB [8 / 2] BENCH_BIG_MIB [256 / 32]   the two test images
 #   BENCH_RUNS [5 / 2]  BENCH_WARM_RUNS [3 / 1]  BENCH_GET_RUNS [5 / 2]
 #   BENCH_QUIET_WAIT [0]  seconds to wait at most for a quiet machine before starting (see lib.sh)
+#   BENCH_TARGETS_OUT [none]  a file to append issue 15's target rows to (bench/compare.sh's targets table)
 #   BENCH_PORT_BASE [15180]  fs, s3, s3redir and S3Proxy on BASE, BASE+1, BASE+2, BASE+9
 #   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC], BENCH_S3PROXY_JAVA_OPTS
 #   [-Xms64m -Xmx512m], BENCH_S3PROXY_VERSION [4.1.0], BENCH_RESULTS, BENCH_DATA, BENCH_KEEP  as in compare.sh
@@ -168,6 +169,14 @@ time_row push_big "push 1×${big_mib} MiB image, s" s
 time_row pull_multi "pull ${layers}×${layer_mib} MiB image, s" s
 time_row pull_big "pull 1×${big_mib} MiB image, s" s
 time_row blob_get "blob GET ${big_mib} MiB (curl -L), MB/s" MB/s
+if [[ -n ${BENCH_TARGETS_OUT:-} ]]; then # bench/compare.sh's targets table (BENCH_OTHERS=1): issue 15, target 7
+    for m in push_multi push_big; do
+        r=$(ratio "$(med "$m" s3)" "$(med "$m" fs)")
+        printf '| 7 | %s through S3 ÷ filesystem (bench/s3.sh, median of %s) | %s | ≤ 1.50 | %s |\n' \
+            "$([[ $m == push_multi ]] && echo "push ${layers}×${layer_mib} MiB" || echo "push 1×${big_mib} MiB")" "$runs" "$r" \
+            "$(awk -v r="$r" 'BEGIN {print (r <= 1.5 ? "met" : "NOT met")}')" >>"$BENCH_TARGETS_OUT"
+    done
+fi
 cpu_row push_multi "push ${layers}×${layer_mib} MiB image"
 cpu_row push_big "push 1×${big_mib} MiB image"
 cpu_row pull_multi "pull ${layers}×${layer_mib} MiB image"
