@@ -194,12 +194,7 @@ t0=$(date +%s.%N)
 wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
 ours_ready_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
 wait_ready distribution "$dist_pid" "http://127.0.0.1:$dist_port/v2/"
-auth_deadline=$((SECONDS + 60))
-until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "bench:$admin_password" "http://127.0.0.1:$dist_auth_port/v2/" || true) == 200 ]]; do
-    kill -0 "$dist_auth_pid" 2>/dev/null || die "Distribution with htpasswd exited during start-up"
-    ((SECONDS < auth_deadline)) || die "Distribution with htpasswd not ready after 60 s"
-    sleep 0.2
-done
+wait_signed_in "Distribution with htpasswd" "$dist_auth_pid" "http://127.0.0.1:$dist_auth_port/v2/" "bench:$admin_password"
 curl -sf -o /dev/null -u "admin:$admin_password" "http://127.0.0.1:$ours_port/v2/" || die "our registry does not answer /v2/ to its admin"
 log "both servers ready (ours: pid $ours_pid, port $ours_port, ready after ${ours_ready_s} s; distribution: pid $dist_pid, port $dist_port)"
 
@@ -380,20 +375,25 @@ done
 slice_s=$(( ${duration%s} / slices > 0 ? ${duration%s} / slices : 1 ))
 log "manifest GET by tag with auth (ours: ${pull_credentials%%:*}'s Bearer token; Distribution: htpasswd Basic): $load_rounds round(s) of $slices slices of $slice_s s"
 declare -A over_time=()
+# One slice of authenticated manifest GETs of server S by WRK... (wrk and its options, up to the URL): records
+# METRIC_rps, METRIC_p99 and METRIC_p999 for S as run RUN, and adds p99 / p99.9 to over_time[KEY].
+auth_slice() { # S METRIC RUN KEY OUT WRK...
+    local s=$1 metric=$2 run=$3 key=$4 out=$5 rps p99 p999 maxl
+    shift 5
+    "$@" -c"$conns" -d"${slice_s}s" --latency -s "$here/percentiles.lua" \
+        -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url "$s")" >"$out"
+    grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s with auth: $(grep Non-2xx "$out")"
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+    read -r p99 p999 maxl < <(awk '/^percentiles / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2] / 1000}
+        printf "%.2f %.2f %.2f\n", v["p99"], v["p999"], v["max"]}' "$out")
+    record "${metric}_rps" "$s" "$run" "$rps"; record "${metric}_p99" "$s" "$run" "$p99"; record "${metric}_p999" "$s" "$run" "$p999"
+    over_time[$key]+="$(fmt "$p99") / $(fmt "$p999") | "
+    log "authenticated manifest GET ($metric) $s run $run: $rps req/s, p99 $p99 ms, p99.9 $p999 ms, max $maxl ms"
+}
 for ((round = 1; round <= load_rounds; round++)); do
     for s in $(order $round); do
         for ((slice = 1; slice <= slices; slice++)); do
-            out="$results/wrk-manifest-auth-$s-$round-$slice.txt"
-            wrk -t2 -c"$conns" -d"${slice_s}s" --latency -s "$here/percentiles.lua" \
-                -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url $s)" >"$out"
-            grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s with auth: $(grep Non-2xx "$out")"
-            rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-            read -r p99 p999 maxl < <(awk '/^percentiles / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2] / 1000}
-                printf "%.2f %.2f %.2f\n", v["p99"], v["p999"], v["max"]}' "$out")
-            record manifest_auth_rps "$s" "$round.$slice" "$rps"; record manifest_auth_p99 "$s" "$round.$slice" "$p99"
-            record manifest_auth_p999 "$s" "$round.$slice" "$p999"
-            over_time[$s]+="$(fmt "$p99") / $(fmt "$p999") | "
-            log "authenticated manifest GET $s round $round slice $slice: $rps req/s, p99 $p99 ms, p99.9 $p999 ms, max $maxl ms"
+            auth_slice "$s" manifest_auth "$round.$slice" "$s" "$results/wrk-manifest-auth-$s-$round-$slice.txt" wrk -t2
         done
     done
 done
@@ -408,17 +408,8 @@ if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
         spid=$([[ $s == ours ]] && echo "$ours_pid" || echo "$dist_auth_pid")
         taskset -a -p -c 0 "$spid" >/dev/null
         for ((slice = 1; slice <= slices; slice++)); do
-            out="$results/wrk-manifest-auth-pinned-$s-$slice.txt"
-            taskset -c 1 wrk -t1 -c"$conns" -d"${slice_s}s" --latency -s "$here/percentiles.lua" \
-                -H "${auth_header[$s]}" -H "Accept: $manifest_accept" "$(auth_url $s)" >"$out"
-            grep -q 'Non-2xx' "$out" && die "wrk saw non-2xx answers from $s with auth (pinned): $(grep Non-2xx "$out")"
-            rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-            read -r p99 p999 maxl < <(awk '/^percentiles / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2] / 1000}
-                printf "%.2f %.2f %.2f\n", v["p99"], v["p999"], v["max"]}' "$out")
-            record manifest_pinned_rps "$s" "$slice" "$rps"; record manifest_pinned_p99 "$s" "$slice" "$p99"
-            record manifest_pinned_p999 "$s" "$slice" "$p999"
-            over_time[pinned_$s]+="$(fmt "$p99") / $(fmt "$p999") | "
-            log "authenticated manifest GET, pinned, $s slice $slice: $rps req/s, p99 $p99 ms, p99.9 $p999 ms, max $maxl ms"
+            auth_slice "$s" manifest_pinned "$slice" "pinned_$s" "$results/wrk-manifest-auth-pinned-$s-$slice.txt" \
+                taskset -c 1 wrk -t1
         done
         taskset -a -p -c "$all_cores" "$spid" >/dev/null
     done
@@ -541,26 +532,29 @@ target() { # NUMBER MEASUREMENT VALUE TARGET_TEXT CHECK(awk on v)
     met=$(awk -v v="$3" "BEGIN {print ((v != \"nan\" && ($5)) ? \"met\" : \"NOT met\")}")
     targets+=("| $1 | $2 | $3 | $4 | $met |")
 }
-target 2 "first push of the ${layers}×${layer_mib} MiB image after start-up ÷ the warm pushes' median (ours)" \
-    "$(ratio "$(stat_of first_push_multi ours median)" "$(stat_of push_multi ours median)")" '≤ 1.30' 'v <= 1.3'
-target 2 "first pull of the ${layers}×${layer_mib} MiB image ÷ the warm pulls' median (ours)" \
-    "$(ratio "$(stat_of first_pull_multi ours median)" "$(stat_of pull_multi ours median)")" '≤ 1.30' 'v <= 1.3'
-target 2 "manifest GET p99 in the first $duration of manifest load ÷ warm (ours)" \
-    "$(ratio "$(stat_of manifest_cold_p99 ours median)" "$(stat_of manifest_p99 ours median)")" '≤ 2.00' 'v <= 2'
-target 4 "skopeo pull ${layers}×${layer_mib} MiB, anonymous on both (Distribution without auth)" \
-    "$(ratio "$(stat_of pull_multi ours median)" "$(stat_of pull_multi dist median)")" '≤ 1.00' 'v <= 1'
-target 4 "skopeo pull ${layers}×${layer_mib} MiB with auth on both" \
-    "$(ratio "$(stat_of pull_multi_auth oursauth median)" "$(stat_of pull_multi_auth distauth median)")" '≤ 1.00' 'v <= 1'
-target 4 "skopeo push ${layers}×${layer_mib} MiB signed in" \
-    "$(ratio "$(stat_of push_multi_auth oursauth median)" "$(stat_of push_multi_auth distauth median)")" '≤ 1.00' 'v <= 1'
-target 4 "skopeo push ${small_layers}×${small_kib} KiB signed in" \
-    "$(ratio "$(stat_of push_small_auth oursauth median)" "$(stat_of push_small_auth distauth median)")" '≤ 1.00' 'v <= 1'
-target 4 "skopeo pull ${small_layers}×${small_kib} KiB with auth on both" \
-    "$(ratio "$(stat_of pull_small_auth oursauth median)" "$(stat_of pull_small_auth distauth median)")" '≤ 1.00' 'v <= 1'
-target 5 "manifest GET by tag with auth, $conns connections: p99 (median of $((load_rounds * slices)) slices of $slice_s s)" \
-    "$(ratio "$(stat_of manifest_auth_p99 ours median)" "$(stat_of manifest_auth_p99 dist median)")" '≤ 0.50' 'v <= 0.5'
-[[ $pinned == 1 ]] && target 5 "the same, server on core 0 and wrk on core 1 (the server's own tail; median of $slices slices)" \
-    "$(ratio "$(stat_of manifest_pinned_p99 ours median)" "$(stat_of manifest_pinned_p99 dist median)")" '≤ 0.50' 'v <= 0.5'
+ratio_target() { # NUMBER MEASUREMENT METRIC_A SERVER_A METRIC_B SERVER_B TARGET_TEXT CHECK: medians' ratio A ÷ B
+    target "$1" "$2" "$(ratio "$(stat_of "$3" "$4" median)" "$(stat_of "$5" "$6" median)")" "$7" "$8"
+}
+ratio_target 2 "first push of the ${layers}×${layer_mib} MiB image after start-up ÷ the warm pushes' median (ours)" \
+    first_push_multi ours push_multi ours '≤ 1.30' 'v <= 1.3'
+ratio_target 2 "first pull of the ${layers}×${layer_mib} MiB image ÷ the warm pulls' median (ours)" \
+    first_pull_multi ours pull_multi ours '≤ 1.30' 'v <= 1.3'
+ratio_target 2 "manifest GET p99 in the first $duration of manifest load ÷ warm (ours)" \
+    manifest_cold_p99 ours manifest_p99 ours '≤ 2.00' 'v <= 2'
+ratio_target 4 "skopeo pull ${layers}×${layer_mib} MiB, anonymous on both (Distribution without auth)" \
+    pull_multi ours pull_multi dist '≤ 1.00' 'v <= 1'
+ratio_target 4 "skopeo pull ${layers}×${layer_mib} MiB with auth on both" \
+    pull_multi_auth oursauth pull_multi_auth distauth '≤ 1.00' 'v <= 1'
+ratio_target 4 "skopeo push ${layers}×${layer_mib} MiB signed in" \
+    push_multi_auth oursauth push_multi_auth distauth '≤ 1.00' 'v <= 1'
+ratio_target 4 "skopeo push ${small_layers}×${small_kib} KiB signed in" \
+    push_small_auth oursauth push_small_auth distauth '≤ 1.00' 'v <= 1'
+ratio_target 4 "skopeo pull ${small_layers}×${small_kib} KiB with auth on both" \
+    pull_small_auth oursauth pull_small_auth distauth '≤ 1.00' 'v <= 1'
+ratio_target 5 "manifest GET by tag with auth, $conns connections: p99 (median of $((load_rounds * slices)) slices of $slice_s s)" \
+    manifest_auth_p99 ours manifest_auth_p99 dist '≤ 0.50' 'v <= 0.5'
+[[ $pinned == 1 ]] && ratio_target 5 "the same, server on core 0 and wrk on core 1 (the server's own tail; median of $slices slices)" \
+    manifest_pinned_p99 ours manifest_pinned_p99 dist '≤ 0.50' 'v <= 0.5'
 target 6 "peak resident memory (VmHWM) over this run, MiB, README's settings" "$(mib "${rss_hwm[ours]}")" '≤ 320' 'v <= 320'
 target 8 "every figure with durable pushes (fsync): not switchable in the registry (bench/no-fsync.patch measures its cost)" \
     on 'on' 'v == "on"'

@@ -97,6 +97,15 @@ wait_ready() { # NAME PID URL
     done
 }
 
+wait_signed_in() { # NAME PID URL USER:PASSWORD: until URL answers 200 to these Basic credentials (at most 60 s)
+    local deadline=$((SECONDS + 60))
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "$4" "$3" || true) == 200 ]]; do
+        kill -0 "$2" 2>/dev/null || die "$1 exited during start-up"
+        ((SECONDS < deadline)) || die "$1 not ready after 60 s"
+        sleep 0.2
+    done
+}
+
 kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 clk_tck=$(getconf CLK_TCK)
 # user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)

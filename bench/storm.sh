@@ -62,12 +62,7 @@ CONF
 docker-registry serve "$work/dist/config.yml" >"$work/dist/server.log" 2>&1 &
 dist_pid=$!
 wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
-deadline=$((SECONDS + 60))
-until [[ $(curl -s -o /dev/null -w '%{http_code}' -u "bench:$admin_password" "http://127.0.0.1:$dist_port/v2/" || true) == 200 ]]; do
-    kill -0 "$dist_pid" 2>/dev/null || die "Distribution exited during start-up"
-    ((SECONDS < deadline)) || die "Distribution not ready after 60 s"
-    sleep 0.2
-done
+wait_signed_in Distribution "$dist_pid" "http://127.0.0.1:$dist_port/v2/" "bench:$admin_password"
 
 make_image "$work/image" 5 2
 curl -sf -o /dev/null -u "admin:$admin_password" -H 'Content-Type: application/json' -d '{"name":"storm","public":false}' \
