@@ -75,6 +75,8 @@ class StartupCacheIT {
             long fromCache = loaded.stream().filter(line -> line.endsWith("source: shared objects file")).count();
             assertThat(loaded).as("the application's main class comes from the cache")
                     .anyMatch(line -> line.contains(" dev.registry.api.RegistryApplication source: shared objects file"));
+            assertThat(loaded).as("a class of the upload path comes from the cache too (the training run pushed)")
+                    .anyMatch(line -> line.contains(" dev.registry.api.distribution.MinimumRateInputStream source: shared objects file"));
             assertThat(fromCache).as("classes from the cache, of %d loaded", loaded.size())
                     .isGreaterThan(loaded.size() * 3L / 4);
         } finally {
