@@ -23,15 +23,26 @@ class TomcatConfiguration {
                 connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
     }
 
+    /** Connections whose buffers are kept for the next connection (see {@link #largeSocketBuffers()}). */
+    static final int CACHED_CONNECTIONS = 64;
+
     /**
      * Blob bytes move in 64 KiB socket reads and writes instead of Tomcat's 8 KiB default: a
      * 40 MiB push took 5,357 reads of the request body before (docs/benchmarks.md).
+     *
+     * <p>The buffers of a closed connection are kept for the next one, up to {@link #CACHED_CONNECTIONS}
+     * connections' worth (8 MiB). Tomcat keeps none when the heap limit is under 2 GiB (its default pool size
+     * is a 32nd of a heap above that, nothing below): each new connection then allocated 128 KiB that lived
+     * as long as it, which kept-alive clients (a new connection every 100 requests) turned into a steady
+     * stream of promotions and a full collection every few seconds under load (docs/benchmarks.md, "Latency
+     * tail").
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> largeSocketBuffers() {
         return factory -> factory.addConnectorCustomizers(connector -> {
             connector.setProperty("socket.appReadBufSize", "65536");
             connector.setProperty("socket.appWriteBufSize", "65536");
+            connector.setProperty("socket.bufferPool", Integer.toString(CACHED_CONNECTIONS));
         });
     }
 
