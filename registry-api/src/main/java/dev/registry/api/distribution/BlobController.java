@@ -5,6 +5,7 @@ import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.storage.CopyBuffers;
 import dev.registry.storage.Digest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,7 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BlobController {
 
-    private static final int COPY_BUFFER = 256 * 1024;
     private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
     private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
     private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
@@ -116,17 +116,24 @@ class BlobController {
         response.setHeader("Cache-Control", "max-age=31536000");
     }
 
-    /** Copies through a buffer of the blob's size, at most 256 KiB: a small layer or config GET allocates what it sends. */
+    /**
+     * Copies through a {@link CopyBuffers} buffer: of the blob's size when under 256 KiB (a small layer or config GET
+     * allocates what it sends), else one of the kept 256 KiB ones.
+     */
     private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("blob ended " + left + " bytes early");
+        byte[] buffer = CopyBuffers.take(length);
+        try {
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("blob ended " + left + " bytes early");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
             }
-            out.write(buffer, 0, n);
-            left -= n;
+        } finally {
+            CopyBuffers.give(buffer);
         }
     }
 }

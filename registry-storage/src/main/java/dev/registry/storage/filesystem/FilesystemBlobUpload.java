@@ -2,6 +2,7 @@ package dev.registry.storage.filesystem;
 
 import dev.registry.storage.BlobInfo;
 import dev.registry.storage.BlobUpload;
+import dev.registry.storage.CopyBuffers;
 import dev.registry.storage.Digest;
 import dev.registry.storage.DigestMismatchException;
 import dev.registry.storage.SizeMismatchException;
@@ -22,8 +23,6 @@ import java.security.MessageDigest;
 
 /** One upload file; see {@link BlobUpload} for the contract and {@link FilesystemBlobStore}. */
 final class FilesystemBlobUpload implements BlobUpload {
-
-    private static final int BUFFER = 256 * 1024;
 
     private final String id;
     private final Path file;
@@ -173,38 +172,47 @@ final class FilesystemBlobUpload implements BlobUpload {
         }
     }
 
-    /** A buffer of the announced length when it is shorter than 256 KiB: a 190-byte config allocates 190 bytes. */
+    /** Through a {@link CopyBuffers} buffer: of the announced length when that is shorter than 256 KiB (a 190-byte config allocates 190 bytes). */
     private static long copy(InputStream in, FileChannel channel, MessageDigest digest, long expectedLength) throws IOException {
-        byte[] buffer = new byte[expectedLength >= 0 && expectedLength < BUFFER ? (int) Math.max(expectedLength, 1) : BUFFER];
-        ByteBuffer wrapper = ByteBuffer.wrap(buffer);
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            if (n == 0) {
-                continue;
+        byte[] buffer = CopyBuffers.take(expectedLength);
+        try {
+            ByteBuffer wrapper = ByteBuffer.wrap(buffer);
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (n == 0) {
+                    continue;
+                }
+                if (digest != null) {
+                    digest.update(buffer, 0, n);
+                }
+                wrapper.clear().limit(n);
+                while (wrapper.hasRemaining()) {
+                    channel.write(wrapper);
+                }
+                total += n;
             }
-            if (digest != null) {
-                digest.update(buffer, 0, n);
-            }
-            wrapper.clear().limit(n);
-            while (wrapper.hasRemaining()) {
-                channel.write(wrapper);
-            }
-            total += n;
+            return total;
+        } finally {
+            CopyBuffers.give(buffer);
         }
-        return total;
     }
 
     private static Digest rehash(FileChannel channel, String algorithm) throws IOException {
         MessageDigest md = Digest.newMessageDigest(algorithm);
-        ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-        long position = 0;
-        int n;
-        while ((n = channel.read(buffer.clear(), position)) > 0) {
-            md.update(buffer.array(), 0, n);
-            position += n;
+        byte[] bytes = CopyBuffers.take(-1);
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long position = 0;
+            int n;
+            while ((n = channel.read(buffer.clear(), position)) > 0) {
+                md.update(bytes, 0, n);
+                position += n;
+            }
+            return Digest.fromMessageDigest(algorithm, md);
+        } finally {
+            CopyBuffers.give(bytes);
         }
-        return Digest.fromMessageDigest(algorithm, md);
     }
 
     private static MessageDigest cloneOf(MessageDigest md) {
