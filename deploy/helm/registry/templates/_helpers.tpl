@@ -38,7 +38,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{- define "registry.image" -}}
 {{- if not .Values.image.repository -}}
-{{- fail "image.repository is required: no public image of the registry exists yet. Build and push one from a clone with `./mvnw -pl registry-api -am package jib:build -DskipTests -Dimage=<registry>/<repository>:<tag>` and set image.repository (and image.tag)" -}}
+{{- fail "image.repository is required: no public image of the registry exists yet. Build and push one from a clone with `deploy/image/build.sh --to docker://<registry>/<repository>:<tag>` (docs/deploy-image.md) and set image.repository (and image.tag)" -}}
 {{- end -}}
 {{- if .Values.image.digest -}}
 {{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}

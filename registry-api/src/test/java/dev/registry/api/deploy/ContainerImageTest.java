@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,17 +36,21 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * ISSUE-14 "Container image": the image the Maven build makes with Jib, built for real and run.
+ * ISSUE-14 "Container image" and ISSUE-15 target 1 (the image carries the start-up cache): the image
+ * {@code deploy/image/build.sh} makes, built for real and run.
  *
- * <p>Once per class: the local JRE base ({@link ImageBase}: Debian's openjdk-21-jre-headless, cached outside the
+ * <p>Once per class: the local JRE base ({@link ImageBase}: Debian's openjdk-25-jre-headless, cached outside the
  * checkout, since no public base can be pulled here) is copied by skopeo into the registry this test starts; the
- * checkout's own Maven build runs {@code package jib:build} (a nested {@code ./mvnw}, tests skipped, jars already
- * up to date are not rewritten) with that base, linux/amd64 only, pushing into the same registry. Then the image is
- * checked from outside: its config as {@code skopeo inspect --config} reads it (user, port, volume, working
- * directory, JVM settings, OCI labels), its layers as the registry serves them (third-party jars, the project's own
- * modules and its classes in separate layers, {@code /data} group-writable), and finally podman pulls it, runs it
- * (the stack notes' settings: runc, host network, vfs, no rlimits) on a free port, and the test probes {@code /v2/}
- * and {@code /actuator/health/readiness} over HTTP and reads the container's process status: not root.
+ * checkout's {@code deploy/image/build.sh} runs the checkout's own Maven build ({@code package jib:buildTar}, a nested
+ * {@code ./mvnw}, tests skipped, jars already up to date are not rewritten) on that base for this machine's platform,
+ * then {@code podman build} of {@code deploy/image/Containerfile}, which trains the JDK's ahead-of-time cache inside
+ * the image, and pushes the result into the same registry. Then the image is checked from outside: its config as
+ * {@code skopeo inspect --config} reads it (user, port, volume, working directory, JVM settings with the cache, OCI
+ * labels), its layers as the registry serves them (third-party jars, the project's own modules, its classes as a jar
+ * and the cache in separate layers, a class path of jars only, {@code /data} group-writable), and finally podman
+ * pulls it, runs it (the stack notes' settings: runc, host network, vfs, no rlimits; a 512 MiB memory limit) on a
+ * free port, and the test probes {@code /v2/} and {@code /actuator/health/readiness} over HTTP, reads the container's
+ * process status (not root) and its memory maps (the cache is mapped).
  * Skips when podman or skopeo is missing, or when the base must be made and debootstrap or umoci is missing.
  */
 @RegistryIntegrationTest
@@ -111,24 +116,29 @@ class ContainerImageTest {
         String baseImage = registry + "/" + PROJECT + "/jre:" + ImageBase.TAG;
         run(Duration.ofMinutes(3), List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false",
                 "--dest-creds", ADMIN + ":" + ADMIN_PASSWORD, "oci:" + base + ":" + ImageBase.TAG, "docker://" + baseImage));
+        // the push takes its credentials from podman's auth file, as a user's would after podman login
+        run(Duration.ofMinutes(1), podman("login", "--tls-verify=false", "--username", ADMIN,
+                "--password", ADMIN_PASSWORD, registry));
 
         String target = registry + "/" + PROJECT + "/registry:test";
-        Map<String, String> maven = Map.of(
-                "JAVA_HOME", System.getProperty("java.home"),
-                "PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
-        Cli.run(Duration.ofMinutes(8), maven, checkout, List.of("./mvnw", "-B", "-q",
-                "-pl", "registry-api", "-am", "package", "jib:build", "-DskipTests",
-                // the jar's start-up cache layout is not what Jib packs: not trained here (saves ~30 s)
-                "-P!aot-cache",
-                "-Dimage=" + target,
-                "-Djib.from.image=" + baseImage,
-                "-Djib.from.platforms=linux/amd64",
-                "-Djib.allowInsecureRegistries=true",
+        Map<String, String> environment = new HashMap<>(containers);
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        // the builder: podman on the test's own storage, runc (see the class comment)
+        environment.put("BUILDER", String.join(" ", podman("--runtime", "runc")));
+        Instant start = Instant.now();
+        Cli.run(Duration.ofMinutes(12), environment, checkout, List.of("deploy/image/build.sh",
+                "--from", baseImage,
+                "--to", "docker://" + target,
+                "--tag", "localhost/registry:test",
+                "--insecure",
+                "--",
+                "-q",
                 // the test's registry speaks plain HTTP; Jib sends credentials over it only when told to
                 "-DsendCredentialsOverHttp=true",
                 "-Djib.from.auth.username=" + ADMIN, "-Djib.from.auth.password=" + ADMIN_PASSWORD,
-                "-Djib.to.auth.username=" + ADMIN, "-Djib.to.auth.password=" + ADMIN_PASSWORD,
                 "-Dimage.source=" + SOURCE)).assertSuccess();
+        System.out.println("deploy/image/build.sh took " + Duration.between(start, Instant.now()).toSeconds() + " s");
         image = target;
         return image;
     }
@@ -146,11 +156,11 @@ class ContainerImageTest {
     }
 
     @Test
-    void theImageConfigRunsJavaAsUser1000InGroup0OnPort5000WithDataAsVolumeContainerAwareJvmSettingsAndOciLabels()
+    void theImageConfigRunsJavaAsUser1000InGroup0OnPort5000WithDataAsVolumeTheStartupCacheContainerAwareJvmSettingsAndOciLabels()
             throws IOException {
         JsonNode image = skopeoInspect("--config");
         assertThat(image.path("os").asString()).isEqualTo("linux");
-        assertThat(image.path("architecture").asString()).isEqualTo("amd64");
+        assertThat(image.path("architecture").asString()).isEqualTo(machineArchitecture());
         JsonNode config = image.path("config");
         assertThat(config.path("User").asString()).isEqualTo("1000:0");
         assertThat(config.path("WorkingDir").asString()).isEqualTo("/");
@@ -158,46 +168,92 @@ class ContainerImageTest {
         assertThat(config.path("Volumes").propertyNames()).containsExactly("/data");
         assertThat(strings(config.path("Entrypoint"))).containsExactly(
                 "java", "-cp", "@/app/jib-classpath-file", "dev.registry.api.RegistryApplication");
-        assertThat(strings(config.path("Env"))).contains("MALLOC_ARENA_MAX=2",
-                "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
+        // the cache first (deploy/image/Containerfile), then Maven's image.java-tool-options as Jib set them
+        assertThat(strings(config.path("Env"))).contains("MALLOC_ARENA_MAX=2", "JAVA_TOOL_OPTIONS=-XX:AOTCache=/app/registry.aot "
+                + "-XX:MaxRAMPercentage=40 -Xms64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
 
         JsonNode labels = config.path("Labels");
+        // Jib's labels and nothing else (the builder adds no io.buildah.version)
+        assertThat(labels.propertyNames()).containsExactlyInAnyOrder("org.opencontainers.image.title",
+                "org.opencontainers.image.description", "org.opencontainers.image.source",
+                "org.opencontainers.image.version", "org.opencontainers.image.revision",
+                "org.opencontainers.image.licenses");
         assertThat(labels.path("org.opencontainers.image.source").asString()).isEqualTo(SOURCE);
         assertThat(labels.path("org.opencontainers.image.version").asString()).isEqualTo(projectVersion());
+        // HEAD itself, also when it is a merge commit (buildnumber-maven-plugin named the newest non-merge commit)
         assertThat(labels.path("org.opencontainers.image.revision").asString()).isEqualTo(gitRevision());
         // the project declares no license (root pom, README): the label says so in SPDX's words
         assertThat(labels.path("org.opencontainers.image.licenses").asString()).isEqualTo("NOASSERTION");
     }
 
     @Test
-    void theLayersKeepThirdPartyJarsTheProjectsModulesAndItsClassesApartAndDataIsGroupWritable() {
+    void theLayersKeepThirdPartyJarsTheProjectsModulesItsClassesAsAJarAndTheCacheApartAndDataIsGroupWritable()
+            throws IOException {
         JsonNode manifest = skopeoInspect("--raw");
-        // Docker's format: Jib 3.5 makes a multi-platform index only as a Docker manifest list (registry-api/pom.xml)
-        assertThat(manifest.path("mediaType").asString()).isEqualTo("application/vnd.docker.distribution.manifest.v2+json");
+        // podman pushes OCI manifests (Jib's tarball was OCI too: -Djib.container.format=OCI in build.sh)
+        assertThat(manifest.path("mediaType").asString()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
         List<String> layers = manifest.path("layers").valueStream().map(l -> l.path("digest").asString()).toList();
-        // Jib's layers follow the base's, each named in the history: a code change rebuilds only the small ones
-        List<String> jibLayers = skopeoInspect("--config").path("history").valueStream()
-                .filter(h -> !h.path("empty_layer").asBoolean(false))
-                .filter(h -> h.path("created_by").asString().startsWith("jib-maven-plugin"))
-                .map(h -> h.path("comment").asString()).toList();
-        assertThat(jibLayers).containsExactly(
-                "dependencies", "project dependencies", "resources", "classes", "jvm arg files", "extra files");
-        List<String> jibDigests = layers.subList(layers.size() - jibLayers.size(), layers.size());
+        // one history entry per layer: the base's, Jib's (each named), then the cache the Containerfile copied in
+        List<JsonNode> history = skopeoInspect("--config").path("history").valueStream()
+                .filter(h -> !h.path("empty_layer").asBoolean(false)).toList();
+        assertThat(history).hasSameSizeAs(layers);
+        int firstJib = 0;
+        while (firstJib < history.size()
+                && !history.get(firstJib).path("created_by").asString().startsWith("jib-maven-plugin")) {
+            firstJib++;
+        }
+        List<String> ours = history.subList(firstJib, history.size()).stream()
+                .map(h -> h.path("created_by").asString().startsWith("jib-maven-plugin")
+                        ? h.path("comment").asString() : h.path("created_by").asString())
+                .toList();
+        // packaged mode: Jib calls the layer of the project's own jar "extra files" too
+        assertThat(ours).hasSize(6).startsWith(
+                "dependencies", "project dependencies", "extra files", "jvm arg files", "extra files");
+        assertThat(ours.get(5)).contains("COPY").contains("/app/registry.aot");
+        List<String> digests = layers.subList(firstJib, layers.size());
 
-        List<String> dependencies = layerEntries(jibDigests.get(0));
+        List<String> dependencies = layerEntries(digests.get(0));
         assertThat(dependencies).anyMatch(e -> e.matches(".* app/libs/spring-core-[^/]+\\.jar"))
-                .noneMatch(e -> e.contains("app/libs/registry-")).noneMatch(e -> e.contains("app/classes/"));
+                .noneMatch(e -> e.contains("app/libs/registry-")).noneMatch(e -> e.contains("app/classpath/"));
         // the project's own modules as jars (a build that stopped at compile would leave empty folders here)
-        List<String> modules = layerEntries(jibDigests.get(1));
+        List<String> modules = layerEntries(digests.get(1));
         for (String module : List.of("registry-core", "registry-storage", "registry-web")) {
             assertThat(modules).anyMatch(e -> e.matches("-.* app/libs/" + module + "-[^/]+\\.jar"));
         }
         assertThat(modules).noneMatch(e -> e.contains("spring-"));
-        assertThat(layerEntries(jibDigests.get(3)))
-                .anyMatch(e -> e.endsWith(" app/classes/dev/registry/api/RegistryApplication.class"));
+        // registry-api's classes and resources as one jar, the only file in app/classpath/
+        List<String> jar = layerEntries(digests.get(2)).stream().filter(e -> e.startsWith("-")).toList();
+        assertThat(jar).singleElement().satisfies(e -> assertThat(e).matches("-.* app/classpath/[^/]+\\.jar"));
+        Path jarFile = extract(digests.get(2), jar.get(0).substring(jar.get(0).lastIndexOf(' ') + 1));
+        try (ZipFile zip = new ZipFile(jarFile.toFile())) {
+            assertThat(zip.getEntry("dev/registry/api/RegistryApplication.class")).isNotNull();
+            assertThat(zip.getEntry("application.yaml")).isNotNull();
+            // the plain jar, not Spring Boot's fat jar (whose classes sit under BOOT-INF/)
+            assertThat(zip.getEntry("BOOT-INF/")).isNull();
+        }
+        // the class path: jars only (the cache refuses a class folder), in the order Jib wrote
+        assertThat(layerEntries(digests.get(3))).anyMatch(e -> e.endsWith(" app/jib-classpath-file"));
+        String classpath = Files.readString(extract(digests.get(3), "app/jib-classpath-file")).trim();
+        assertThat(classpath.split(":")).allMatch(e -> e.equals("/app/classpath/*") || e.matches("/app/libs/[^/]+\\.jar"))
+                .contains("/app/classpath/*");
         // /data: root-owned like every Jib layer, group 0 may write (the user's group)
-        assertThat(layerEntries(jibDigests.get(4))).anyMatch(e -> e.endsWith(" app/jib-classpath-file"));
-        assertThat(layerEntries(jibDigests.get(5))).anyMatch(e -> e.matches("drwxrwxr-x 0/0 .* data/?"));
+        assertThat(layerEntries(digests.get(4))).anyMatch(e -> e.matches("drwxrwxr-x 0/0 .* data/?"));
+        // the cache: root-owned, readable by the user, not writable
+        assertThat(layerEntries(digests.get(5))).anyMatch(e -> e.matches("-rw-r--r-- 0/0 .* app/registry\\.aot"));
+    }
+
+    /** Extracts one file of a layer (fetched by {@link #layerEntries}) into the work folder; its path. */
+    private Path extract(String digest, String entry) {
+        Path blob = work.resolve("layers").resolve(digest.replace(':', '-') + ".tar.gz");
+        Path into = work.resolve("extracted").resolve(digest.replace(':', '-'));
+        try {
+            Files.createDirectories(into);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Cli.run(Duration.ofMinutes(1), Map.of(), work,
+                List.of("tar", "-xzf", blob.toString(), "-C", into.toString(), entry)).assertSuccess();
+        return into.resolve(entry);
     }
 
     /** {@code tar -tv} of a layer blob, fetched from the registry ({@code mode owner/group size date time path}). */
@@ -222,17 +278,24 @@ class ContainerImageTest {
     }
 
     @Test
-    void podmanPullsAndRunsTheImageWhichAnswersV2AndReadinessFromOutsideAsANonRootProcess() throws Exception {
+    void podmanPullsAndRunsTheImageWhichMapsTheCacheAndAnswersV2AndReadinessFromOutsideAsANonRootProcess()
+            throws Exception {
         String reference = image();
         run(Duration.ofMinutes(4), podman("pull", "--quiet", "--tls-verify=false",
                 "--creds", ADMIN + ":" + ADMIN_PASSWORD, reference));
         int appPort = freePort();
+        Instant start = Instant.now();
+        // 512 MiB, the smallest limit docs/deploy-image.md recommends: the heap is then 205 MiB, the initial heap
+        // 64 MiB (-Xms64m; the default 8 MiB could not hold the cache's archived objects and the JVM would not start)
         run(Duration.ofMinutes(4), podman("run", "--detach", "--name", CONTAINER, "--runtime", "runc",
-                "--network", "host", "--env", "SERVER_PORT=" + appPort, "--env", "REGISTRY_ADMIN_PASSWORD=Container-Pw-1",
+                "--network", "host", "--memory", "512m",
+                "--env", "SERVER_PORT=" + appPort, "--env", "REGISTRY_ADMIN_PASSWORD=Container-Pw-1",
                 reference));
 
         RegistryClient anonymous = RegistryClient.anonymous(appPort);
         HttpResponse<String> readiness = awaitReadiness(anonymous);
+        // measured, not asserted: 2 shared cores make it vary (docs/deploy-image.md has figures with and without)
+        System.out.println("ready " + Duration.between(start, Instant.now()).toMillis() + " ms after podman run");
         assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
         assertThat(JSON.readTree(readiness.body()).path("status").asString()).isEqualTo("UP");
 
@@ -250,13 +313,20 @@ class ContainerImageTest {
                 .containsPattern("(?m)^Gid:\\s+0\\s+0\\s+0\\s+0$");
         assertThat(run(Duration.ofMinutes(1), podman("exec", CONTAINER, "cat", "/proc/1/cmdline")).stdout())
                 .startsWith("java\0");
+        // the JVM mapped the start-up cache (a JVM that cannot use it says so and leaves it unmapped)
+        assertThat(run(Duration.ofMinutes(1), podman("exec", CONTAINER, "grep", "-c", "/app/registry.aot",
+                "/proc/1/maps")).stdout().trim()).isNotEqualTo("0");
         // the embedded database and blobs went to /data (working directory /, ./data), written by that user
         String data = run(Duration.ofMinutes(1), podman("exec", CONTAINER, "stat", "-c", "%n %u:%g",
                 "/data/db", "/data/blobs")).stdout();
         assertThat(data.lines()).containsExactly("/data/db 1000:0", "/data/blobs 1000:0");
-        // the container-aware JVM settings of the image's JAVA_TOOL_OPTIONS were taken
-        assertThat(run(Duration.ofMinutes(1), podman("logs", CONTAINER)).stderr())
-                .contains("Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=40 -XX:+UseSerialGC");
+        // the image's JAVA_TOOL_OPTIONS were taken, and the JVM had nothing to say about the cache
+        Cli.Result logs = run(Duration.ofMinutes(1), podman("logs", CONTAINER));
+        // (the JVM's own log lines go to standard output, "Picked up" to standard error)
+        String log = logs.stdout() + logs.stderr();
+        assertThat(log).contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=/app/registry.aot -XX:MaxRAMPercentage=40 "
+                + "-Xms64m -XX:+UseSerialGC");
+        assertThat(log).doesNotContain("[aot]");
     }
 
     /**
@@ -291,6 +361,16 @@ class ContainerImageTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The machine's architecture in OCI's words: the platform build.sh builds for. */
+    private static String machineArchitecture() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> arch;
+        };
     }
 
     private static String projectVersion() throws IOException {

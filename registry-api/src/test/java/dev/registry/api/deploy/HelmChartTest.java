@@ -473,7 +473,7 @@ class HelmChartTest {
                 Arguments.of("S3 without a bucket", "production", List.of("--set", "storage.s3.bucket="),
                         List.of("storage.type=s3 needs storage.s3.bucket")),
                 Arguments.of("no image repository", "trial", List.of("--set", "image.repository="),
-                        List.of("image.repository is required", "jib:build")),
+                        List.of("image.repository is required", "deploy/image/build.sh")),
                 Arguments.of("an HTTPRoute without a Gateway", "gateway", List.of("--set-json", "httpRoute.parentRefs=[]"),
                         List.of("httpRoute.enabled needs httpRoute.parentRefs")));
     }

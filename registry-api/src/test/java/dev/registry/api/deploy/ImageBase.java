@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The JRE base image {@link ContainerImageTest} builds on, since this machine cannot pull {@code eclipse-temurin}: an
- * OCI image layout made once by {@code deploy/image/local-jre-base.sh} (debootstrap of Debian with
- * openjdk-21-jre-headless, about a minute) and kept outside the checkout, under
+ * OCI image layout made once by {@code deploy/image/local-jre-base.sh} (debootstrap of Debian trixie with
+ * openjdk-25-jre-headless, about a minute) and kept outside the checkout, under
  * {@code $XDG_CACHE_HOME/registry-image-test} (default {@code ~/.cache}), named after a hash of the script so that a
  * changed script makes a new one. Later runs reuse it.
  */
 final class ImageBase {
 
     /** The tag the script gives the image in its layout. */
-    static final String TAG = "21";
+    static final String TAG = "25";
 
     private ImageBase() {
     }
@@ -31,7 +31,7 @@ final class ImageBase {
     /** The cached layout, made first if missing; skips the calling test when it cannot be made here. */
     static Path ociLayout(Path checkout, Path work) {
         Path script = checkout.resolve("deploy/image/local-jre-base.sh");
-        Path layout = cacheRoot().resolve("jre-21-" + hash(script));
+        Path layout = cacheRoot().resolve("jre-" + TAG + "-" + hash(script));
         if (Files.isRegularFile(layout.resolve("index.json"))) {
             return layout;
         }
