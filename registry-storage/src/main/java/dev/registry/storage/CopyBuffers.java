@@ -3,8 +3,9 @@ package dev.registry.storage;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * The buffers blob bytes are copied through (uploads to the filesystem store, downloads through the registry): a blob
- * of {@link #SIZE} or more gets one of a few kept {@link #SIZE} buffers, a smaller one a buffer of its own length.
+ * The buffers blob bytes are copied through (uploads to the filesystem store, downloads through the registry, an S3
+ * upload read back to hash it again): a blob of {@link #SIZE} or more gets one of a few kept {@link #SIZE} buffers, a
+ * smaller one a buffer of its own length.
  *
  * <p>A large blob's copy lasts long enough for its buffer to outlive the young generation: allocated per request, 32
  * concurrent 8 MiB layer GETs kept 8 MiB of buffers alive at any time, which got promoted and filled the old

@@ -1,6 +1,7 @@
 package dev.registry.storage.s3;
 
 import dev.registry.storage.BlobInfo;
+import dev.registry.storage.CopyBuffers;
 import dev.registry.storage.Digest;
 import dev.registry.storage.DigestMismatchException;
 import java.io.IOException;
@@ -25,8 +26,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * found and used. Two commits of the same content both copy identical bytes to one key.
  */
 final class UploadCommit {
-
-    private static final int READ_BUFFER = 256 * 1024;
 
     /** The assembled bytes: an object pinned by its ETag, or no object for the empty blob. */
     private record Source(String key, String etag) {
@@ -100,12 +99,14 @@ final class UploadCommit {
         area.readBacks.incrementAndGet();
         MessageDigest md = Digest.newMessageDigest(algorithm);
         if (source.key() != null) {
+            byte[] buffer = CopyBuffers.take(-1);
             try (InputStream in = area.objects.get(source.key(), 0, source.etag())) {
-                byte[] buffer = new byte[READ_BUFFER];
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     md.update(buffer, 0, n);
                 }
+            } finally {
+                CopyBuffers.give(buffer);
             }
         }
         return Digest.fromMessageDigest(algorithm, md);
