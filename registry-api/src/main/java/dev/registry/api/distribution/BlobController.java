@@ -18,7 +18,6 @@ import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -48,8 +47,8 @@ class BlobController {
         this.redirectLifetime = properties.storage().s3().redirectLifetime();
     }
 
-    @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/blobs/{digest}", method = RequestMethod.HEAD)
-    void head(RepositoryName name, @PathVariable String digest,
+    @RequestMapping(path = RepositoryPathFilter.BLOB_PATH, method = RequestMethod.HEAD)
+    void head(RepositoryName name, @PathReference String digest,
               HttpServletResponse response) {
         Digest d = Reference.parseDigest(digest);
         // a HEAD is how clients decide to skip an upload: it restarts the grace of a GC candidate
@@ -58,8 +57,8 @@ class BlobController {
         response.setContentLengthLong(size);
     }
 
-    @GetMapping(RepositoryPathFilter.INTERNAL + "/blobs/{digest}")
-    void get(RepositoryName name, @PathVariable String digest,
+    @GetMapping(RepositoryPathFilter.BLOB_PATH)
+    void get(RepositoryName name, @PathReference String digest,
              @RequestHeader(name = "Range", required = false) String rangeHeader,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Digest d = Reference.parseDigest(digest);
@@ -100,8 +99,8 @@ class BlobController {
         }
     }
 
-    @DeleteMapping(RepositoryPathFilter.INTERNAL + "/blobs/{digest}")
-    void delete(RepositoryName name, @PathVariable String digest,
+    @DeleteMapping(RepositoryPathFilter.BLOB_PATH)
+    void delete(RepositoryName name, @PathReference String digest,
                 HttpServletResponse response) {
         blobs.unlink(name, Reference.parseDigest(digest));
         response.setStatus(HttpStatus.ACCEPTED.value());

@@ -10,6 +10,6 @@ class DistributionWebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(new RepositoryNameArgumentResolver());
+        resolvers.add(new RepositoryPathArgumentResolver());
     }
 }

@@ -17,7 +17,6 @@ import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -37,22 +36,22 @@ class ManifestController {
         this.artifacts = artifacts;
     }
 
-    @GetMapping(RepositoryPathFilter.INTERNAL + "/manifests/{reference}")
-    void get(RepositoryName name, @PathVariable String reference,
+    @GetMapping(RepositoryPathFilter.MANIFEST_PATH)
+    void get(RepositoryName name, @PathReference String reference,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         ManifestContent manifest = negotiated(name, reference, request, response);
         artifacts.pulled(name, reference, manifest.digest()); // a GET is a pull (a HEAD is not): counted off this path
         response.getOutputStream().write(manifest.content());
     }
 
-    @RequestMapping(path = RepositoryPathFilter.INTERNAL + "/manifests/{reference}", method = RequestMethod.HEAD)
-    void head(RepositoryName name, @PathVariable String reference,
+    @RequestMapping(path = RepositoryPathFilter.MANIFEST_PATH, method = RequestMethod.HEAD)
+    void head(RepositoryName name, @PathReference String reference,
               HttpServletRequest request, HttpServletResponse response) {
         negotiated(name, reference, request, response);
     }
 
-    @PutMapping(RepositoryPathFilter.INTERNAL + "/manifests/{reference}")
-    void put(RepositoryName name, @PathVariable String reference,
+    @PutMapping(RepositoryPathFilter.MANIFEST_PATH)
+    void put(RepositoryName name, @PathReference String reference,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Reference ref = Reference.parse(reference);
         if (request.getContentLengthLong() > ArtifactService.MAX_MANIFEST_BYTES) {
@@ -70,8 +69,8 @@ class ManifestController {
         response.setContentLength(0);
     }
 
-    @DeleteMapping(RepositoryPathFilter.INTERNAL + "/manifests/{reference}")
-    void delete(RepositoryName name, @PathVariable String reference,
+    @DeleteMapping(RepositoryPathFilter.MANIFEST_PATH)
+    void delete(RepositoryName name, @PathReference String reference,
                 HttpServletResponse response) {
         artifacts.deleteManifest(name, Reference.parse(reference));
         response.setStatus(HttpStatus.ACCEPTED.value());

@@ -10,7 +10,6 @@ import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -39,9 +38,9 @@ class ReferrersController {
         this.json = json;
     }
 
-    @GetMapping(RepositoryPathFilter.INTERNAL + "/referrers/{digest}")
+    @GetMapping(RepositoryPathFilter.REFERRERS_PATH)
     ResponseEntity<Index> referrers(RepositoryName name,
-                                    @PathVariable String digest, @RequestParam(required = false) String artifactType) {
+                                    @PathReference String digest, @RequestParam(required = false) String artifactType) {
         String filter = artifactType == null || artifactType.isEmpty() ? null : artifactType;
         List<Entry> entries = artifacts.referrers(name, Reference.parseDigest(digest), filter).stream()
                 .map(this::entry).toList();

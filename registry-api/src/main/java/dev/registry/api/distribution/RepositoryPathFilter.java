@@ -24,8 +24,13 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * Splits {@code /v2/<name>/<resource>/...} where {@code <name>} has any number of path
  * components (which Spring's path patterns cannot express), validates the name against the
- * spec's grammar, and hands the request on under an internal path ({@code /v2/-/<resource>/...})
- * with the {@link RepositoryName} as the request attribute {@link #REPOSITORY}.
+ * spec's grammar, and hands the request on under an internal path ({@code /v2/-/<resource>}, one fixed path per
+ * {@link Resource}) with the {@link RepositoryName} as the request attribute {@link #REPOSITORY} and the segment
+ * after the resource (tag, digest or upload id) as {@link #REFERENCE} ({@link PathReference} hands it to a handler).
+ *
+ * <p>The internal paths hold no variable, so Spring MVC finds their handlers by a direct lookup; a pattern such as
+ * {@code /v2/-/manifests/{reference}} made it test the request against every mapping of the application (the
+ * management API's and the console's too) on every pull: a tenth of a manifest GET's CPU (issue 15's profile).
  *
  * <p>It matches the raw request URI, before the container decodes or normalises it, so a name
  * with {@code ..} or {@code %2F} is refused as {@code NAME_INVALID} instead of silently naming
@@ -40,21 +45,53 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
     public static final String REFERENCE = "dev.registry.api.reference";
     /** Prefix of the internal paths controllers map; unreachable from outside ('-' is no valid name). */
     public static final String INTERNAL = "/v2/-";
+    /** The internal path of each {@link Resource}, which its handlers map. */
+    public static final String UPLOADS_PATH = INTERNAL + "/uploads", UPLOAD_PATH = INTERNAL + "/upload",
+            BLOB_PATH = INTERNAL + "/blob", MANIFEST_PATH = INTERNAL + "/manifest", TAGS_PATH = INTERNAL + "/tags",
+            REFERRERS_PATH = INTERNAL + "/referrers";
 
-    /** What a repository request addresses. */
-    public enum Resource { UPLOADS, UPLOAD, BLOB, MANIFEST, TAGS, REFERRERS }
+    /**
+     * What a repository request addresses: the internal path its handlers map, and the route as clients see it
+     * (the {@code uri} label of the request metrics).
+     */
+    public enum Resource {
+        UPLOADS(UPLOADS_PATH, "/v2/{name}/blobs/uploads/"),
+        UPLOAD(UPLOAD_PATH, "/v2/{name}/blobs/uploads/{id}"),
+        BLOB(BLOB_PATH, "/v2/{name}/blobs/{digest}"),
+        MANIFEST(MANIFEST_PATH, "/v2/{name}/manifests/{reference}"),
+        TAGS(TAGS_PATH, "/v2/{name}/tags/list"),
+        REFERRERS(REFERRERS_PATH, "/v2/{name}/referrers/{digest}");
 
-    private record Route(Pattern pattern, String internal, Resource resource) {
+        private final String internal;
+        private final String template;
+
+        Resource(String internal, String template) {
+            this.internal = internal;
+            this.template = template;
+        }
+
+        /** The internal path its handlers map. */
+        public String internalPath() {
+            return internal;
+        }
+
+        /** The route as clients see it, without name or reference: {@code /v2/{name}/manifests/{reference}}. */
+        public String template() {
+            return template;
+        }
+    }
+
+    private record Route(Pattern pattern, Resource resource) {
     }
 
     // order matters: "blobs/uploads" before "blobs/<digest>"
     private static final List<Route> ROUTES = List.of(
-            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/?$"), "/uploads", Resource.UPLOADS),
-            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/([^/]+)$"), "/uploads/", Resource.UPLOAD),
-            new Route(Pattern.compile("^/v2/(.+)/blobs/([^/]+)$"), "/blobs/", Resource.BLOB),
-            new Route(Pattern.compile("^/v2/(.+)/manifests/([^/]+)$"), "/manifests/", Resource.MANIFEST),
-            new Route(Pattern.compile("^/v2/(.+)/tags/list$"), "/tags/list", Resource.TAGS),
-            new Route(Pattern.compile("^/v2/(.+)/referrers/([^/]+)$"), "/referrers/", Resource.REFERRERS));
+            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/?$"), Resource.UPLOADS),
+            new Route(Pattern.compile("^/v2/(.+)/blobs/uploads/([^/]+)$"), Resource.UPLOAD),
+            new Route(Pattern.compile("^/v2/(.+)/blobs/([^/]+)$"), Resource.BLOB),
+            new Route(Pattern.compile("^/v2/(.+)/manifests/([^/]+)$"), Resource.MANIFEST),
+            new Route(Pattern.compile("^/v2/(.+)/tags/list$"), Resource.TAGS),
+            new Route(Pattern.compile("^/v2/(.+)/referrers/([^/]+)$"), Resource.REFERRERS));
 
     private final OciErrors errors;
 
@@ -81,13 +118,12 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
                     errors.write(response, e);
                     return;
                 }
-                String internal = INTERNAL + route.internal() + (m.groupCount() > 1 ? m.group(2) : "");
                 request.setAttribute(REPOSITORY, name);
                 request.setAttribute(RESOURCE, route.resource());
                 if (m.groupCount() > 1) {
                     request.setAttribute(REFERENCE, m.group(2));
                 }
-                chain.doFilter(new InternalPath(request, internal), response);
+                chain.doFilter(new InternalPath(request, route.resource().internalPath()), response);
                 return;
             }
         }

@@ -22,7 +22,7 @@ class TagController {
         this.artifacts = artifacts;
     }
 
-    @GetMapping(RepositoryPathFilter.INTERNAL + "/tags/list")
+    @GetMapping(RepositoryPathFilter.TAGS_PATH)
     ResponseEntity<TagList> list(RepositoryName name,
                                  @RequestParam(required = false) String n, @RequestParam(required = false) String last) {
         int limit = Pagination.limit(n);

@@ -21,7 +21,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -47,7 +46,7 @@ class UploadController {
         this.limits = limits;
     }
 
-    @PostMapping(RepositoryPathFilter.INTERNAL + "/uploads")
+    @PostMapping(RepositoryPathFilter.UPLOADS_PATH)
     void start(RepositoryName name,
                @RequestParam(required = false) String digest, @RequestParam(required = false) String mount,
                @RequestParam(required = false) String from,
@@ -76,8 +75,8 @@ class UploadController {
         accepted(response, name, status);
     }
 
-    @PatchMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void patch(RepositoryName name, @PathVariable String id,
+    @PatchMapping(RepositoryPathFilter.UPLOAD_PATH)
+    void patch(RepositoryName name, @PathReference String id,
                @RequestHeader(name = "Content-Range", required = false) String contentRange,
                HttpServletRequest request, HttpServletResponse response) throws IOException {
         ByteRange range = ByteRange.ofChunk(contentRange);
@@ -86,8 +85,8 @@ class UploadController {
         accepted(response, name, status);
     }
 
-    @PutMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void complete(RepositoryName name, @PathVariable String id,
+    @PutMapping(RepositoryPathFilter.UPLOAD_PATH)
+    void complete(RepositoryName name, @PathReference String id,
                   @RequestParam(required = false) String digest,
                   @RequestHeader(name = "Content-Range", required = false) String contentRange,
                   HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -106,16 +105,16 @@ class UploadController {
         created(response, name, blob.digest());
     }
 
-    @GetMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void status(RepositoryName name, @PathVariable String id,
+    @GetMapping(RepositoryPathFilter.UPLOAD_PATH)
+    void status(RepositoryName name, @PathReference String id,
                 HttpServletResponse response) {
         UploadStatus status = uploads.status(name, id);
         progressHeaders(response, name, status);
         response.setStatus(HttpStatus.NO_CONTENT.value());
     }
 
-    @DeleteMapping(RepositoryPathFilter.INTERNAL + "/uploads/{id}")
-    void cancel(RepositoryName name, @PathVariable String id,
+    @DeleteMapping(RepositoryPathFilter.UPLOAD_PATH)
+    void cancel(RepositoryName name, @PathReference String id,
                 HttpServletResponse response) {
         uploads.cancel(name, id);
         response.setStatus(HttpStatus.NO_CONTENT.value());

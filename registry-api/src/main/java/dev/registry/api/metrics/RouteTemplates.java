@@ -1,6 +1,7 @@
 package dev.registry.api.metrics;
 
 import dev.registry.api.distribution.RepositoryPathFilter;
+import dev.registry.api.distribution.RepositoryPathFilter.Resource;
 import io.micrometer.common.KeyValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,7 +12,7 @@ import org.springframework.http.server.observation.ServerRequestObservationConve
 /**
  * The {@code uri} label of {@code http.server.requests} names a {@code /v2} repository route as clients see it,
  * {@code /v2/{name}/manifests/{reference}}, instead of the internal path its controller maps
- * ({@code /v2/-/manifests/{reference}}, see {@link RepositoryPathFilter}). Like every route template it holds no
+ * ({@code /v2/-/manifest}, see {@link RepositoryPathFilter}). Like every route template it holds no
  * repository name, tag or digest.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,7 +25,8 @@ class RouteTemplates {
             protected KeyValue uri(ServerRequestObservationContext context) {
                 KeyValue uri = super.uri(context);
                 return uri.getValue().startsWith(RepositoryPathFilter.INTERNAL + "/")
-                        ? KeyValue.of(uri.getKey(), "/v2/{name}" + uri.getValue().substring(RepositoryPathFilter.INTERNAL.length()))
+                        && context.getCarrier().getAttribute(RepositoryPathFilter.RESOURCE) instanceof Resource resource
+                        ? KeyValue.of(uri.getKey(), resource.template())
                         : uri;
             }
         };

@@ -222,14 +222,23 @@ public class ArtifactService {
         }
     }
 
-    /** The manifest a tag or digest names, or {@code MANIFEST_UNKNOWN}. */
+    /**
+     * The manifest a tag or digest names, or {@code MANIFEST_UNKNOWN}. One statement reading the three columns a pull
+     * answers with, outside any transaction: this is every pull's first request, and loading the whole entity through
+     * a read-only JPA transaction was a third of a manifest GET's CPU (issue 15's profile).
+     */
     public ManifestContent getManifest(RepositoryName name, Reference reference) {
-        Optional<ManifestEntity> found = readTx.execute(status -> reference.isTag()
-                ? manifests.findByTag(name.value(), reference.tag())
-                : manifests.findByDigest(name.value(), reference.digest().toString()));
-        ManifestEntity m = found.orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
-                "manifest " + reference + " is not in repository " + name));
-        return new ManifestContent(Digest.parse(m.getDigest()), m.getMediaType(), m.getContent());
+        var query = reference.isTag()
+                ? jdbc.sql("SELECT m.digest, m.media_type, m.content FROM repository r JOIN tag t ON t.repository_id = r.id"
+                        + " JOIN manifest m ON m.id = t.manifest_id WHERE r.name = ? AND t.name = ?")
+                        .params(name.value(), reference.tag())
+                : jdbc.sql("SELECT m.digest, m.media_type, m.content FROM repository r JOIN manifest m ON m.repository_id = r.id"
+                        + " WHERE r.name = ? AND m.digest = ?")
+                        .params(name.value(), reference.digest().toString());
+        return query.query((rs, row) -> new ManifestContent(Digest.parse(rs.getString(1)), rs.getString(2), rs.getBytes(3)))
+                .optional()
+                .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
+                        "manifest " + reference + " is not in repository " + name));
     }
 
     /**

@@ -27,14 +27,6 @@ public interface ManifestEntityRepository extends JpaRepository<ManifestEntity, 
             + " ON CONFLICT DO NOTHING", nativeQuery = true)
     int addReference(long manifestId, String kind, String digest);
 
-    @Query("select m from ManifestEntity m, RepositoryEntity r where m.repositoryId = r.id"
-            + " and r.name = :repository and m.digest = :digest")
-    Optional<ManifestEntity> findByDigest(String repository, String digest);
-
-    @Query("select m from ManifestEntity m, RepositoryEntity r, TagEntity t where m.repositoryId = r.id"
-            + " and t.repositoryId = r.id and t.manifestId = m.id and r.name = :repository and t.name = :tag")
-    Optional<ManifestEntity> findByTag(String repository, String tag);
-
     @Query("select m from ManifestEntity m where m.repositoryId = :repositoryId and m.subjectDigest = :subject"
             + " order by m.pushedAt, m.id")
     List<ManifestEntity> findReferrers(long repositoryId, String subject);
