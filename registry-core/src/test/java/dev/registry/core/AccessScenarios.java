@@ -329,4 +329,40 @@ abstract class AccessScenarios extends DatabaseScenarios {
                 .containsExactlyInAnyOrderElementsOf(dev.registry.core.access.PermissionMatrix.ROBOT_GRANTABLE);
         assertThat(projects.find(project).orElseThrow().createdBy()).isEqualTo(robot.robot().name());
     }
+
+    /**
+     * A token's principal is read again on every request (Docker token auth spec: the registry decides what a token
+     * may do; here also whether its principal may still act): a disabled, expired or deleted robot, or one whose
+     * secret was rotated after the token was issued, is refused; so is a user whose password changed.
+     */
+    @Test
+    void a_tokens_principal_may_act_only_while_it_exists_is_enabled_unexpired_and_unchanged_since_issue() {
+        Principal.User admin = admin();
+        String project = unique("tokens");
+        creator.create(admin, project, false, null);
+        var made = robots.create(new RobotService.Spec(unique("puller"), null, project, Map.of(project, EnumSet.of(Action.PULL)),
+                false, 30), "admin");
+        long id = made.robot().id();
+        java.time.Instant issued = java.time.Instant.now().plusSeconds(1);
+
+        Principal principal = credentials.current("robot", id, issued);
+        assertThat(principal).isEqualTo(credentials.authenticate(made.robot().name(), made.secret(), null));
+        assertThat(credentials.current("user", admin.id(), issued)).isEqualTo(admin);
+
+        robots.update(id, true, null, null);
+        assertThatThrownBy(() -> credentials.current("robot", id, issued)).hasMessageContaining("is disabled");
+        robots.update(id, false, null, null);
+        jdbc.update("UPDATE robot SET expires_at = ? WHERE id = ?", OffsetDateTime.now().minusMinutes(1), id);
+        assertThatThrownBy(() -> credentials.current("robot", id, issued)).hasMessageContaining("expired at");
+        jdbc.update("UPDATE robot SET expires_at = NULL WHERE id = ?", id);
+        assertThat(credentials.current("robot", id, issued)).isEqualTo(principal);
+
+        robots.rotate(id);
+        assertThatThrownBy(() -> credentials.current("robot", id, issued.minusSeconds(60)))
+                .hasMessageContaining("changed after this token was issued");
+        robots.delete(id);
+        assertThatThrownBy(() -> credentials.current("robot", id, issued)).hasMessageContaining("no longer exists");
+        assertThatThrownBy(() -> credentials.current("user", Long.MAX_VALUE, issued)).hasMessageContaining("no longer exists");
+        assertThatThrownBy(() -> credentials.current("group", 1, issued)).hasMessageContaining("no known kind");
+    }
 }
