@@ -2,15 +2,19 @@
 // kubelet, over and over for DURATION seconds: manifest GET without credentials (401 and its challenge), then for a
 // Bearer challenge a token from the realm with the client's Basic credentials (for a Basic challenge, Basic on every
 // request), manifest GET, config GET and every layer GET (bodies read to the end). Each client has its own HTTP
-// connections (one HttpClient, keep-alive) and its own credentials: line (client mod lines) of CREDENTIALS_FILE.
+// connection (kept alive, plain blocking HTTP/1.1: see Connection) and its own credentials: line (client mod lines) of CREDENTIALS_FILE.
 // Prints one line: pulls, pulls/s, p50/p99/max of one whole pull in ms, failed pulls. 127.0.0.1 only.
 //
 //   java bench/NodeStorm.java BASE_URL REPOSITORY TAG CREDENTIALS_FILE CLIENTS DURATION_S
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -44,13 +51,14 @@ public class NodeStorm {
         for (int c = 0; c < clients; c++) {
             String basic = "Basic " + Base64.getEncoder().encodeToString(credentials.get(c % credentials.size()).getBytes(StandardCharsets.UTF_8));
             threads.add(Thread.ofPlatform().start(() -> {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                Connection http = new Connection(base);
                 while (System.nanoTime() < end) {
                     long t0 = System.nanoTime();
                     try {
-                        pull(http, base, repository, tag, basic);
+                        pull(http, repository, tag, basic);
                         times.add(System.nanoTime() - t0);
                     } catch (Exception e) {
+                        http.close();
                         failed.incrementAndGet();
                         if (errors.size() < 5) {
                             errors.add(e.toString());
@@ -75,43 +83,183 @@ public class NodeStorm {
         return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * q))) / 1e6;
     }
 
-    static void pull(HttpClient http, String base, String repository, String tag, String basic) throws Exception {
-        String manifestUrl = base + "/v2/" + repository + "/manifests/" + tag;
-        HttpResponse<String> challenge = http.send(get(manifestUrl).header("Accept", ACCEPT).build(), HttpResponse.BodyHandlers.ofString());
-        if (challenge.statusCode() != 401) {
-            throw new IllegalStateException("manifest without credentials: " + challenge.statusCode());
+    static void pull(Connection http, String repository, String tag, String basic) throws IOException {
+        String manifestPath = "/v2/" + repository + "/manifests/" + tag;
+        Response challenge = http.get(manifestPath, "Accept: " + ACCEPT);
+        if (challenge.status() != 401) {
+            throw new IllegalStateException("manifest without credentials: " + challenge.status());
         }
-        String header = challenge.headers().firstValue("WWW-Authenticate").orElseThrow();
+        String header = challenge.header("www-authenticate");
         String authorization;
         if (header.startsWith("Bearer ")) {
             String realm = param(header, "realm"), service = param(header, "service");
-            String url = realm + "?service=" + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&scope="
-                    + URLEncoder.encode("repository:" + repository + ":pull", StandardCharsets.UTF_8);
-            HttpResponse<String> token = http.send(get(url).header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
-            if (token.statusCode() != 200) {
-                throw new IllegalStateException("token: " + token.statusCode());
+            if (!realm.startsWith(http.base)) {
+                throw new IllegalStateException("token realm " + realm + " is not on " + http.base);
             }
-            authorization = "Bearer " + field(token.body(), "token");
+            String path = realm.substring(http.base.length()) + "?service=" + URLEncoder.encode(service, StandardCharsets.UTF_8)
+                    + "&scope=" + URLEncoder.encode("repository:" + repository + ":pull", StandardCharsets.UTF_8);
+            Response token = http.get(path, "Authorization: " + basic);
+            if (token.status() != 200) {
+                throw new IllegalStateException("token: " + token.status());
+            }
+            authorization = "Bearer " + field(token.text(), "token");
         } else {
             authorization = basic;
         }
-        HttpResponse<String> manifest = http.send(get(manifestUrl).header("Accept", ACCEPT).header("Authorization", authorization).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (manifest.statusCode() != 200) {
-            throw new IllegalStateException("manifest: " + manifest.statusCode());
+        Response manifest = http.get(manifestPath, "Accept: " + ACCEPT, "Authorization: " + authorization);
+        if (manifest.status() != 200) {
+            throw new IllegalStateException("manifest: " + manifest.status());
         }
-        Matcher digests = Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"").matcher(manifest.body());
+        Matcher digests = DIGEST.matcher(manifest.text());
         while (digests.find()) { // the config, then every layer
-            HttpResponse<Void> blob = http.send(get(base + "/v2/" + repository + "/blobs/" + digests.group(1))
-                    .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.discarding());
-            if (blob.statusCode() != 200) {
-                throw new IllegalStateException("blob: " + blob.statusCode());
+            Response blob = http.get("/v2/" + repository + "/blobs/" + digests.group(1), "Authorization: " + authorization);
+            if (blob.status() != 200) {
+                throw new IllegalStateException("blob: " + blob.status());
             }
         }
     }
 
-    static HttpRequest.Builder get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+    static final Pattern DIGEST = Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
+
+    /** A response: status, headers (names in lower case), and the body when it is small (a blob's is only counted). */
+    record Response(int status, Map<String, String> headers, byte[] body) {
+        String header(String name) {
+            String value = headers.get(name);
+            if (value == null) {
+                throw new IllegalStateException("no " + name + " header in a " + status + " response");
+            }
+            return value;
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * One client's kept-alive HTTP/1.1 connection, as a container runtime holds one per registry: GETs in sequence,
+     * Content-Length and chunked bodies read to the end into one reused 256 KiB buffer (bodies over 64 KiB are counted,
+     * not kept), a new connection when the server closes one. Plain blocking socket I/O, so the load generator spends
+     * its CPU on the bytes rather than on an HTTP library's machinery: with java.net.http it took twice the servers' CPU
+     * on 2 cores and the storm measured the client more than the registry.
+     */
+    static final class Connection implements AutoCloseable {
+        private static final int KEEP = 64 * 1024;
+        final String base;
+        private final String host;
+        private final int port;
+        private final byte[] buffer = new byte[256 * 1024];
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        Connection(String base) {
+            this.base = base;
+            URI uri = URI.create(base);
+            this.host = uri.getHost();
+            this.port = uri.getPort();
+        }
+
+        Response get(String path, String... headers) throws IOException {
+            boolean fresh = socket == null;
+            if (fresh) {
+                open();
+            }
+            try {
+                return exchange(path, headers);
+            } catch (IOException | IllegalStateException e) {
+                close();
+                if (fresh) {
+                    throw e;
+                }
+                open(); // the server closed a kept-alive connection between two requests: once more on a new one
+                return exchange(path, headers);
+            }
+        }
+
+        private void open() throws IOException {
+            socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(60_000);
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            out = new BufferedOutputStream(socket.getOutputStream(), 4 * 1024);
+        }
+
+        private Response exchange(String path, String... headers) throws IOException {
+            StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: ")
+                    .append(host).append(':').append(port).append("\r\nUser-Agent: NodeStorm\r\n");
+            for (String h : headers) {
+                request.append(h).append("\r\n");
+            }
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String statusLine = line();
+            if (statusLine == null) {
+                throw new IOException("connection closed before a response");
+            }
+            int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+            Map<String, String> fields = new HashMap<>();
+            for (String l = line(); l != null && !l.isEmpty(); l = line()) {
+                int colon = l.indexOf(':');
+                fields.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+            }
+            ByteArrayOutputStream kept = new ByteArrayOutputStream();
+            if ("chunked".equalsIgnoreCase(fields.get("transfer-encoding"))) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                     size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    body(size, kept);
+                    line();
+                }
+                for (String l = line(); l != null && !l.isEmpty(); l = line()) { // trailers
+                }
+            } else if (fields.containsKey("content-length")) {
+                body(Long.parseLong(fields.get("content-length")), kept);
+            } else if (status >= 200 && status != 204 && status != 304) {
+                throw new IOException("a " + status + " response without a length");
+            }
+            if ("close".equalsIgnoreCase(fields.get("connection"))) {
+                close();
+            }
+            return new Response(status, fields, kept.toByteArray());
+        }
+
+        private void body(long size, ByteArrayOutputStream kept) throws IOException {
+            for (long left = size; left > 0; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("connection closed " + left + " bytes before the end of a body");
+                }
+                if (kept.size() + n <= KEEP) {
+                    kept.write(buffer, 0, n);
+                }
+                left -= n;
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    return line.isEmpty() ? null : line.toString();
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+            socket = null;
+        }
     }
 
     static String param(String header, String name) {

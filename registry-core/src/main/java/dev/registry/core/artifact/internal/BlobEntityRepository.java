@@ -36,11 +36,6 @@ public interface BlobEntityRepository extends JpaRepository<BlobEntity, String> 
             + " WHERE l.repository_id = :repositoryId AND b.digest = :digest", nativeQuery = true)
     Optional<Long> linkedSize(long repositoryId, String digest);
 
-    @Query(value = "SELECT b.size FROM blob b JOIN repository_blob l ON l.digest = b.digest"
-            + " JOIN repository r ON r.id = l.repository_id"
-            + " WHERE r.name = :repository AND b.digest = :digest", nativeQuery = true)
-    Optional<Long> linkedSize(String repository, String digest);
-
     @Query(value = "SELECT l.digest FROM repository_blob l WHERE l.repository_id = :repositoryId AND l.digest IN (:digests)",
             nativeQuery = true)
     List<String> linkedAmong(long repositoryId, Collection<String> digests);
