@@ -1,8 +1,12 @@
 package dev.registry.api.config;
 
 import dev.registry.api.edge.JsonErrorReportValve;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.catalina.Engine;
 import org.apache.catalina.core.StandardHost;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -58,5 +62,54 @@ class TomcatConfiguration {
                 host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
             }
         });
+    }
+
+    /**
+     * The application's servlet filters reach Tomcat as one filter, so that building a request's filter chain takes
+     * Tomcat's context-wide monitor once instead of once per matching filter ({@link MergedFilterChain}).
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> oneRegisteredFilter() {
+        return factory -> factory.addContextCustomizers(context ->
+                context.addServletContainerInitializer(MergedFilterChain.initializer(context), null));
+    }
+
+    /**
+     * Requests run on Tomcat's pool of platform threads ({@code server.tomcat.threads.max}, 200 by default), not on a
+     * virtual thread each, even though {@code spring.threads.virtual.enabled} keeps the scheduled jobs and executors
+     * on virtual threads; at most {@code registry.http.max-active-requests} of them (8 per core by default) run
+     * through the container at once ({@link RequestAdmission}).
+     *
+     * <p>Why: on JDK 25 a virtual thread that meets a held monitor unmounts and waits to be woken through the JVM's
+     * unblocker, and under a node storm on 2 cores groups of request threads stayed blocked on monitors held only for
+     * a map lookup (Tomcat's filter configurations, a {@code ConcurrentHashMap} bin, H2's page cache) for 4-15 s
+     * while other requests passed them; platform threads block on the same monitors for microseconds. Measured with
+     * {@code bench/storm.sh} (docs/benchmarks.md, "The storm's tail, again"): slowest pull 10-33 s on virtual threads,
+     * 1.2 s on platform threads behind the admission limit.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> platformRequestThreads() {
+        return factory -> factory.addProtocolHandlerCustomizers(protocol -> protocol.setExecutor(null));
+    }
+
+    @Bean
+    RequestAdmission requestAdmission(@Value("${registry.http.max-active-requests:0}") int configured) {
+        return new RequestAdmission(configured > 0 ? configured : 8 * Runtime.getRuntime().availableProcessors());
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> requestAdmissionValve(RequestAdmission admission) {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() != null && context.getParent().getParent() instanceof Engine engine) {
+                engine.getPipeline().addValve(admission);
+            }
+        });
+    }
+
+    /** {@code registry_http_requests_waiting}: requests waiting for admission ({@link RequestAdmission}). */
+    @Bean
+    MeterBinder requestAdmissionMetrics(RequestAdmission admission) {
+        return meters -> Gauge.builder("registry.http.requests.waiting", admission, RequestAdmission::waiting)
+                .description("Requests waiting for one of registry.http.max-active-requests").register(meters);
     }
 }

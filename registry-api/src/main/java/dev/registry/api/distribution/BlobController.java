@@ -1,5 +1,6 @@
 package dev.registry.api.distribution;
 
+import dev.registry.api.config.RequestAdmission;
 import dev.registry.api.config.RegistryProperties;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.BlobService;
@@ -94,6 +95,9 @@ class BlobController {
                 request.setAttribute(SENDFILE_START, start);
                 request.setAttribute(SENDFILE_END, start + length);
                 return;
+            }
+            if (length > RequestAdmission.LONG_TRANSFER) {
+                RequestAdmission.releaseForTransfer(request);
             }
             copy(in, response.getOutputStream(), length);
         }

@@ -1,5 +1,6 @@
 package dev.registry.api.distribution;
 
+import dev.registry.api.config.RequestAdmission;
 import dev.registry.api.security.Authenticated;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
@@ -120,8 +121,15 @@ class UploadController {
         response.setStatus(HttpStatus.NO_CONTENT.value());
     }
 
-    /** The request body, held to the minimum rate of {@link UploadLimits}. */
+    /**
+     * The request body, held to the minimum rate of {@link UploadLimits}. A large or chunked body gives the request's
+     * admission back first: reading it waits on the client's network more than it uses the CPU.
+     */
     private InputStream body(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        if (length < 0 || length > RequestAdmission.LONG_TRANSFER) {
+            RequestAdmission.releaseForTransfer(request);
+        }
         return MinimumRateInputStream.guard(request.getInputStream(), limits);
     }
 

@@ -10,8 +10,12 @@ import java.lang.reflect.Method;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import org.apache.catalina.Container;
+import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.tomcat.util.collections.SynchronizedStack;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.junit.jupiter.api.Test;
@@ -66,6 +70,38 @@ class TomcatConfigurationTest {
         } finally {
             cache.push(kept);
         }
+    }
+
+    /**
+     * Tomcat holds one filter, with the application's filters inside in their order ({@link MergedFilterChain}): a
+     * request's chain then takes Tomcat's context-wide filter-config monitor once instead of once per filter.
+     */
+    @Test
+    void tomcatHoldsOneFilterWithTheApplicationsFiltersInside() {
+        Container[] contexts = ((TomcatWebServer) ((WebServerApplicationContext) context).getWebServer()).getTomcat()
+                .getHost().findChildren();
+        assertThat(contexts).hasSize(1);
+        Context tomcatContext = (Context) contexts[0];
+        assertThat(tomcatContext.findFilterMaps()).extracting(FilterMap::getFilterName).containsExactly(MergedFilterChain.NAME);
+        List<String> names = ((MergedFilterChain) tomcatContext.findFilterDef(MergedFilterChain.NAME).getFilter()).filterNames();
+        assertThat(names).contains("springSecurityFilterChain", "authenticationFilter", "repositoryPathFilter",
+                "distributionAccessFilter", "accessLog");
+        assertThat(names.indexOf("repositoryPathFilter")).isLessThan(names.indexOf("authenticationFilter"));
+        assertThat(names.indexOf("authenticationFilter")).isLessThan(names.indexOf("distributionAccessFilter"));
+    }
+
+    /**
+     * Requests run on Tomcat's platform-thread pool, not a virtual thread each, and pass {@link RequestAdmission}
+     * first (docs/benchmarks.md, "The storm's tail, again").
+     */
+    @Test
+    void requestsRunOnPlatformThreadsBehindTheAdmissionLimit() throws Exception {
+        assertThat(endpoint().getExecutor()).isInstanceOf(org.apache.tomcat.util.threads.ThreadPoolExecutor.class);
+        org.apache.catalina.Valve[] valves = ((TomcatWebServer) ((WebServerApplicationContext) context).getWebServer())
+                .getTomcat().getEngine().getPipeline().getValves();
+        assertThat(valves).hasAtLeastOneElementOfType(RequestAdmission.class);
+        RequestAdmission admission = context.getBean(RequestAdmission.class);
+        assertThat(admission.available()).isEqualTo(8 * Runtime.getRuntime().availableProcessors());
     }
 
     private NioEndpoint endpoint() throws ReflectiveOperationException {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -39,7 +40,12 @@ public class PullTimes {
 
     static final int CHUNK = 200;
 
-    private final Map<Key, Instant> pending = new ConcurrentHashMap<>();
+    /**
+     * Later pulls of a known entry move its time with a compare-and-set on its {@link AtomicReference}, never taking
+     * a lock: every pull of one image in a node storm hits one entry, and {@code ConcurrentHashMap.merge} locked its
+     * bin each time, a monitor virtual threads queued on for seconds (docs/benchmarks.md, "The storm's tail, again").
+     */
+    private final Map<Key, AtomicReference<Instant>> pending = new ConcurrentHashMap<>();
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
 
@@ -51,9 +57,18 @@ public class PullTimes {
     @EventListener
     void on(ArtifactPulled pulled) {
         Key key = new Key(pulled.repository().value(), pulled.digest().toString());
-        if (pending.size() < LIMIT || pending.containsKey(key)) {
-            pending.merge(key, Instant.now(), (a, b) -> a.isAfter(b) ? a : b);
+        record(key, Instant.now());
+    }
+
+    private void record(Key key, Instant at) {
+        AtomicReference<Instant> time = pending.get(key);
+        if (time == null) {
+            if (pending.size() >= LIMIT) {
+                return;
+            }
+            time = pending.computeIfAbsent(key, k -> new AtomicReference<>(at));
         }
+        time.accumulateAndGet(at, (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Writes the buffered times; on failure they stay for the next attempt. */
@@ -64,9 +79,11 @@ public class PullTimes {
         for (int from = 0; from < keys.size(); from += CHUNK) {
             Map<Key, Instant> chunk = new LinkedHashMap<>();
             for (Key key : keys.subList(from, Math.min(keys.size(), from + CHUNK))) {
-                Instant at = pending.remove(key);
+                // a pull that read this entry just before its removal may move the removed time: that pull's
+                // time is then lost, as beyond LIMIT (a later pull records it again)
+                AtomicReference<Instant> at = pending.remove(key);
                 if (at != null) {
-                    chunk.put(key, at);
+                    chunk.put(key, at.get());
                 }
             }
             try {
@@ -84,7 +101,7 @@ public class PullTimes {
                     latest.forEach(this::repositoryPulled);
                 });
             } catch (RuntimeException e) {
-                chunk.forEach((key, at) -> pending.merge(key, at, (a, b) -> a.isAfter(b) ? a : b));
+                chunk.forEach(this::record);
                 log.warn("recording last-pulled times failed; {} kept for the next attempt", pending.size(), e);
                 return;
             }

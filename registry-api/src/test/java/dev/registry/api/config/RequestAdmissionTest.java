@@ -1,0 +1,102 @@
+package dev.registry.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+import org.junit.jupiter.api.Test;
+
+/** {@link RequestAdmission}: a bounded number of requests inside, the rest waiting in order; transfers give way. */
+class RequestAdmissionTest {
+
+    @Test
+    void aSecondRequestWaitsUntilTheFirstIsDoneOrStartsATransfer() throws Exception {
+        RequestAdmission admission = new RequestAdmission(1);
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch transfer = new CountDownLatch(1);
+        CountDownLatch secondInside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        admission.setNext(new ValveBase() {
+            @Override
+            public void invoke(Request request, Response response) throws java.io.IOException {
+                try {
+                    if ("first".equals(request.getAttribute("name"))) {
+                        firstInside.countDown();
+                        transfer.await();
+                        RequestAdmission.releaseForTransfer(request);
+                        RequestAdmission.releaseForTransfer(request); // a second release gives nothing back
+                        finish.await();
+                    } else {
+                        secondInside.countDown();
+                    }
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        });
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            Future<?> first = threads.submit(() -> {
+                admission.invoke(request("first"), null);
+                return null;
+            });
+            assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<?> second = threads.submit(() -> {
+                admission.invoke(request("second"), null);
+                return null;
+            });
+            while (admission.waiting() == 0) {
+                Thread.sleep(5);
+            }
+            assertThat(secondInside.getCount()).as("the second request waits while the first holds the admission").isEqualTo(1);
+            transfer.countDown();
+            assertThat(secondInside.await(10, TimeUnit.SECONDS)).as("admitted once the first starts its transfer").isTrue();
+            second.get(10, TimeUnit.SECONDS);
+            finish.countDown();
+            first.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(admission.available()).isEqualTo(1);
+        assertThat(admission.waiting()).isZero();
+    }
+
+    @Test
+    void aFailingRequestGivesItsAdmissionBack() {
+        RequestAdmission admission = new RequestAdmission(2);
+        admission.setNext(new ValveBase() {
+            @Override
+            public void invoke(Request request, Response response) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        for (int i = 0; i < 5; i++) {
+            try {
+                admission.invoke(request("failing"), null);
+            } catch (Exception expected) {
+                assertThat(expected).hasMessage("boom");
+            }
+        }
+        assertThat(admission.available()).isEqualTo(2);
+    }
+
+    private static Request request(String name) {
+        Map<String, Object> attributes = new ConcurrentHashMap<>();
+        attributes.put("name", name);
+        Request request = mock(Request.class);
+        when(request.getAttribute(anyString())).thenAnswer(call -> attributes.get(call.<String>getArgument(0)));
+        doAnswer(call -> attributes.put(call.getArgument(0), call.getArgument(1))).when(request).setAttribute(anyString(), any());
+        doAnswer(call -> attributes.remove(call.<String>getArgument(0))).when(request).removeAttribute(anyString());
+        return request;
+    }
+}
