@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.catalina.Engine;
 import org.apache.catalina.core.StandardHost;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -93,7 +92,8 @@ class TomcatConfiguration {
     }
 
     @Bean
-    RequestAdmission requestAdmission(@Value("${registry.http.max-active-requests:0}") int configured) {
+    RequestAdmission requestAdmission(RegistryProperties properties) {
+        int configured = properties.http().maxActiveRequests();
         return new RequestAdmission(configured > 0 ? configured : 8 * Runtime.getRuntime().availableProcessors());
     }
 
