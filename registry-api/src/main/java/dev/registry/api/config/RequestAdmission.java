@@ -3,21 +3,26 @@ package dev.registry.api.config;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * Lets at most {@code registry.http.max-active-requests} requests (8 per core by default) run through Tomcat's
  * container and the application at once; the others wait before it on a fair semaphore, in arrival order.
  *
- * <p>Why: on 2 cores, 64 clients' requests all runnable at once spent the CPU switching between threads and queued on
- * every lock of the request path (docs/benchmarks.md, "The storm's tail, again": a node storm's p99 went from 4.1 s
- * to 1.0 s with 16 admitted at once). A request that moves a large blob's bytes gives its place back before the
- * transfer ({@link #releaseForTransfer}), so slow clients downloading or uploading layers never keep the small
- * requests out; they hold a Tomcat thread only ({@code server.tomcat.threads.max}).
+ * <p>Why: under a node storm on 2 cores (64 clients, each request on its own virtual thread) the request threads
+ * queued on every monitor of the request path (Tomcat's, HikariCP's, H2's, Spring's): on JDK 25 a virtual thread that
+ * meets a held monitor unmounts and waits to be unblocked, and groups of them stayed blocked for seconds. Waiting
+ * here instead, on a {@code java.util.concurrent} semaphore, a virtual thread parks and is woken in order, and the
+ * few admitted ones rarely meet a held monitor: the storm's p99 went from 4.1 s to about 1 s (docs/benchmarks.md,
+ * "The storm's tail, again"). A request that moves a large blob's bytes gives its place back before the transfer
+ * ({@link #releaseForTransfer}), so slow clients downloading or uploading layers never keep the small requests out.
  */
 public final class RequestAdmission extends ValveBase {
 
@@ -27,6 +32,8 @@ public final class RequestAdmission extends ValveBase {
     private static final String PERMIT = RequestAdmission.class.getName() + ".permit";
 
     private final Semaphore permits;
+    /** Requests in this valve: waiting for admission, admitted, or past their transfer's release. */
+    private final AtomicInteger inside = new AtomicInteger();
 
     RequestAdmission(int permits) {
         super(true);
@@ -35,15 +42,67 @@ public final class RequestAdmission extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        permits.acquireUninterruptibly();
-        Permit permit = new Permit(permits);
-        request.setAttribute(PERMIT, permit);
+        inside.incrementAndGet();
         try {
-            getNext().invoke(request, response);
+            permits.acquireUninterruptibly();
+            Permit permit = new Permit(permits);
+            request.setAttribute(PERMIT, permit);
+            try {
+                getNext().invoke(request, response);
+            } finally {
+                request.removeAttribute(PERMIT);
+                permit.release();
+            }
         } finally {
-            request.removeAttribute(PERMIT);
-            permit.release();
+            inside.decrementAndGet();
         }
+    }
+
+    /** Requests in this valve now, the waiting ones included. */
+    int inside() {
+        return inside.get();
+    }
+
+    /**
+     * Keeps the web server from stopping while requests are still in this valve. Spring Boot's graceful shutdown waits
+     * only for requests that reached a servlet; one still waiting here for its admission when that wait ends would
+     * have its connection closed under it by the server's stop (a 502 behind a proxy). Stopped after the graceful
+     * shutdown (phase {@code DEFAULT_PHASE - 1024}) and before the web server (phase {@code DEFAULT_PHASE - 2048}), it
+     * waits until the valve is empty, at most {@code timeout}.
+     */
+    static SmartLifecycle finishBeforeTheServerStops(RequestAdmission admission, Duration timeout) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                try {
+                    while (admission.inside() > 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running = false;
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return SmartLifecycle.DEFAULT_PHASE - 1536;
+            }
+        };
     }
 
     /**

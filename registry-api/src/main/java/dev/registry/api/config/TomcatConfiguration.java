@@ -3,10 +3,13 @@ package dev.registry.api.config;
 import dev.registry.api.edge.JsonErrorReportValve;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import org.apache.catalina.Engine;
 import org.apache.catalina.core.StandardHost;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,23 +77,9 @@ class TomcatConfiguration {
     }
 
     /**
-     * Requests run on Tomcat's pool of platform threads ({@code server.tomcat.threads.max}, 200 by default), not on a
-     * virtual thread each, even though {@code spring.threads.virtual.enabled} keeps the scheduled jobs and executors
-     * on virtual threads; at most {@code registry.http.max-active-requests} of them (8 per core by default) run
-     * through the container at once ({@link RequestAdmission}).
-     *
-     * <p>Why: on JDK 25 a virtual thread that meets a held monitor unmounts and waits to be woken through the JVM's
-     * unblocker, and under a node storm on 2 cores groups of request threads stayed blocked on monitors held only for
-     * a map lookup (Tomcat's filter configurations, a {@code ConcurrentHashMap} bin, H2's page cache) for 4-15 s
-     * while other requests passed them; platform threads block on the same monitors for microseconds. Measured with
-     * {@code bench/storm.sh} (docs/benchmarks.md, "The storm's tail, again"): slowest pull 10-33 s on virtual threads,
-     * 1.2 s on platform threads behind the admission limit.
+     * At most {@code registry.http.max-active-requests} requests (8 per core by default) run through the container at
+     * once ({@link RequestAdmission}); each still runs on its own virtual thread.
      */
-    @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> platformRequestThreads() {
-        return factory -> factory.addProtocolHandlerCustomizers(protocol -> protocol.setExecutor(null));
-    }
-
     @Bean
     RequestAdmission requestAdmission(RegistryProperties properties) {
         int configured = properties.http().maxActiveRequests();
@@ -104,6 +93,12 @@ class TomcatConfiguration {
                 engine.getPipeline().addValve(admission);
             }
         });
+    }
+
+    @Bean
+    SmartLifecycle admittedRequestsFinish(RequestAdmission admission,
+            @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration timeout) {
+        return RequestAdmission.finishBeforeTheServerStops(admission, timeout);
     }
 
     /** {@code registry_http_requests_waiting}: requests waiting for admission ({@link RequestAdmission}). */

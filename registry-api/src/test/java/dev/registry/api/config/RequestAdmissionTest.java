@@ -71,6 +71,58 @@ class RequestAdmissionTest {
         assertThat(admission.waiting()).isZero();
     }
 
+    /**
+     * Spring Boot's graceful shutdown waits only for requests that reached a servlet; the lifecycle keeps the server
+     * from stopping while one still waits here for its admission.
+     */
+    @Test
+    void theServerStopsOnlyOnceNoRequestIsLeftInTheValve() throws Exception {
+        RequestAdmission admission = new RequestAdmission(1);
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        admission.setNext(new ValveBase() {
+            @Override
+            public void invoke(Request request, Response response) throws java.io.IOException {
+                if ("first".equals(request.getAttribute("name"))) {
+                    firstInside.countDown();
+                    try {
+                        finish.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+            }
+        });
+        org.springframework.context.SmartLifecycle lifecycle =
+                RequestAdmission.finishBeforeTheServerStops(admission, java.time.Duration.ofSeconds(30));
+        lifecycle.start();
+        assertThat(lifecycle.getPhase()).isBetween(org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 2048,
+                org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 1024);
+        try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
+            Future<?> first = threads.submit(() -> {
+                admission.invoke(request("first"), null);
+                return null;
+            });
+            assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<?> second = threads.submit(() -> {
+                admission.invoke(request("second"), null);
+                return null;
+            });
+            while (admission.waiting() == 0) {
+                Thread.sleep(5);
+            }
+            Future<?> stop = threads.submit((Runnable) lifecycle::stop);
+            Thread.sleep(200);
+            assertThat(stop.isDone()).as("stop waits while a request is admitted and another waits").isFalse();
+            assertThat(lifecycle.isRunning()).isTrue();
+            finish.countDown();
+            stop.get(10, TimeUnit.SECONDS);
+            assertThat(first.isDone() && second.isDone()).isTrue();
+        }
+        assertThat(admission.inside()).isZero();
+        assertThat(lifecycle.isRunning()).isFalse();
+    }
+
     @Test
     void aFailingRequestGivesItsAdmissionBack() {
         RequestAdmission admission = new RequestAdmission(2);

@@ -90,13 +90,9 @@ class TomcatConfigurationTest {
         assertThat(names.indexOf("authenticationFilter")).isLessThan(names.indexOf("distributionAccessFilter"));
     }
 
-    /**
-     * Requests run on Tomcat's platform-thread pool, not a virtual thread each, and pass {@link RequestAdmission}
-     * first (docs/benchmarks.md, "The storm's tail, again").
-     */
+    /** Requests pass {@link RequestAdmission} before Tomcat's container (docs/benchmarks.md, "The storm's tail, again"). */
     @Test
-    void requestsRunOnPlatformThreadsBehindTheAdmissionLimit() throws Exception {
-        assertThat(endpoint().getExecutor()).isInstanceOf(org.apache.tomcat.util.threads.ThreadPoolExecutor.class);
+    void requestsPassTheAdmissionLimit() {
         org.apache.catalina.Valve[] valves = ((TomcatWebServer) ((WebServerApplicationContext) context).getWebServer())
                 .getTomcat().getEngine().getPipeline().getValves();
         assertThat(valves).hasAtLeastOneElementOfType(RequestAdmission.class);
