@@ -48,18 +48,10 @@ class RequestAdmissionTest {
             }
         });
         try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
-            Future<?> first = threads.submit(() -> {
-                admission.invoke(request("first"), null);
-                return null;
-            });
+            Future<?> first = send(threads, admission, "first");
             assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
-            Future<?> second = threads.submit(() -> {
-                admission.invoke(request("second"), null);
-                return null;
-            });
-            while (admission.waiting() == 0) {
-                Thread.sleep(5);
-            }
+            Future<?> second = send(threads, admission, "second");
+            awaitWaiting(admission);
             assertThat(secondInside.getCount()).as("the second request waits while the first holds the admission").isEqualTo(1);
             transfer.countDown();
             assertThat(secondInside.await(10, TimeUnit.SECONDS)).as("admitted once the first starts its transfer").isTrue();
@@ -99,18 +91,10 @@ class RequestAdmissionTest {
         assertThat(lifecycle.getPhase()).isBetween(org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 2048,
                 org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 1024);
         try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
-            Future<?> first = threads.submit(() -> {
-                admission.invoke(request("first"), null);
-                return null;
-            });
+            Future<?> first = send(threads, admission, "first");
             assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
-            Future<?> second = threads.submit(() -> {
-                admission.invoke(request("second"), null);
-                return null;
-            });
-            while (admission.waiting() == 0) {
-                Thread.sleep(5);
-            }
+            Future<?> second = send(threads, admission, "second");
+            awaitWaiting(admission);
             Future<?> stop = threads.submit((Runnable) lifecycle::stop);
             Thread.sleep(200);
             assertThat(stop.isDone()).as("stop waits while a request is admitted and another waits").isFalse();
@@ -140,6 +124,20 @@ class RequestAdmissionTest {
             }
         }
         assertThat(admission.available()).isEqualTo(2);
+    }
+
+    /** {@code name}'s request through the valve on one of {@code threads}. */
+    private static Future<?> send(ExecutorService threads, RequestAdmission admission, String name) {
+        return threads.submit(() -> {
+            admission.invoke(request(name), null);
+            return null;
+        });
+    }
+
+    private static void awaitWaiting(RequestAdmission admission) throws InterruptedException {
+        while (admission.waiting() == 0) {
+            Thread.sleep(5);
+        }
     }
 
     private static Request request(String name) {
