@@ -32,7 +32,8 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * context-wide monitor ({@code StandardContext.findFilterConfig}); a {@code /v2} request matched about a dozen
  * filters, so a dozen acquisitions of that monitor per request. Under a node storm on virtual threads it was where
  * request threads queued (605 of ~1,500 in 30 thread dumps; docs/benchmarks.md, "Where the storm's tail comes from"
- * and "The storm's tail, again"); now every request takes the monitor once instead of a dozen times.
+ * and "The storm's tail, again"); requests now run on platform threads, and every request still takes the monitor
+ * once instead of a dozen times.
  *
  * <p>It runs as the last servlet container initializer, after Spring Boot's has added the filters and before Tomcat
  * starts them. It merges only when every filter is an instance mapped by URL patterns and supports async requests

@@ -32,8 +32,9 @@ public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Up
      *                 for 8 per available core; the others wait before it in arrival order (the gauge
      *                 {@code registry_http_requests_waiting} counts them). A request moving a blob body over 1 MiB (a
      *                 layer GET, an upload's PATCH or PUT) gives its place back before the bytes move, so slow clients
-     *                 never keep small requests out. On 2 cores 16 took a node storm's p99 from 4.1 s to about 1 s
-     *                 (docs/benchmarks.md, "The storm's tail, again")
+     *                 never keep small requests out; all requests together are bounded by Tomcat's
+     *                 {@code server.tomcat.threads.max} (200). On 2 cores 16 took a node storm's p99 from 4.1 s to
+     *                 0.8-0.9 s (docs/benchmarks.md, "The storm's tail, again")
      */
     public record Http(@DefaultValue("false") boolean sendfile, @DefaultValue("0") int maxActiveRequests) {
     }

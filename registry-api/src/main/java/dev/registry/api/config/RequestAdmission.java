@@ -16,13 +16,12 @@ import org.springframework.context.SmartLifecycle;
  * Lets at most {@code registry.http.max-active-requests} requests (8 per core by default) run through Tomcat's
  * container and the application at once; the others wait before it on a fair semaphore, in arrival order.
  *
- * <p>Why: under a node storm on 2 cores (64 clients, each request on its own virtual thread) the request threads
- * queued on every monitor of the request path (Tomcat's, HikariCP's, H2's, Spring's): on JDK 25 a virtual thread that
- * meets a held monitor unmounts and waits to be unblocked, and groups of them stayed blocked for seconds. Waiting
- * here instead, on a {@code java.util.concurrent} semaphore, a virtual thread parks and is woken in order, and the
- * few admitted ones rarely meet a held monitor: the storm's p99 went from 4.1 s to about 1 s (docs/benchmarks.md,
- * "The storm's tail, again"). A request that moves a large blob's bytes gives its place back before the transfer
- * ({@link #releaseForTransfer}), so slow clients downloading or uploading layers never keep the small requests out.
+ * <p>Why: on 2 cores, 64 clients' requests all runnable at once spent the CPU switching between threads and queued on
+ * every lock of the request path (docs/benchmarks.md, "The storm's tail, again": a node storm's p99 went from 4.1 s
+ * to 1.0 s with 16 admitted at once, on virtual threads; on Tomcat's platform threads its slowest pull went from
+ * 10-33 s to about 1 s). A request that moves a large blob's bytes gives its place back before the transfer
+ * ({@link #releaseForTransfer}), so slow clients downloading or uploading layers never keep the small requests out;
+ * they hold a Tomcat thread only ({@code server.tomcat.threads.max}).
  */
 public final class RequestAdmission extends ValveBase {
 
@@ -101,6 +100,11 @@ public final class RequestAdmission extends ValveBase {
             @Override
             public int getPhase() {
                 return SmartLifecycle.DEFAULT_PHASE - 1536;
+            }
+
+            @Override
+            public boolean isPauseable() {
+                return false; // only for the server's stop
             }
         };
     }

@@ -26,7 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code spring.lifecycle.timeout-per-shutdown-phase}). Without the delay a replica stops listening the instant it
  * gets SIGTERM, and a balancer still sending to it sees refused connections.
  *
- * <p>While it drains, every answer says {@code Connection: close}: a proxy that keeps connections to the replicas
+ * <p>From SIGTERM on (drain delay or not), every answer says {@code Connection: close}: a proxy that keeps connections to the replicas
  * alive (nginx's {@code keepalive}) then holds none to this one when it stops, so it never sends a request on a
  * connection the stopping replica closes (for a {@code POST} nginx may not retry, that was a 502, about 1 in 3,000
  * operations of RollingRestartTest).
@@ -57,6 +57,13 @@ class ShutdownDrain extends OncePerRequestFilter implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        draining = false;
+    }
+
+    /** A stop of the process only: not when the context is paused (the test framework pauses the contexts it caches). */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     @Override
@@ -71,8 +78,8 @@ class ShutdownDrain extends OncePerRequestFilter implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        draining = true;
         if (delay.isPositive()) {
-            draining = true;
             log.info("stopping: not ready, still serving for {} (registry.shutdown.drain-delay), then draining", delay);
             try {
                 Thread.sleep(delay);

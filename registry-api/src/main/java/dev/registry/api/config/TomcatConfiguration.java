@@ -77,9 +77,24 @@ class TomcatConfiguration {
     }
 
     /**
-     * At most {@code registry.http.max-active-requests} requests (8 per core by default) run through the container at
-     * once ({@link RequestAdmission}); each still runs on its own virtual thread.
+     * Requests run on Tomcat's pool of platform threads ({@code server.tomcat.threads.max}, 200 by default), not on a
+     * virtual thread each, even though {@code spring.threads.virtual.enabled} keeps the scheduled jobs and executors
+     * on virtual threads; at most {@code registry.http.max-active-requests} of them (8 per core by default) run
+     * through the container at once ({@link RequestAdmission}).
+     *
+     * <p>Why: on JDK 25 a virtual thread that meets a held monitor unmounts and waits to be woken through the JVM's
+     * unblocker, and under a node storm on 2 cores groups of request threads stayed blocked on monitors held only for
+     * a map lookup (Tomcat's filter configurations, a {@code ConcurrentHashMap} bin, H2's page cache) for 4-15 s
+     * while other requests passed them; platform threads block on the same monitors for microseconds. Measured with
+     * {@code bench/storm.sh} (docs/benchmarks.md, "The storm's tail, again"): slowest pull 10-33 s on virtual threads,
+     * 1.2 s on platform threads behind the admission limit.
      */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> platformRequestThreads() {
+        return factory -> factory.addProtocolHandlerCustomizers(protocol -> protocol.setExecutor(null));
+    }
+
+    /** At most {@code registry.http.max-active-requests} requests (8 per core by default) in the container at once. */
     @Bean
     RequestAdmission requestAdmission(RegistryProperties properties) {
         int configured = properties.http().maxActiveRequests();
@@ -99,6 +114,17 @@ class TomcatConfiguration {
     SmartLifecycle admittedRequestsFinish(RequestAdmission admission,
             @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration timeout) {
         return RequestAdmission.finishBeforeTheServerStops(admission, timeout);
+    }
+
+    /** Closes the listening socket before Spring Boot's graceful shutdown pauses the connector ({@link StopListening}). */
+    @Bean
+    StopListening stopListening(RequestAdmission admission) {
+        return new StopListening(admission::inside);
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> stopListeningConnector(StopListening stopListening) {
+        return factory -> factory.addConnectorCustomizers(stopListening::connector);
     }
 
     /** {@code registry_http_requests_waiting}: requests waiting for admission ({@link RequestAdmission}). */

@@ -90,9 +90,13 @@ class TomcatConfigurationTest {
         assertThat(names.indexOf("authenticationFilter")).isLessThan(names.indexOf("distributionAccessFilter"));
     }
 
-    /** Requests pass {@link RequestAdmission} before Tomcat's container (docs/benchmarks.md, "The storm's tail, again"). */
+    /**
+     * Requests run on Tomcat's platform-thread pool, not a virtual thread each, and pass {@link RequestAdmission}
+     * first (docs/benchmarks.md, "The storm's tail, again").
+     */
     @Test
-    void requestsPassTheAdmissionLimit() {
+    void requestsRunOnPlatformThreadsBehindTheAdmissionLimit() throws Exception {
+        assertThat(endpoint().getExecutor()).isInstanceOf(org.apache.tomcat.util.threads.ThreadPoolExecutor.class);
         org.apache.catalina.Valve[] valves = ((TomcatWebServer) ((WebServerApplicationContext) context).getWebServer())
                 .getTomcat().getEngine().getPipeline().getValves();
         assertThat(valves).hasAtLeastOneElementOfType(RequestAdmission.class);
