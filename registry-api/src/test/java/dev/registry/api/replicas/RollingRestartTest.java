@@ -216,8 +216,14 @@ class RollingRestartTest {
     }
 
     @AfterAll
-    static void stop() {
-        for (Process p : new Process[] {nginx, a == null ? null : a.process, b == null ? null : b.process}) {
+    static void stop() throws InterruptedException {
+        if (nginx != null) {
+            nginx.destroy(); // SIGTERM: the master stops its workers (SIGKILL would leave them running, holding the port)
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly();
+            }
+        }
+        for (Process p : new Process[] {a == null ? null : a.process, b == null ? null : b.process}) {
             if (p != null) {
                 p.destroyForcibly();
             }
