@@ -15,6 +15,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -23,7 +25,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedCondition;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -135,7 +136,7 @@ final class ConsoleBrowser implements AutoCloseable {
     void click(String text) {
         WebElement html = driver.findElement(By.tagName("html"));
         clickable(text).click();
-        wait.until(ExpectedConditions.stalenessOf(html));
+        wait.until(gone(html));
         arrived();
     }
 
@@ -143,7 +144,7 @@ final class ConsoleBrowser implements AutoCloseable {
     void click(WebElement element) {
         WebElement html = driver.findElement(By.tagName("html"));
         element.click();
-        wait.until(ExpectedConditions.stalenessOf(html));
+        wait.until(gone(html));
         arrived();
     }
 
@@ -151,8 +152,29 @@ final class ConsoleBrowser implements AutoCloseable {
     void pressKeyAndWaitForPage(CharSequence... keys) {
         WebElement html = driver.findElement(By.tagName("html"));
         new Actions(driver).sendKeys(keys).perform();
-        wait.until(ExpectedConditions.stalenessOf(html));
+        wait.until(gone(html));
         arrived();
+    }
+
+    /**
+     * The old document is gone: its root element is stale. Chrome sometimes reports an element of a document it is
+     * leaving with an inspector error ("Node with given id does not belong to the document") instead of a stale
+     * element; that says the same, and Selenium's {@code stalenessOf} would fail the test on it.
+     */
+    private static ExpectedCondition<Boolean> gone(WebElement html) {
+        return driver -> {
+            try {
+                html.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException stale) {
+                return true;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
     }
 
     /** Clicks a button with this text that changes the page in place (htmx, a copy button); wait with {@link #waitFor}. */
