@@ -17,6 +17,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:registry;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
         "registry.storage.filesystem.root=target/test-data/blobs",
+        // the proxy cache's key file (endpoint credentials) beside the blobs, not in ./data
+        "registry.proxy.secret-key-file=target/test-data/proxy-secret.key",
         // the zero-copy path is off by default; the shared context covers it (S3 tests cover the copy loop)
         "registry.http.sendfile=true",
         "registry.admin.password=" + RegistryIntegrationTest.ADMIN_PASSWORD,

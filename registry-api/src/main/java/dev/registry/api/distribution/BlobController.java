@@ -6,6 +6,8 @@ import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.proxy.ProxyProject;
+import dev.registry.core.proxy.ProxyService;
 import dev.registry.storage.CopyBuffers;
 import dev.registry.storage.Digest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,7 +31,8 @@ import org.springframework.web.bind.annotation.RestController;
  * (distribution spec end-2, end-10). Bytes stream through a 256 KiB buffer, or through Tomcat's
  * zero-copy sendfile when {@code registry.http.sendfile} is on and the store keeps local files;
  * a store that offers presigned URLs answers 307 to a URL valid for
- * {@code registry.storage.s3.redirect-lifetime}.
+ * {@code registry.storage.s3.redirect-lifetime}. In a proxy project a blob not cached yet is fetched from the
+ * upstream and streamed to the client while it is stored ({@code ProxyService#fetchBlob}).
  */
 @RestController
 class BlobController {
@@ -39,19 +42,25 @@ class BlobController {
     private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
     private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
     private final BlobService blobs;
+    private final ProxyService proxies;
     private final boolean sendfile;
     private final Duration redirectLifetime;
 
-    BlobController(BlobService blobs, RegistryProperties properties) {
+    BlobController(BlobService blobs, ProxyService proxies, RegistryProperties properties) {
         this.blobs = blobs;
+        this.proxies = proxies;
         this.sendfile = properties.http().sendfile();
         this.redirectLifetime = properties.storage().s3().redirectLifetime();
     }
 
     @RequestMapping(path = RepositoryPathFilter.BLOB_PATH, method = RequestMethod.HEAD)
     void head(RepositoryName name, @PathReference String digest,
-              HttpServletResponse response) {
+              HttpServletResponse response) throws IOException {
         Digest d = Reference.parseDigest(digest);
+        Optional<ProxyProject> proxy = missingInProxy(name, d);
+        if (proxy.isPresent()) {
+            proxies.fetchBlob(proxy.get(), name, d, null); // stored, then answered like any other
+        }
         // a HEAD is how clients decide to skip an upload: it restarts the grace of a GC candidate
         long size = blobs.confirmLinked(name, d);
         contentHeaders(response, d);
@@ -63,6 +72,12 @@ class BlobController {
              @RequestHeader(name = "Range", required = false) String rangeHeader,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Digest d = Reference.parseDigest(digest);
+        Optional<ProxyProject> proxy = missingInProxy(name, d);
+        if (proxy.isPresent() && rangeHeader == null && streamedFromUpstream(proxy.get(), name, d, request, response)) {
+            return;
+        } else if (proxy.isPresent() && rangeHeader != null) {
+            proxies.fetchBlob(proxy.get(), name, d, null); // a range of a blob not cached yet: the whole blob first
+        }
         long size = blobs.requireLinked(name, d);
         Optional<java.net.URI> redirect = blobs.redirectUrl(d, redirectLifetime);
         if (redirect.isPresent()) {
@@ -101,6 +116,28 @@ class BlobController {
             }
             copy(in, response.getOutputStream(), length);
         }
+    }
+
+    /** The proxy project to fetch the blob from, when the repository is in one and lacks the blob. */
+    private Optional<ProxyProject> missingInProxy(RepositoryName name, Digest digest) {
+        Optional<ProxyProject> proxy = proxies.proxyProject(name.project());
+        return proxy.isPresent() && blobs.linkedSize(name, digest).isEmpty() ? proxy : Optional.empty();
+    }
+
+    /**
+     * Fetches an uncached blob from the proxy project's upstream, streaming it to this client while it is stored;
+     * false when another request fetched it meanwhile (serve it from the store).
+     */
+    private boolean streamedFromUpstream(ProxyProject proxy, RepositoryName name, Digest digest, HttpServletRequest request,
+                                         HttpServletResponse response) throws IOException {
+        RequestAdmission.releaseForTransfer(request);
+        return proxies.fetchBlob(proxy, name, digest, length -> {
+            contentHeaders(response, digest);
+            if (length >= 0) {
+                response.setContentLengthLong(length);
+            }
+            return response.getOutputStream();
+        }) == ProxyService.Fetched.STREAMED;
     }
 
     @DeleteMapping(RepositoryPathFilter.BLOB_PATH)

@@ -4,6 +4,7 @@ import dev.registry.api.security.Challenges;
 import dev.registry.core.access.AccessService;
 import dev.registry.core.access.CredentialService;
 import dev.registry.core.access.ProjectCreator;
+import dev.registry.core.proxy.ProxyService;
 import dev.registry.core.upload.UploadService;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -15,8 +16,9 @@ class DistributionConfiguration {
 
     /** Runs first so every later filter and the dispatcher see the internal path. */
     @Bean
-    FilterRegistrationBean<RepositoryPathFilter> repositoryPathFilter(OciErrors errors) {
-        FilterRegistrationBean<RepositoryPathFilter> registration = new FilterRegistrationBean<>(new RepositoryPathFilter(errors));
+    FilterRegistrationBean<RepositoryPathFilter> repositoryPathFilter(OciErrors errors, ProxyService proxy) {
+        FilterRegistrationBean<RepositoryPathFilter> registration = new FilterRegistrationBean<>(
+                new RepositoryPathFilter(errors, proxy::projectMirroring));
         registration.addUrlPatterns("/v2/*", "/v2");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

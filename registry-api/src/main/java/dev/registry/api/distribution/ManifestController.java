@@ -8,12 +8,15 @@ import dev.registry.core.artifact.MediaTypes;
 import dev.registry.core.artifact.PushedManifest;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.proxy.ProxyProject;
+import dev.registry.core.proxy.ProxyService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,15 +28,17 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Manifests by tag or digest (distribution spec end-3, end-7, end-9): exact bytes out,
  * {@code Content-Type} and {@code Docker-Content-Digest}; {@code Accept} negotiation; push with
- * {@code OCI-Subject} when the manifest has a subject.
+ * {@code OCI-Subject} when the manifest has a subject. In a proxy project a pull fetches what is not cached.
  */
 @RestController
 class ManifestController {
 
     private final ArtifactService artifacts;
+    private final ProxyService proxies;
 
-    ManifestController(ArtifactService artifacts) {
+    ManifestController(ArtifactService artifacts, ProxyService proxies) {
         this.artifacts = artifacts;
+        this.proxies = proxies;
     }
 
     @GetMapping(RepositoryPathFilter.MANIFEST_PATH)
@@ -79,7 +84,10 @@ class ManifestController {
 
     private ManifestContent negotiated(RepositoryName name, String reference, HttpServletRequest request,
                                        HttpServletResponse response) {
-        ManifestContent manifest = artifacts.getManifest(name, pulled(reference));
+        Reference ref = pulled(reference);
+        // a proxy project fetches what it lacks from its upstreams (ProxyService)
+        Optional<ProxyProject> proxy = proxies.proxyProject(name.project());
+        ManifestContent manifest = proxy.isPresent() ? proxies.manifest(proxy.get(), name, ref) : artifacts.getManifest(name, ref);
         List<String> accepted = acceptedManifestTypes(request);
         if (!accepted.isEmpty() && !accepted.contains(manifest.mediaType())) {
             throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is "

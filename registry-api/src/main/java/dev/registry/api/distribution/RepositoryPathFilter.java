@@ -16,6 +16,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -35,6 +37,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * <p>It matches the raw request URI, before the container decodes or normalises it, so a name
  * with {@code ..} or {@code %2F} is refused as {@code NAME_INVALID} instead of silently naming
  * another repository. Every {@code /v2} response carries {@code Docker-Distribution-API-Version}.
+ *
+ * <p>A request through a mirror (containerd and CRI-O add {@code ?ns=<registry host>} when they pull
+ * {@code docker.io/library/nginx} from a mirror) names the repository as the upstream does: it is read inside the
+ * proxy project that serves that host ({@code ProxyService#projectMirroring}), {@code library/nginx} as
+ * {@code <project>/library/nginx}, so a cluster uses the cache without rewriting an image name.
  */
 public class RepositoryPathFilter extends OncePerRequestFilter {
 
@@ -94,9 +101,12 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
             new Route(Pattern.compile("^/v2/(.+)/referrers/([^/]+)$"), Resource.REFERRERS));
 
     private final OciErrors errors;
+    private final Function<String, Optional<String>> mirrors;
 
-    public RepositoryPathFilter(OciErrors errors) {
+    /** @param mirrors the proxy project serving mirror pulls of a registry host ({@code ?ns=}), if any */
+    public RepositoryPathFilter(OciErrors errors, Function<String, Optional<String>> mirrors) {
         this.errors = errors;
+        this.mirrors = mirrors;
     }
 
     @Override
@@ -114,6 +124,10 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
                 RepositoryName name;
                 try {
                     name = parseName(m.group(1));
+                    String ns = namespace(request);
+                    if (ns != null) {
+                        name = inMirroringProject(name, ns);
+                    }
                 } catch (RegistryException e) {
                     errors.write(response, e);
                     return;
@@ -129,6 +143,28 @@ public class RepositoryPathFilter extends OncePerRequestFilter {
         }
         errors.write(response, new RegistryException(ErrorCode.ENDPOINT_UNKNOWN,
                 "no OCI distribution endpoint at " + uri));
+    }
+
+    /** The {@code ns} query parameter, when the query has one (read without parsing the query for every request). */
+    private static String namespace(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !query.contains("ns=")) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("ns=")) {
+                return URLDecoder.decode(pair.substring(3), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** The repository a mirror pull of {@code ns} means; {@code NAME_UNKNOWN} when no proxy project serves that host. */
+    private RepositoryName inMirroringProject(RepositoryName name, String ns) {
+        String project = mirrors.apply(ns).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN,
+                "no proxy project serves pulls of " + ns + " through this mirror; create one bound to an endpoint of " + ns
+                        + " (or set its mirrorOf to " + ns + ")"));
+        return new RepositoryName(project + "/" + name.value());
     }
 
     private static RepositoryName parseName(String raw) {

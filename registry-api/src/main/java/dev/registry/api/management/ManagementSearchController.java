@@ -5,6 +5,7 @@ import dev.registry.core.access.Principal;
 import dev.registry.core.artifact.ArtifactListing;
 import dev.registry.core.artifact.RepositorySummary;
 import dev.registry.core.project.ProjectService;
+import dev.registry.core.proxy.ProxyService;
 import dev.registry.core.quota.QuotaService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -40,9 +41,12 @@ class ManagementSearchController {
     private final ProjectService projects;
     private final QuotaService quotas;
     private final ArtifactListing listing;
+    private final ProxyService proxies;
 
-    ManagementSearchController(ManagementAccess access, ProjectService projects, QuotaService quotas, ArtifactListing listing) {
+    ManagementSearchController(ManagementAccess access, ProjectService projects, QuotaService quotas, ArtifactListing listing,
+                               ProxyService proxies) {
         this.access = access;
+        this.proxies = proxies;
         this.projects = projects;
         this.quotas = quotas;
         this.listing = listing;
@@ -67,7 +71,7 @@ class ManagementSearchController {
         }
         Paging paging = Paging.of(page, pageSize);
         List<Long> visible = access.decision().pullableProjects(caller);
-        List<ProjectView> found = ProjectView.of(projects.list(q, visible, paging.index(), paging.size()), quotas);
+        List<ProjectView> found = ProjectView.of(projects.list(q, visible, paging.index(), paging.size()), quotas, proxies);
         ArtifactListing.SearchPage<RepositorySummary> repositories = listing.searchRepositories(q, visible, paging.offset(),
                 paging.size());
         return new SearchResults(found, projects.count(q, visible), repositories.items(), repositories.total());

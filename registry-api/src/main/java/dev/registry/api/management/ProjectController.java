@@ -7,6 +7,9 @@ import dev.registry.core.access.ProjectCreator;
 import dev.registry.core.access.ProjectSettings;
 import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
+import dev.registry.core.proxy.Endpoint;
+import dev.registry.core.proxy.ProxyProject;
+import dev.registry.core.proxy.ProxyService;
 import dev.registry.core.quota.ProjectUsage;
 import dev.registry.core.quota.QuotaService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,6 +22,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,25 +42,55 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "projects")
 class ProjectController {
 
-    /** @param quotaBytes storage quota in bytes; only system admins set one */
-    record NewProject(@NotBlank String name, @JsonProperty("public") Boolean isPublic, @PositiveOrZero Long quotaBytes) {
+    /**
+     * @param quotaBytes storage quota in bytes; only system admins set one
+     * @param proxy      makes it a proxy project (pull-through cache) of registry endpoints; only system admins
+     */
+    record NewProject(@NotBlank String name, @JsonProperty("public") Boolean isPublic, @PositiveOrZero Long quotaBytes,
+                      @Valid ProxySettings proxy) {
+    }
+
+    /**
+     * A proxy project's upstreams.
+     *
+     * @param endpoints names of registry endpoints ({@code /api/v1/endpoints}), tried in this order: the next one when
+     *                  one fails or does not have the image
+     * @param mirrorOf  the registry host (as image names spell it: {@code docker.io}) whose pulls through a mirror
+     *                  (containerd's {@code ?ns=}) this project serves; unset: its first endpoint's host
+     */
+    record ProxySettings(List<String> endpoints, String mirrorOf) {
+    }
+
+    /**
+     * @param endpoints  the upstreams, in the order they are tried
+     * @param servesHost the registry host whose mirror pulls ({@code ?ns=}) this project serves
+     */
+    record ProxyView(List<String> endpoints, String mirrorOf, String servesHost) {
+        static ProxyView of(Optional<ProxyProject> proxy) {
+            return proxy.map(p -> new ProxyView(p.endpoints().stream().map(Endpoint::name).toList(), p.mirrorOf(), p.servesHost()))
+                    .orElse(null);
+        }
     }
 
     /** Only the fields given change. {@code quotaBytes} -1 removes the quota. */
     record ProjectChanges(@JsonProperty("public") Boolean isPublic, @Min(-1) Long quotaBytes) {
     }
 
-    /** @param usedBytes distinct blobs linked in the project's repositories plus its manifests, in bytes */
+    /**
+     * @param usedBytes distinct blobs linked in the project's repositories plus its manifests, in bytes
+     * @param proxy     null unless it is a proxy project
+     */
     record ProjectView(long id, String name, @JsonProperty("public") boolean isPublic, Long quotaBytes, long usedBytes,
-                       String createdBy, Instant createdAt) {
-        static ProjectView of(Project p, long usedBytes) {
-            return new ProjectView(p.id(), p.name(), p.isPublic(), p.quotaBytes(), usedBytes, p.createdBy(), p.createdAt());
+                       ProxyView proxy, String createdBy, Instant createdAt) {
+        static ProjectView of(Project p, long usedBytes, ProxyService proxies) {
+            return new ProjectView(p.id(), p.name(), p.isPublic(), p.quotaBytes(), usedBytes,
+                    ProxyView.of(proxies.proxyProject(p.name())), p.createdBy(), p.createdAt());
         }
 
         /** The projects as a list shows them (their usage read in one query). */
-        static List<ProjectView> of(List<Project> projects, QuotaService quotas) {
+        static List<ProjectView> of(List<Project> projects, QuotaService quotas, ProxyService proxies) {
             Map<Long, Long> used = quotas.usedBytes(projects.stream().map(Project::id).toList());
-            return projects.stream().map(p -> of(p, used.getOrDefault(p.id(), 0L))).toList();
+            return projects.stream().map(p -> of(p, used.getOrDefault(p.id(), 0L), proxies)).toList();
         }
     }
 
@@ -76,10 +110,12 @@ class ProjectController {
     private final ProjectCreator creator;
     private final ProjectSettings settings;
     private final QuotaService quotas;
+    private final ProxyService proxies;
 
     ProjectController(ManagementAccess access, ProjectService projects, ProjectCreator creator, ProjectSettings settings,
-                      QuotaService quotas) {
+                      QuotaService quotas, ProxyService proxies) {
         this.access = access;
+        this.proxies = proxies;
         this.quotas = quotas;
         this.projects = projects;
         this.creator = creator;
@@ -88,10 +124,14 @@ class ProjectController {
 
     @PostMapping
     @Operation(summary = "Create a project", description = "Any signed-in user (unless registry.projects.only-admins-create), "
-            + "or a robot allowed to create projects; the creator administers it. A quota needs a system admin.")
+            + "or a robot allowed to create projects; the creator administers it. A quota needs a system admin. With proxy, "
+            + "a proxy project (pull-through cache of registry endpoints; system admins only): it takes no pushes.")
     @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<ProjectView> createProject(Principal caller, @Valid @RequestBody NewProject body) {
-        Project created = creator.create(caller, body.name(), Boolean.TRUE.equals(body.isPublic()), body.quotaBytes());
+        boolean isPublic = Boolean.TRUE.equals(body.isPublic());
+        Project created = body.proxy() == null ? creator.create(caller, body.name(), isPublic, body.quotaBytes())
+                : creator.createProxy(caller, body.name(), isPublic, body.quotaBytes(), body.proxy().endpoints(),
+                        body.proxy().mirrorOf());
         return ResponseEntity.created(URI.create("/api/v1/projects/" + created.name())).body(view(created));
     }
 
@@ -103,7 +143,7 @@ class ProjectController {
                                                    @RequestParam(name = Paging.PAGE_SIZE, required = false) Integer pageSize) {
         Paging paging = Paging.of(page, pageSize);
         List<Long> visible = access.decision().pullableProjects(caller);
-        return paging.respond(ProjectView.of(projects.list(q, visible, paging.index(), paging.size()), quotas),
+        return paging.respond(ProjectView.of(projects.list(q, visible, paging.index(), paging.size()), quotas, proxies),
                 projects.count(q, visible));
     }
 
@@ -142,7 +182,7 @@ class ProjectController {
     }
 
     private ProjectView view(Project p) {
-        return ProjectView.of(p, quotas.usedBytes(List.of(p.id())).getOrDefault(p.id(), 0L));
+        return ProjectView.of(p, quotas.usedBytes(List.of(p.id())).getOrDefault(p.id(), 0L), proxies);
     }
 
     @DeleteMapping("/{project}")

@@ -34,15 +34,23 @@ public class AccessService {
 
     /** What {@code principal} may do in the project named {@code project} (which may not exist). */
     public ProjectAccess access(Principal principal, String project) {
-        return switch (principal) {
+        ProjectAccess access = switch (principal) {
             case Principal.Anonymous anonymous -> projectOnly(project, EnumSet.noneOf(Action.class));
             case Principal.User user when user.systemAdmin() -> {
                 ProjectAccess base = projectOnly(project, EnumSet.noneOf(Action.class));
-                yield base.exists() ? new ProjectAccess(project, base.projectId(), base.isPublic(), PermissionMatrix.all()) : base;
+                yield base.exists() ? new ProjectAccess(project, base.projectId(), base.isPublic(), PermissionMatrix.all(), base.proxy())
+                        : base;
             }
             case Principal.User user -> forUser(user, project);
             case Principal.Robot robot -> forRobot(robot, project);
         };
+        if (access.proxy() && access.actions().contains(Action.PUSH)) {
+            // a proxy project's content comes from its upstreams only
+            EnumSet<Action> actions = EnumSet.copyOf(access.actions());
+            actions.remove(Action.PUSH);
+            return new ProjectAccess(project, access.projectId(), access.isPublic(), actions, true);
+        }
+        return access;
     }
 
     /**
@@ -108,6 +116,10 @@ public class AccessService {
             return "project " + access.project() + " does not exist or is not visible to " + principal.name()
                     + (push ? "; ask an administrator to create it or to give you access" + notOnPush : "");
         }
+        if (access.proxy() && push) {
+            return "project " + access.project() + " is a proxy cache: its images come from its upstream registries, and"
+                    + " nobody pushes into it";
+        }
         String who = switch (principal) {
             case Principal.Anonymous a -> "anonymous users";
             case Principal.User u -> "user " + u.name() + roleSuffix(u, access);
@@ -123,7 +135,7 @@ public class AccessService {
     }
 
     private ProjectAccess projectOnly(String project, Set<Action> granted) {
-        return jdbc.sql("SELECT id, is_public FROM project WHERE name = ?").param(project)
+        return jdbc.sql("SELECT id, is_public, proxy FROM project WHERE name = ?").param(project)
                 .query((rs, n) -> {
                     boolean isPublic = rs.getBoolean(2);
                     EnumSet<Action> actions = EnumSet.noneOf(Action.class);
@@ -131,13 +143,13 @@ public class AccessService {
                     if (isPublic) {
                         actions.addAll(PermissionMatrix.PUBLIC);
                     }
-                    return new ProjectAccess(project, rs.getLong(1), isPublic, actions);
+                    return new ProjectAccess(project, rs.getLong(1), isPublic, actions, rs.getBoolean(3));
                 })
                 .optional().orElseGet(() -> new ProjectAccess(project, null, false, Set.of()));
     }
 
     private ProjectAccess forUser(Principal.User user, String project) {
-        return jdbc.sql("SELECT p.id, p.is_public, m.role FROM project p LEFT JOIN project_member m ON m.project_id = p.id"
+        return jdbc.sql("SELECT p.id, p.is_public, m.role, p.proxy FROM project p LEFT JOIN project_member m ON m.project_id = p.id"
                         + " AND m.principal_kind = 'USER' AND m.principal_id = ? WHERE p.name = ?")
                 .params(user.id(), project)
                 .query((rs, n) -> {
@@ -150,7 +162,7 @@ public class AccessService {
                     if (isPublic) {
                         actions.addAll(PermissionMatrix.PUBLIC);
                     }
-                    return new ProjectAccess(project, rs.getLong(1), isPublic, actions);
+                    return new ProjectAccess(project, rs.getLong(1), isPublic, actions, rs.getBoolean(4));
                 })
                 .optional().orElseGet(() -> new ProjectAccess(project, null, false, Set.of()));
     }

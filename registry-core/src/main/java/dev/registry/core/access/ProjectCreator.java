@@ -4,6 +4,8 @@ import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
+import dev.registry.core.proxy.ProxyService;
+import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,11 +20,13 @@ public class ProjectCreator {
     private final AccessService access;
     private final ProjectService projects;
     private final RobotService robots;
+    private final ProxyService proxies;
 
-    public ProjectCreator(AccessService access, ProjectService projects, RobotService robots) {
+    public ProjectCreator(AccessService access, ProjectService projects, RobotService robots, ProxyService proxies) {
         this.access = access;
         this.projects = projects;
         this.robots = robots;
+        this.proxies = proxies;
     }
 
     @Transactional
@@ -36,6 +40,20 @@ public class ProjectCreator {
         if (creator instanceof Principal.Robot robot) {
             robots.grant(robot.id(), project.name(), PermissionMatrix.ROBOT_GRANTABLE);
         }
+        return project;
+    }
+
+    /**
+     * Creates a proxy project (system admins only, as in Harbor): pulls of what it lacks are fetched from the named
+     * endpoints, tried in this order; it serves mirror pulls ({@code ?ns=}) of {@code mirrorOf} (null: its first
+     * endpoint's host).
+     */
+    @Transactional
+    public Project createProxy(Principal creator, String name, boolean isPublic, Long quotaBytes, List<String> endpoints,
+                               String mirrorOf) {
+        access.requireSystemAdmin(creator);
+        Project project = create(creator, name, isPublic, quotaBytes);
+        proxies.bind(project.id(), endpoints, mirrorOf);
         return project;
     }
 

@@ -128,17 +128,40 @@ public class ArtifactService {
         // decided before the transaction takes the project's lock: no pattern is evaluated under it
         TagGuard.Check guarded = reference.isTag() ? guard.prepare(name, List.of(reference.tag())) : null;
         Retry.onConflict(() -> tx.execute(status -> {
-            store(name, reference, content, parsed, digest, guarded);
+            store(name, reference, content, parsed, digest, guarded, true);
             return null;
         }));
         return new PushedManifest(digest, parsed.subject() == null ? null : parsed.subject().digest());
     }
 
+    /**
+     * Stores a manifest a proxy project fetched from its upstream, as {@link #putManifest} does (tag guard, quota,
+     * review, event) except that its blobs and children need not be here: a proxy project fetches them when a client
+     * asks for them. The {@link ArtifactPushed} event names the upstream as its cause.
+     *
+     * @return the manifest as stored
+     */
+    public ManifestContent cacheManifest(RepositoryName name, Reference reference, byte[] content, String contentType,
+                                         String upstream) {
+        ParsedManifest parsed = parser.parse(content, contentType);
+        Digest digest = reference.isTag() ? Digest.sha256(content) : reference.digest();
+        TagGuard.Check guarded = reference.isTag() ? guard.prepare(name, List.of(reference.tag())) : null;
+        try (Actor.Scope ignored = Actor.open(Actor.current().because("cached from upstream " + upstream))) {
+            Retry.onConflict(() -> tx.execute(status -> {
+                store(name, reference, content, parsed, digest, guarded, false);
+                return null;
+            }));
+        }
+        return new ManifestContent(digest, parsed.mediaType(), content);
+    }
+
     private void store(RepositoryName name, Reference reference, byte[] content, ParsedManifest parsed, Digest digest,
-                       TagGuard.Check guarded) {
+                       TagGuard.Check guarded, boolean requireContent) {
         QuotaLedger.Held project = quota.lock(name.project());
         long repositoryId = repositories.ensure(name);
-        requireReferencedContent(repositoryId, parsed);
+        if (requireContent) {
+            requireReferencedContent(repositoryId, parsed);
+        }
         Instant now = Instant.now();
         boolean isNew = manifests.findId(repositoryId, digest.toString()).isEmpty();
         if (isNew) {
@@ -228,6 +251,12 @@ public class ArtifactService {
      * a read-only JPA transaction was a third of a manifest GET's CPU (issue 15's profile).
      */
     public ManifestContent getManifest(RepositoryName name, Reference reference) {
+        return findManifest(name, reference).orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
+                "manifest " + reference + " is not in repository " + name));
+    }
+
+    /** The manifest a tag or digest names, if the repository holds it ({@link #getManifest}'s one statement). */
+    public Optional<ManifestContent> findManifest(RepositoryName name, Reference reference) {
         var query = reference.isTag()
                 ? jdbc.sql("SELECT m.digest, m.media_type, m.content FROM repository r JOIN tag t ON t.repository_id = r.id"
                         + " JOIN manifest m ON m.id = t.manifest_id WHERE r.name = ? AND t.name = ?")
@@ -236,9 +265,7 @@ public class ArtifactService {
                         + " WHERE r.name = ? AND m.digest = ?")
                         .params(name.value(), reference.digest().toString());
         return query.query((rs, row) -> new ManifestContent(Digest.parse(rs.getString(1)), rs.getString(2), rs.getBytes(3)))
-                .optional()
-                .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
-                        "manifest " + reference + " is not in repository " + name));
+                .optional();
     }
 
     /**
