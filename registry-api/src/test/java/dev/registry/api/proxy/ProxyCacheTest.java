@@ -229,6 +229,39 @@ class ProxyCacheTest {
     }
 
     @Test
+    void the_referrers_of_a_cached_image_come_along_from_an_upstream_with_the_referrers_api() throws Exception {
+        String source = unique("src") + "/signed";
+        Image image = pushImage(admin, source, "v1", 1, 10_000);
+        long subjectSize = admin.sendForBytes("GET", "/v2/" + source + "/manifests/v1", Map.of()).body().length;
+        String emptyConfig = admin.pushBlob(source, "{}".getBytes());
+        byte[] signature = ("signature of " + image.manifestDigest()).getBytes();
+        String signatureBlob = admin.pushBlob(source, signature);
+        String referrer = TestImages.artifactWithSubject("application/vnd.example.signature", emptyConfig, signatureBlob,
+                signature.length, image.manifestDigest(), subjectSize);
+        String referrerDigest = RegistryClient.digest(referrer.getBytes());
+        assertThat(admin.pushManifest(source, referrerDigest, TestImages.OCI_MANIFEST, referrer).statusCode()).isEqualTo(201);
+
+        String self = unique("self");
+        post("/api/v1/endpoints", Map.of("name", self, "url", "http://127.0.0.1:" + port,
+                "username", RegistryIntegrationTest.ADMIN, "secret", RegistryIntegrationTest.ADMIN_PASSWORD));
+        String repository = proxyProject(self) + "/" + source;
+        pull(admin, repository, "v1");
+
+        // cached off the pull's path: the proxy project lists it soon after
+        Instant deadline = Instant.now().plusSeconds(20);
+        String listed = "";
+        while (Instant.now().isBefore(deadline) && !listed.contains(referrerDigest)) {
+            listed = admin.send("GET", "/v2/" + repository + "/referrers/" + image.manifestDigest()).body();
+            Thread.sleep(100);
+        }
+        assertThat(listed).contains(referrerDigest, "application/vnd.example.signature");
+        // its blob comes when asked for, like any cached manifest's
+        HttpResponse<byte[]> blob = admin.sendForBytes("GET", "/v2/" + repository + "/blobs/" + signatureBlob, Map.of());
+        assertThat(blob.statusCode()).isEqualTo(200);
+        assertThat(blob.body()).isEqualTo(signature);
+    }
+
+    @Test
     void the_second_upstream_serves_what_the_first_lacks() throws Exception {
         Image image = pushImage(spare.client(), "only/there", "1", 1, 10_000);
         String project = proxyProject(endpoint(open, null, null), endpoint(spare, null, null));

@@ -50,7 +50,7 @@ public final class ProxySecrets {
      * now (a start with a bad key fails); the key file is read, or created, when a credential is first encrypted or
      * decrypted, so a registry without endpoints never writes it.
      */
-    static ProxySecrets of(ProxyPolicy policy) {
+    public static ProxySecrets of(ProxyPolicy policy) {
         List<byte[]> previous = new ArrayList<>();
         for (int i = 0; i < policy.previousSecretKeys().size(); i++) {
             previous.add(decodeKey(policy.previousSecretKeys().get(i), "registry.proxy.previous-secret-keys[" + i + "]"));

@@ -113,12 +113,17 @@ public class ProxyService {
                     "there is no endpoint " + name + "; create it first (POST /api/v1/endpoints)")).id());
         }
         String host = normalizedHost(mirrorOf);
+        Optional<String> other = host == null ? Optional.empty()
+                : jdbc.sql("SELECT name FROM project WHERE mirror_of = ?").param(host).query(String.class).optional();
         try {
+            if (other.isPresent()) {
+                throw new DuplicateKeyException(host);
+            }
             jdbc.sql("UPDATE project SET proxy = TRUE, mirror_of = ? WHERE id = ?").params(host, projectId).update();
         } catch (DuplicateKeyException e) {
-            String other = jdbc.sql("SELECT name FROM project WHERE mirror_of = ?").param(host).query(String.class).optional().orElse("another project");
-            throw new RegistryException(ErrorCode.CONFLICT, "project " + other + " already serves mirror pulls of " + host,
-                    Map.of("field", "proxy.mirrorOf"));
+            // (asked first; a project taking the host at the same moment is refused by the unique index)
+            throw new RegistryException(ErrorCode.CONFLICT, "project " + other.orElse("another project")
+                    + " already serves mirror pulls of " + host, Map.of("field", "proxy.mirrorOf"));
         }
         for (int i = 0; i < ids.size(); i++) {
             jdbc.sql("INSERT INTO project_upstream (project_id, position, endpoint_id) VALUES (?, ?, ?)")
@@ -221,6 +226,7 @@ public class ProxyService {
                 if (reference.isTag()) {
                     checked(name, reference.tag());
                 }
+                cacheReferrersLater(upstream, repository, name, stored.digest());
                 return stored;
             } catch (UpstreamException e) {
                 failures.add(e);
@@ -237,6 +243,28 @@ public class ProxyService {
             return local.get(); // served as cached: the upstream does not have it now, or cannot be asked
         }
         throw missing(failures, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " of " + name);
+    }
+
+    /**
+     * Caches the referrers (signatures, SBOMs, attestations) the upstream lists for a manifest just cached, off the
+     * pull's path: an upstream without the referrers API (Distribution 2.8) answers 404 and nothing comes along.
+     * Their blobs are fetched when a client asks for them, as for any cached manifest.
+     */
+    private void cacheReferrersLater(UpstreamClient.Upstream upstream, String repository, RepositoryName name, Digest subject) {
+        Thread.ofVirtual().name("proxy-referrers").start(() -> {
+            try {
+                for (Digest referrer : client.referrers(upstream, repository, subject)) {
+                    if (artifacts.findManifest(name, new Reference(null, referrer)).isEmpty()) {
+                        UpstreamClient.Manifest fetched = client.manifest(upstream, repository, referrer.toString());
+                        artifacts.cacheManifest(name, new Reference(null, referrer), fetched.content(), fetched.mediaType(),
+                                upstream.name());
+                    }
+                }
+            } catch (UpstreamException | RuntimeException e) {
+                log.info("The referrers of {}@{} were not cached from upstream {}: {}", name, subject, upstream.name(),
+                        e.getMessage());
+            }
+        });
     }
 
     private boolean fresh(RepositoryName name, String tag) {

@@ -157,6 +157,34 @@ public class UpstreamClient {
         }
     }
 
+    /**
+     * The digests of the manifests the upstream's referrers API lists for {@code subject} (distribution spec, "Listing
+     * referrers"); empty when it has none or no referrers API (404, or an answer that is not an image index).
+     */
+    public List<Digest> referrers(Upstream upstream, String repository, Digest subject) throws UpstreamException {
+        HttpResponse<InputStream> response = send(upstream, "GET", "/v2/" + repository + "/referrers/" + subject,
+                repositoryScope(repository), MediaTypes.OCI_INDEX);
+        byte[] content;
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                return List.of();
+            }
+            content = body.readNBytes(MAX_MANIFEST + 1);
+        } catch (IOException e) {
+            throw unavailable(upstream, "listing the referrers of " + subject, e);
+        }
+        if (content.length > MAX_MANIFEST) {
+            return List.of();
+        }
+        try {
+            List<Digest> digests = new java.util.ArrayList<>();
+            JSON.readTree(content).path("manifests").forEach(m -> digests.add(Digest.parse(m.path("digest").asString())));
+            return digests;
+        } catch (RuntimeException notAnIndex) {
+            return List.of();
+        }
+    }
+
     /** The blob's bytes as a stream (close it), or {@link UpstreamException}. */
     public Blob blob(Upstream upstream, String repository, Digest digest) throws UpstreamException {
         HttpResponse<InputStream> response = send(upstream, "GET", "/v2/" + repository + "/blobs/" + digest,
