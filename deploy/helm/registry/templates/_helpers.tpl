@@ -91,6 +91,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.auth.token.existingSecret .Values.auth.token.signingKey -}}
 {{- fail "auth.token: set either existingSecret or signingKey, not both" -}}
 {{- end -}}
+{{- if and .Values.proxy.existingSecret .Values.proxy.secretKey -}}
+{{- fail "proxy: set either existingSecret or secretKey, not both" -}}
+{{- end -}}
 {{- if and .Values.autoscaling.enabled (gt (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int)) -}}
 {{- fail "autoscaling.minReplicas is larger than autoscaling.maxReplicas" -}}
 {{- end -}}
@@ -138,11 +141,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{/* Does the chart's own Secret hold anything? */}}
 {{- define "registry.ownSecret" -}}
 {{- $v := .Values -}}
-{{- if or $v.admin.password $v.auth.token.signingKey (and (eq $v.storage.type "s3") $v.storage.s3.accessKey) (and (eq $v.database.type "postgresql") $v.database.postgresql.password) -}}true{{- end -}}
+{{- if or $v.admin.password $v.auth.token.signingKey $v.proxy.secretKey (and (eq $v.storage.type "s3") $v.storage.s3.accessKey) (and (eq $v.database.type "postgresql") $v.database.postgresql.password) -}}true{{- end -}}
 {{- end -}}
 
 {{/* Is any secret file mounted into /etc/registry/secrets? */}}
 {{- define "registry.secretFiles" -}}
 {{- $v := .Values -}}
-{{- if or (include "registry.ownSecret" .) $v.admin.existingSecret $v.auth.token.existingSecret (and (eq $v.storage.type "s3") $v.storage.s3.existingSecret) (and (eq $v.database.type "postgresql") $v.database.postgresql.existingSecret) -}}true{{- end -}}
+{{- if or (include "registry.ownSecret" .) $v.admin.existingSecret $v.auth.token.existingSecret $v.proxy.existingSecret (and (eq $v.storage.type "s3") $v.storage.s3.existingSecret) (and (eq $v.database.type "postgresql") $v.database.postgresql.existingSecret) -}}true{{- end -}}
 {{- end -}}

@@ -295,6 +295,7 @@ class HelmChartTest {
         assertThat(files).containsOnly(
                 Map.entry("registry-admin", Map.of("admin-password", "registry.admin.password")),
                 Map.entry("registry-token", Map.of("signing-key.pem", "registry.auth.token.signing-key")),
+                Map.entry("registry-proxy", Map.of("aes-key", "registry.proxy.secret-key")),
                 Map.entry("registry-database", Map.of("pg-password", "spring.datasource.password")),
                 Map.entry("registry-s3", Map.of("AWS_ACCESS_KEY_ID", "registry.storage.s3.access-key",
                         "AWS_SECRET_ACCESS_KEY", "registry.storage.s3.secret-key")));
@@ -442,7 +443,8 @@ class HelmChartTest {
                 .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/registry");
         Map<String, String> secret = decoded(r.one("Secret"));
         assertThat(secret).containsOnlyKeys("registry.auth.token.signing-key", "spring.datasource.password",
-                        "registry.storage.s3.access-key", "registry.storage.s3.secret-key")
+                        "registry.storage.s3.access-key", "registry.storage.s3.secret-key", "registry.proxy.secret-key")
+                .containsEntry("registry.proxy.secret-key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
                 .containsEntry("registry.storage.s3.access-key", "registry")
                 .containsEntry("registry.storage.s3.secret-key", "Minio-Secret-1");
         assertThat(secret.get("registry.auth.token.signing-key")).startsWith("-----BEGIN PRIVATE KEY-----\n");
@@ -474,6 +476,11 @@ class HelmChartTest {
                         List.of("storage.type=s3 needs storage.s3.bucket")),
                 Arguments.of("no image repository", "trial", List.of("--set", "image.repository="),
                         List.of("image.repository is required", "deploy/image/build.sh")),
+                Arguments.of("a proxy key that is no AES key (schema)", "trial", List.of("--set", "proxy.secretKey=short"),
+                        List.of("/proxy/secretKey")),
+                Arguments.of("a proxy key both inline and in a Secret", "trial", List.of("--set", "proxy.existingSecret=mine",
+                        "--set", "proxy.secretKey=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="),
+                        List.of("proxy: set either existingSecret or secretKey, not both")),
                 Arguments.of("an HTTPRoute without a Gateway", "gateway", List.of("--set-json", "httpRoute.parentRefs=[]"),
                         List.of("httpRoute.enabled needs httpRoute.parentRefs")));
     }

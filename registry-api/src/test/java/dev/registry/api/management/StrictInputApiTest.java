@@ -117,7 +117,7 @@ class StrictInputApiTest extends ManagementTestBase {
         expect(send(admin, "POST", "/api/v1/projects", "{\"name\":\"" + name + "\"}"), 201);
         JsonNode patched = assertProblem(send(admin, "PATCH", "/api/v1/projects/" + name, "{\"quota\":5}"), 400, "quota");
 
-        assertThat(created.get("detail").asString()).isEqualTo("isPublic is not a known property; known: name, public, quotaBytes");
+        assertThat(created.get("detail").asString()).isEqualTo("isPublic is not a known property; known: name, proxy, public, quotaBytes");
         assertThat(patched.get("detail").asString()).isEqualTo("quota is not a known property; known: public, quotaBytes");
         JsonNode project = json(expect(admin.send("GET", "/api/v1/projects/" + name), 200));
         assertThat(project.get("public").asBoolean()).isFalse();

@@ -118,8 +118,31 @@ public final class DistributionUpstream implements AutoCloseable {
         return dir.resolve("data");
     }
 
-    /** Requests the proxy cache made whose access-log line (method, path) matches. */
+    /**
+     * Requests the proxy cache made whose access-log line (method, path) matches. Distribution writes a request's line
+     * once its handler returned, which may be just after the client read the last byte: the count is read until it
+     * stays the same for 200 ms (at most 5 s).
+     */
     public long proxyRequests(Predicate<String> line) throws IOException {
+        long count = count(line);
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long again = count(line);
+            if (again == count) {
+                break;
+            }
+            count = again;
+        }
+        return count;
+    }
+
+    private long count(Predicate<String> line) throws IOException {
         List<String> lines = Files.readAllLines(dir.resolve("access.log"), StandardCharsets.UTF_8);
         return lines.stream().filter(l -> l.contains("\"" + PROXY_AGENT + "\"") && l.contains(" \"")).filter(line).count();
     }

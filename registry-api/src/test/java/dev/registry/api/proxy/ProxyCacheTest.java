@@ -262,6 +262,54 @@ class ProxyCacheTest {
     }
 
     @Test
+    void a_proxy_projects_quota_refuses_a_blob_before_its_first_byte_and_pulls_and_fills_are_audited() throws Exception {
+        Image image = pushImage(open.client(), "quota/app", "1", 1, 100_000);
+        String name = unique("px");
+        HttpResponse<String> created = post("/api/v1/projects", Map.of("name", name, "quotaBytes", 50_000,
+                "proxy", Map.of("endpoints", List.of(endpoint(open, null, null)))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String repository = name + "/quota/app";
+        assertThat(admin.send("GET", "/v2/" + repository + "/manifests/1").statusCode()).isEqualTo(200);
+        HttpResponse<String> layer = admin.send("GET", "/v2/" + repository + "/blobs/" + image.blobDigests().get(1));
+        assertThat(layer.statusCode()).isEqualTo(403);
+        assertThat(layer.body()).contains("DENIED", "quota");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM blob WHERE digest = ?", Long.class, image.blobDigests().get(1))).isZero();
+
+        // the audit log has the pull and what the cache stored (a push caused by the upstream)
+        Instant deadline = Instant.now().plusSeconds(10);
+        String audit = "";
+        while (Instant.now().isBefore(deadline) && !(audit.contains("\"pull\"") && audit.contains("cached from upstream"))) {
+            Thread.sleep(100);
+            audit = admin.send("GET", "/api/v1/projects/" + name + "/audit").body();
+        }
+        assertThat(audit).contains("\"pull\"", "cached from upstream");
+    }
+
+    @Test
+    void an_index_is_cached_as_fetched_and_each_platforms_manifest_when_it_is_asked_for() throws Exception {
+        Image amd64 = pushImage(open.client(), "multi/app", "amd64", 1, 20_000);
+        Image arm64 = pushImage(open.client(), "multi/app", "arm64", 1, 20_000);
+        long amd64Size = open.client().sendForBytes("GET", "/v2/multi/app/manifests/amd64", Map.of()).body().length;
+        long arm64Size = open.client().sendForBytes("GET", "/v2/multi/app/manifests/arm64", Map.of()).body().length;
+        String index = TestImages.ociIndex(amd64.manifestDigest(), Long.toString(amd64Size), arm64.manifestDigest(),
+                Long.toString(arm64Size));
+        assertThat(open.client().pushManifest("multi/app", "2.0", TestImages.OCI_INDEX, index).statusCode()).isEqualTo(201);
+        String repository = proxyProject(endpoint(open, null, null)) + "/multi/app";
+
+        HttpResponse<String> fetched = admin.send("GET", "/v2/" + repository + "/manifests/2.0", null,
+                Map.of("Accept", TestImages.OCI_INDEX));
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(fetched.headers().firstValue("Docker-Content-Digest")).contains(RegistryClient.digest(index.getBytes()));
+        // only what a client asks for comes: the arm64 image, by digest, and its blobs
+        assertThat(open.proxyRequests("GET", "/v2/multi/app/manifests/" + arm64.manifestDigest())).isZero();
+        Pulled arm = pull(admin, repository, arm64.manifestDigest());
+        assertThat(arm.blobDigests()).containsExactlyElementsOf(arm64.blobDigests());
+        assertThat(open.proxyRequests("GET", "/v2/multi/app/manifests/" + arm64.manifestDigest())).isEqualTo(1);
+        assertThat(open.proxyRequests("GET", "/v2/multi/app/manifests/" + amd64.manifestDigest())).isZero();
+        assertThat(open.proxyRequests("GET", "/v2/multi/app/blobs/" + amd64.blobDigests().get(1))).isZero();
+    }
+
+    @Test
     void the_second_upstream_serves_what_the_first_lacks() throws Exception {
         Image image = pushImage(spare.client(), "only/there", "1", 1, 10_000);
         String project = proxyProject(endpoint(open, null, null), endpoint(spare, null, null));

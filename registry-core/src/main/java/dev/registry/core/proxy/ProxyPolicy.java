@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param secretKey          the AES key (base64 of 16, 24 or 32 bytes) that encrypts the registry endpoints' credentials
  *                           at rest ({@code openssl rand -base64 32}); unset to use {@code secretKeyFile}. Every replica
- *                           needs the same key: set {@code REGISTRY_PROXY_SECRET_KEY} from a Secret (with the Helm chart:
- *                           an {@code extraEnv} entry with {@code valueFrom.secretKeyRef})
+ *                           needs the same key: give it from a Secret (the Helm chart's {@code proxy.secretKey} or
+ *                           {@code proxy.existingSecret})
  * @param secretKeyFile      a file holding the key (base64) when {@code secretKey} is unset; created with a new random
  *                           key when the first credential is stored and it does not exist (the embedded default, one
  *                           process)

@@ -7,6 +7,7 @@ import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.ManifestContent;
 import dev.registry.core.artifact.Reference;
 import dev.registry.core.artifact.RepositoryName;
+import dev.registry.core.quota.QuotaService;
 import dev.registry.storage.BlobInfo;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.BlobUpload;
@@ -62,6 +63,9 @@ public class ProxyService {
     private static final Duration SETTINGS_LIFETIME = Duration.ofSeconds(5);
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
     private static final int MAX_UPSTREAMS = 10;
+    /** Watches blob fetches for an upstream that stopped sending (one daemon thread for all). */
+    private static final java.util.concurrent.ScheduledExecutorService STALLS = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("proxy-stall-guard").factory());
 
     /** Where a blob fetched for a client goes: told its length (-1: unknown) before the first byte. */
     public interface BlobSink {
@@ -81,12 +85,14 @@ public class ProxyService {
     private final BlobService blobs;
     private final BlobStore store;
     private final ProxyPolicy policy;
+    private final QuotaService quotas;
     private final Map<String, Settings> settings = new ConcurrentHashMap<>();
     private final Map<Digest, CompletableFuture<BlobInfo>> fetching = new ConcurrentHashMap<>();
 
     public ProxyService(JdbcClient jdbc, EndpointService endpoints, UpstreamClient client, ArtifactService artifacts,
-                        BlobService blobs, BlobStore store, ProxyPolicy policy) {
+                        BlobService blobs, BlobStore store, ProxyPolicy policy, QuotaService quotas) {
         this.jdbc = jdbc;
+        this.quotas = quotas;
         this.endpoints = endpoints;
         this.client = client;
         this.artifacts = artifacts;
@@ -129,6 +135,12 @@ public class ProxyService {
             jdbc.sql("INSERT INTO project_upstream (project_id, position, endpoint_id) VALUES (?, ?, ?)")
                     .params(projectId, i, ids.get(i)).update();
         }
+        settings.clear();
+    }
+
+    /** A project deleted here is forgotten at once (other replicas read it again within seconds). */
+    @org.springframework.context.event.EventListener
+    void on(dev.registry.core.project.ProjectDeleted deleted) {
         settings.clear();
     }
 
@@ -356,6 +368,8 @@ public class ProxyService {
                 continue;
             }
             try (blob) {
+                // a blob the quota will not take is refused before its first byte (the link stays the exact check)
+                quotas.requireRoomFor(name.project(), Math.max(blob.length(), 0), digest.toString());
                 return store(name, digest, blob, sink, upstream.name());
             }
         }
@@ -367,6 +381,18 @@ public class ProxyService {
             throws IOException {
         BlobUpload upload = store.startUpload();
         HeldBackTee tee = new HeldBackTee(blob.body(), sink == null ? null : sink.start(blob.length()));
+        // an upstream that stops sending in the middle of a blob is given up after registry.proxy.request-timeout
+        // (the waiting requests of this replica with it), instead of holding them for ever
+        long stallNanos = policy.requestTimeout().toNanos();
+        java.util.concurrent.ScheduledFuture<?> guard = STALLS.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() - tee.lastRead > stallNanos) {
+                try {
+                    blob.close();
+                } catch (IOException ignored) {
+                    // the read fails either way
+                }
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         BlobInfo info;
         try {
             upload.append(tee, blob.length());
@@ -379,9 +405,15 @@ public class ProxyService {
             upload.cancel();
             throw new RegistryException(ErrorCode.UNAVAILABLE, "fetching blob " + digest + " from upstream " + upstream
                     + " failed: " + e.getMessage() + "; nothing was stored");
+        } catch (dev.registry.storage.SizeMismatchException e) {
+            upload.cancel();
+            throw new RegistryException(ErrorCode.UNAVAILABLE, "upstream " + upstream + " announced " + blob.length()
+                    + " bytes for blob " + digest + " and sent another number; nothing was stored");
         } catch (RuntimeException e) {
             upload.cancel();
             throw e;
+        } finally {
+            guard.cancel(false);
         }
         blobs.link(name, info);
         tee.release();
@@ -393,6 +425,13 @@ public class ProxyService {
         String reasons = String.join("; ", failures.stream().map(Throwable::getMessage).toList());
         if (allNotFound) {
             return new RegistryException(notFound, what + " is not cached and no upstream has it: " + reasons);
+        }
+        if (failures.stream().anyMatch(f -> f.kind() == UpstreamException.Kind.RATE_LIMITED)
+                && failures.stream().allMatch(f -> f.kind() == UpstreamException.Kind.RATE_LIMITED
+                        || f.kind() == UpstreamException.Kind.NOT_FOUND)) {
+            // the client backs off as it would from the upstream itself
+            return new RegistryException(ErrorCode.TOOMANYREQUESTS, what + " is not cached, and the upstream limits the"
+                    + " rate of pulls: " + reasons);
         }
         return new RegistryException(ErrorCode.UNAVAILABLE, what + " is not cached and could not be fetched: " + reasons);
     }
@@ -420,6 +459,8 @@ public class ProxyService {
      */
     private static final class HeldBackTee extends FilterInputStream {
         private final OutputStream client;
+        /** When the upstream last sent bytes ({@link System#nanoTime}). */
+        private volatile long lastRead = System.nanoTime();
         private byte[] held = new byte[0];
         private int heldLength;
         private boolean clientGone;
@@ -440,6 +481,7 @@ public class ProxyService {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
+            lastRead = System.nanoTime();
             if (n > 0 && !clientGone) {
                 send();
                 if (held.length < n) {

@@ -213,7 +213,8 @@ public class UpstreamClient {
             case 404 -> new UpstreamException(UpstreamException.Kind.NOT_FOUND, what + " is not in " + at);
             case 401, 403 -> new UpstreamException(UpstreamException.Kind.DENIED, at + " refused access to " + what
                     + " (HTTP " + status + (upstream.credentials().isEmpty() ? "; the endpoint has no credentials)" : "; check the endpoint's credentials)"));
-            case 429 -> new UpstreamException(UpstreamException.Kind.UNAVAILABLE, at + " limits the rate of pulls (HTTP 429)");
+            case 429 -> new UpstreamException(UpstreamException.Kind.RATE_LIMITED, at + " limits the rate of pulls (HTTP 429"
+                    + response.headers().firstValue("Retry-After").map(after -> ", retry after " + after).orElse("") + ")");
             default -> new UpstreamException(UpstreamException.Kind.UNAVAILABLE, at + " answered HTTP " + status + " for " + what);
         };
     }

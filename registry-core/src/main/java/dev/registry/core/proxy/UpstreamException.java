@@ -8,7 +8,9 @@ public final class UpstreamException extends Exception {
         NOT_FOUND,
         /** The upstream refused the endpoint's credentials or the access (401, 403). */
         DENIED,
-        /** It could not be asked, or failed: unreachable, timed out, 429, 5xx, an answer that is not what was asked. */
+        /** The upstream limits the rate of requests (429). */
+        RATE_LIMITED,
+        /** It could not be asked, or failed: unreachable, timed out, 5xx, an answer that is not what was asked. */
         UNAVAILABLE
     }
 
