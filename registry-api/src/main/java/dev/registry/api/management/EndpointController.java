@@ -124,8 +124,7 @@ class EndpointController {
     CheckView testEndpoint(Principal caller, @PathVariable String name) {
         access.requireSystemAdmin(caller);
         Endpoint endpoint = endpoints.require(name);
-        UpstreamClient.Check check = client.check(new UpstreamClient.Upstream(endpoint.id(), endpoint.name(), endpoint.url(),
-                endpoint.verifyTls(), endpoints.credentials(endpoint.id())));
+        UpstreamClient.Check check = client.check(endpoints.upstream(endpoint));
         return new CheckView(check.reachable(), check.credentialsAccepted(), check.message());
     }
 }

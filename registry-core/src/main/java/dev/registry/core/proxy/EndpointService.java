@@ -163,6 +163,22 @@ public class EndpointService implements ApplicationRunner {
                 .optional().orElse(new Credentials(null, null));
     }
 
+    /**
+     * The endpoint as the proxy cache's client uses it, its credentials decrypted; credentials that do not decrypt
+     * (a key lost or rotated away) make it {@link UpstreamClient.Upstream#unusable() unusable} with the reason, rather
+     * than failing the pull that asks (cached content is still served).
+     */
+    public UpstreamClient.Upstream upstream(Endpoint endpoint) {
+        try {
+            return new UpstreamClient.Upstream(endpoint.id(), endpoint.name(), endpoint.url(), endpoint.verifyTls(),
+                    credentials(endpoint.id()), null);
+        } catch (IllegalStateException e) {
+            log.error("The credentials of registry endpoint {} cannot be used: {}", endpoint.name(), e.getMessage());
+            return new UpstreamClient.Upstream(endpoint.id(), endpoint.name(), endpoint.url(), endpoint.verifyTls(),
+                    new Credentials(endpoint.username(), null), e.getMessage() + "; set its secret again");
+        }
+    }
+
     /** Encrypts again, with the current key, every secret a previous key encrypted (key rotation). */
     @Override
     @Transactional

@@ -201,7 +201,7 @@ public class ProxyService {
         for (Row row : rows) {
             endpoints.find(row.endpointId()).ifPresent(e -> {
                 bound.add(e);
-                upstreams.add(new UpstreamClient.Upstream(e.id(), e.name(), e.url(), e.verifyTls(), endpoints.credentials(e.id())));
+                upstreams.add(endpoints.upstream(e));
             });
         }
         return Optional.of(new ProxyProject(rows.getFirst().projectId(), project, List.copyOf(upstreams), List.copyOf(bound),

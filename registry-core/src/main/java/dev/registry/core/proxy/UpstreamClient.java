@@ -49,8 +49,14 @@ public class UpstreamClient {
     private static final Pattern PARAM = Pattern.compile("([a-zA-Z_]+)=\"([^\"]*)\"");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** An upstream as the client uses it: where, with which credentials, verifying TLS or not. */
-    public record Upstream(long endpointId, String name, URI url, boolean verifyTls, EndpointService.Credentials credentials) {
+    /**
+     * An upstream as the client uses it: where, with which credentials, verifying TLS or not.
+     *
+     * @param unusable why its credentials cannot be used (they do not decrypt with the configured keys), or null; such an
+     *                 upstream is not asked at all, so what is cached is still served and the rest gets this reason
+     */
+    public record Upstream(long endpointId, String name, URI url, boolean verifyTls, EndpointService.Credentials credentials,
+                           String unusable) {
     }
 
     /** A manifest as the upstream sent it, its digest computed over its bytes. */
@@ -225,6 +231,10 @@ public class UpstreamClient {
      */
     private HttpResponse<InputStream> send(Upstream upstream, String method, String path, String scope, String accept)
             throws UpstreamException {
+        if (upstream.unusable() != null) {
+            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "endpoint " + upstream.name() + " is not asked: "
+                    + upstream.unusable());
+        }
         URI uri = upstream.url().resolve(path);
         String key = upstream.endpointId() + " " + scope;
         Token token = tokens.get(key);

@@ -10,6 +10,8 @@ import dev.registry.core.artifact.ArtifactListing;
 import dev.registry.core.project.Project;
 import dev.registry.core.project.ProjectService;
 import dev.registry.core.project.Role;
+import dev.registry.core.proxy.EndpointService;
+import dev.registry.core.proxy.ProxyService;
 import dev.registry.core.quota.ProjectUsage;
 import dev.registry.core.quota.QuotaService;
 import dev.registry.web.ConsolePaths;
@@ -41,10 +43,14 @@ class ProjectsController {
     private final ProjectCreator creator;
     private final QuotaService quotas;
     private final ArtifactListing listing;
+    private final EndpointService endpoints;
+    private final ProxyService proxies;
 
     ProjectsController(AccessService access, ProjectService projects, ProjectCreator creator, QuotaService quotas,
-                       ArtifactListing listing) {
+                       ArtifactListing listing, EndpointService endpoints, ProxyService proxies) {
         this.access = access;
+        this.endpoints = endpoints;
+        this.proxies = proxies;
         this.projects = projects;
         this.creator = creator;
         this.quotas = quotas;
@@ -75,20 +81,26 @@ class ProjectsController {
         model.addAttribute("rows", rows);
         model.addAttribute("window", window.withTotal(total));
         model.addAttribute("mayCreate", access.mayCreateProject(me));
+        // a proxy project (pull-through cache of a registry) is a system admin's to create
+        model.addAttribute("proxyEndpoints", me.systemAdmin() ? endpoints.list() : List.of());
+        model.addAttribute("proxies", rows.stream().map(r -> r.project().name())
+                .filter(proxies::isProxy).collect(java.util.stream.Collectors.toSet()));
         return "projects";
     }
 
     @PostMapping(ConsolePaths.PROJECTS)
     String create(Principal.User me, @RequestParam String name, @RequestParam(name = "public", defaultValue = "false") boolean isPublic,
-                  Model model) {
+                  @RequestParam(required = false) String proxyOf, Model model) {
         try {
-            Project created = creator.create(me, name.strip(), isPublic, null);
+            Project created = proxyOf == null || proxyOf.isBlank() ? creator.create(me, name.strip(), isPublic, null)
+                    : creator.createProxy(me, name.strip(), isPublic, null, List.of(proxyOf), null);
             return "redirect:" + ConsolePaths.PROJECTS + "/" + UriUtils.encodePathSegment(created.name(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (RegistryException e) {
             // the same page with the server's words next to the field, what was typed kept
             model.addAttribute("createError", e.getMessage());
             model.addAttribute("createName", name);
             model.addAttribute("createPublic", isPublic);
+            model.addAttribute("createProxyOf", proxyOf);
             return projects(me, null, null, null, model);
         }
     }
