@@ -146,6 +146,7 @@ push_to "$dir" "127.0.0.1:$upstream_port/team/storm"
 image_bytes=$(jq -r '[.config.size] + [.layers[].size] | add' "$dir/blobs/sha256/$(manifest_of "$dir" | cut -d: -f2)")
 blob_count=$((layers + 1))
 before=$(grep -c '"registry-proxy-cache"' "$work/upstream/access.log" || true)
+mkdir -p "$work/storm"
 t0=$(date +%s.%N)
 storm_pids=()
 for ((n = 0; n < nodes; n++)); do

@@ -350,6 +350,26 @@ class ProxyCacheTest {
     }
 
     @Test
+    void concurrent_pulls_of_one_uncached_tag_make_one_upstream_manifest_request() throws Exception {
+        Image image = pushImage(open.client(), "herd/app", "1", 1, 10_000);
+        String repository = proxyProject(endpoint(open, null, null)) + "/herd/app";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> admin.sendForBytes("GET", "/v2/" + repository + "/manifests/1", Map.of())));
+            }
+            for (Future<HttpResponse<byte[]>> answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(200);
+                assertThat(RegistryClient.digest(answer.get().body())).isEqualTo(image.manifestDigest());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(open.proxyRequests("GET", "/v2/herd/app/manifests/1")).isEqualTo(1);
+    }
+
+    @Test
     void a_blob_whose_upstream_bytes_do_not_match_its_digest_is_never_stored_or_served() throws Exception {
         byte[] content = new byte[300_000];
         new Random().nextBytes(content);

@@ -53,6 +53,7 @@ import org.springframework.transaction.annotation.Transactional;
  *     until the store verified the digest, so a client never receives all of a blob whose bytes do not match (the
  *     connection is cut instead), and nothing of it is stored. Concurrent requests for one uncached blob make one
  *     upstream request on this replica: the others wait for it and are served from the store.</li>
+ * <li>Concurrent pulls of one manifest that must be asked for make one upstream request on this replica.</li>
  * </ul>
  */
 @Service
@@ -88,6 +89,7 @@ public class ProxyService {
     private final QuotaService quotas;
     private final Map<String, Settings> settings = new ConcurrentHashMap<>();
     private final Map<Digest, CompletableFuture<BlobInfo>> fetching = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ManifestContent>> askingUpstream = new ConcurrentHashMap<>();
 
     public ProxyService(JdbcClient jdbc, EndpointService endpoints, UpstreamClient client, ArtifactService artifacts,
                         BlobService blobs, BlobStore store, ProxyPolicy policy, QuotaService quotas) {
@@ -220,6 +222,37 @@ public class ProxyService {
         if (local.isPresent() && (!reference.isTag() || fresh(name, reference.tag()))) {
             return local.get();
         }
+        // a node pool asking for one uncached tag at once makes one upstream request (Docker Hub counts each GET)
+        String key = name + "@" + reference;
+        CompletableFuture<ManifestContent> mine = new CompletableFuture<>();
+        CompletableFuture<ManifestContent> running = askingUpstream.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the upstream");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RegistryException registry) {
+                    throw new RegistryException(registry.code(), registry.getMessage(), registry.detail());
+                }
+                throw new RegistryException(ErrorCode.UNAVAILABLE, "asking the upstream failed: " + e.getCause().getMessage());
+            }
+        }
+        try {
+            ManifestContent answer = fromUpstreams(project, name, reference, local);
+            mine.complete(answer);
+            return answer;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            askingUpstream.remove(key, mine);
+        }
+    }
+
+    private ManifestContent fromUpstreams(ProxyProject project, RepositoryName name, Reference reference,
+                                          Optional<ManifestContent> local) {
         List<UpstreamException> failures = new ArrayList<>();
         for (int i = 0; i < project.upstreams().size(); i++) {
             UpstreamClient.Upstream upstream = project.upstreams().get(i);
