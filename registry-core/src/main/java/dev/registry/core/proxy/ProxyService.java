@@ -351,14 +351,14 @@ public class ProxyService {
         CompletableFuture<BlobInfo> running = fetching.putIfAbsent(digest, mine);
         if (running != null) {
             BlobInfo fetched = await(running);
-            blobs.link(name, fetched); // fetched through another repository of this registry: linked here too
+            linkUnlessLinked(name, fetched); // fetched through another repository of this registry: linked here too
             return Fetched.STORED;
         }
         try {
             Optional<BlobInfo> stored = store.stat(digest);
             if (stored.isPresent()) {
                 // the bytes are here already (another project, or a replica, fetched or pushed them): only the link is missing
-                blobs.link(name, stored.get());
+                linkUnlessLinked(name, stored.get());
                 mine.complete(stored.get());
                 return Fetched.STORED;
             }
@@ -370,6 +370,17 @@ public class ProxyService {
             throw e;
         } finally {
             fetching.remove(digest, mine);
+        }
+    }
+
+    /**
+     * Links the blob unless the repository links it already: the waiters of one fetch are mostly pulls of the same
+     * repository, and a link takes the project's usage lock (32 nodes waiting on 6 blobs queued 192 short
+     * transactions on it, and the pool's connections ran out: bench/proxy.sh).
+     */
+    private void linkUnlessLinked(RepositoryName name, BlobInfo blob) {
+        if (blobs.linkedSize(name, blob.digest()).isEmpty()) {
+            blobs.link(name, blob);
         }
     }
 
