@@ -370,6 +370,32 @@ class ProxyCacheTest {
     }
 
     @Test
+    void a_blob_stored_for_another_project_is_not_reachable_through_a_proxy_project_whose_upstream_lacks_it() throws Exception {
+        // a private project's layer, in the store
+        String secretRepository = unique("private") + "/app";
+        byte[] secret = ("private layer " + System.nanoTime()).getBytes();
+        String digest = admin.pushBlob(secretRepository, secret);
+        String repository = proxyProject(endpoint(open, null, null)) + "/any/thing";
+
+        HttpResponse<String> asked = admin.send("GET", "/v2/" + repository + "/blobs/" + digest);
+        assertThat(asked.statusCode()).isEqualTo(404);
+        assertThat(asked.body()).contains("BLOB_UNKNOWN").doesNotContain("private layer");
+        assertThat(admin.send("HEAD", "/v2/" + repository + "/blobs/" + digest).statusCode()).isEqualTo(404);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM repository_blob l JOIN repository r ON r.id = l.repository_id"
+                + " WHERE r.name = ? AND l.digest = ?", Long.class, repository, digest)).isZero();
+
+        // when the upstream has those bytes in that repository, they are linked without being fetched again
+        String shared = "shared/layer";
+        pushBlob(open.client(), shared, secret);
+        String sharedRepository = repository.substring(0, repository.indexOf('/')) + "/" + shared;
+        HttpResponse<byte[]> linked = admin.sendForBytes("GET", "/v2/" + sharedRepository + "/blobs/" + digest, Map.of());
+        assertThat(linked.statusCode()).isEqualTo(200);
+        assertThat(linked.body()).isEqualTo(secret);
+        assertThat(open.proxyRequests("HEAD", "/v2/shared/layer/blobs/" + digest)).isEqualTo(1);
+        assertThat(open.proxyRequests("GET", "/v2/shared/layer/blobs/" + digest)).isZero();
+    }
+
+    @Test
     void a_blob_whose_upstream_bytes_do_not_match_its_digest_is_never_stored_or_served() throws Exception {
         byte[] content = new byte[300_000];
         new Random().nextBytes(content);

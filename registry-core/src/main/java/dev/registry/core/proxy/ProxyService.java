@@ -88,7 +88,7 @@ public class ProxyService {
     private final ProxyPolicy policy;
     private final QuotaService quotas;
     private final Map<String, Settings> settings = new ConcurrentHashMap<>();
-    private final Map<Digest, CompletableFuture<BlobInfo>> fetching = new ConcurrentHashMap<>();
+    private final Map<Digest, CompletableFuture<Fetch>> fetching = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ManifestContent>> askingUpstream = new ConcurrentHashMap<>();
 
     public ProxyService(JdbcClient jdbc, EndpointService endpoints, UpstreamClient client, ArtifactService artifacts,
@@ -347,23 +347,29 @@ public class ProxyService {
      * @param sink the client's response, or null to store the blob only (a {@code HEAD})
      */
     public Fetched fetchBlob(ProxyProject project, RepositoryName name, Digest digest, BlobSink sink) throws IOException {
-        CompletableFuture<BlobInfo> mine = new CompletableFuture<>();
-        CompletableFuture<BlobInfo> running = fetching.putIfAbsent(digest, mine);
+        CompletableFuture<Fetch> mine = new CompletableFuture<>();
+        CompletableFuture<Fetch> running = fetching.putIfAbsent(digest, mine);
         if (running != null) {
-            BlobInfo fetched = await(running);
-            linkUnlessLinked(name, fetched); // fetched through another repository of this registry: linked here too
+            Fetch fetched = await(running);
+            if (fetched.repository().equals(name)) {
+                linkUnlessLinked(name, fetched.blob());
+            } else {
+                // fetched for another repository, maybe of another project and upstream: this one's upstream decides
+                linkIfUpstreamHas(project, name, fetched.blob());
+            }
             return Fetched.STORED;
         }
         try {
             Optional<BlobInfo> stored = store.stat(digest);
             if (stored.isPresent()) {
-                // the bytes are here already (another project, or a replica, fetched or pushed them): only the link is missing
-                linkUnlessLinked(name, stored.get());
-                mine.complete(stored.get());
+                // the bytes are here already (pushed to another project, or fetched for one): only the link is missing,
+                // and only the upstream may say this repository has them (a digest alone never grants access)
+                linkIfUpstreamHas(project, name, stored.get());
+                mine.complete(new Fetch(stored.get(), name));
                 return Fetched.STORED;
             }
             BlobInfo fetched = fetchFromUpstreams(project, name, digest, sink);
-            mine.complete(fetched);
+            mine.complete(new Fetch(fetched, name));
             return sink == null ? Fetched.STORED : Fetched.STREAMED;
         } catch (IOException | RuntimeException e) {
             mine.completeExceptionally(e);
@@ -371,6 +377,32 @@ public class ProxyService {
         } finally {
             fetching.remove(digest, mine);
         }
+    }
+
+    /** A finished fetch: the blob, and the repository it was fetched for (and linked in). */
+    private record Fetch(BlobInfo blob, RepositoryName repository) {
+    }
+
+    /**
+     * Links bytes the store holds into the repository when one of the project's upstreams has the blob in it (a
+     * {@code HEAD}, no bytes fetched); {@code BLOB_UNKNOWN} when none has, {@code UNAVAILABLE} when none could say.
+     */
+    private void linkIfUpstreamHas(ProxyProject project, RepositoryName name, BlobInfo blob) {
+        if (blobs.linkedSize(name, blob.digest()).isPresent()) {
+            return;
+        }
+        List<UpstreamException> failures = new ArrayList<>();
+        for (int i = 0; i < project.upstreams().size(); i++) {
+            try {
+                client.blobExists(project.upstreams().get(i), upstreamRepository(project.endpoints().get(i), name), blob.digest());
+                quotas.requireRoomFor(name.project(), blob.size(), blob.digest().toString());
+                blobs.link(name, blob);
+                return;
+            } catch (UpstreamException e) {
+                failures.add(e);
+            }
+        }
+        throw missing(failures, ErrorCode.BLOB_UNKNOWN, "blob " + blob.digest() + " of " + name);
     }
 
     /**
@@ -384,7 +416,7 @@ public class ProxyService {
         }
     }
 
-    private static BlobInfo await(CompletableFuture<BlobInfo> running) throws IOException {
+    private static Fetch await(CompletableFuture<Fetch> running) throws IOException {
         try {
             return running.get();
         } catch (InterruptedException e) {

@@ -191,6 +191,14 @@ public class UpstreamClient {
         }
     }
 
+    /** Returns when the upstream has the blob in the repository ({@code HEAD}); {@link UpstreamException} otherwise. */
+    public void blobExists(Upstream upstream, String repository, Digest digest) throws UpstreamException {
+        HttpResponse<InputStream> response = send(upstream, "HEAD", "/v2/" + repository + "/blobs/" + digest,
+                repositoryScope(repository), null);
+        closeQuietly(response.body());
+        requireOk(upstream, response, "blob " + digest + " of " + repository);
+    }
+
     /** The blob's bytes as a stream (close it), or {@link UpstreamException}. */
     public Blob blob(Upstream upstream, String repository, Digest digest) throws UpstreamException {
         HttpResponse<InputStream> response = send(upstream, "GET", "/v2/" + repository + "/blobs/" + digest,
