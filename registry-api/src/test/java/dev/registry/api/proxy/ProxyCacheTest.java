@@ -63,6 +63,8 @@ class ProxyCacheTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    dev.registry.core.artifact.PullTimes pullTimes;
     RegistryClient admin;
 
     @BeforeAll
@@ -307,6 +309,55 @@ class ProxyCacheTest {
         assertThat(open.proxyRequests("GET", "/v2/multi/app/manifests/" + arm64.manifestDigest())).isEqualTo(1);
         assertThat(open.proxyRequests("GET", "/v2/multi/app/manifests/" + amd64.manifestDigest())).isZero();
         assertThat(open.proxyRequests("GET", "/v2/multi/app/blobs/" + amd64.blobDigests().get(1))).isZero();
+    }
+
+    @Test
+    void retention_by_pulls_deletes_what_the_cache_holds_unpulled_and_a_later_pull_fetches_it_again() throws Exception {
+        Image pulledImage = pushImage(open.client(), "kept/app", "1.0", 1, 10_000);
+        Image cachedOnly = pushImage(open.client(), "kept/app", "2.0", 1, 10_000);
+        String project = proxyProject(endpoint(open, null, null));
+        String repository = project + "/kept/app";
+        pull(admin, repository, "1.0");
+        // a HEAD caches the manifest without pulling it
+        assertThat(admin.send("HEAD", "/v2/" + repository + "/manifests/2.0").statusCode()).isEqualTo(200);
+        pullTimes.flush();
+
+        String base = "/api/v1/projects/" + project + "/retention";
+        HttpResponse<String> policy = admin.send("PUT", base, ("{\"rules\":[{\"template\":\"latestPulled\",\"count\":1,"
+                + "\"selection\":{\"repositoryPattern\":\"**\",\"tagPattern\":\"**\",\"untagged\":true}}]}").getBytes(),
+                Map.of("Content-Type", "application/json"));
+        assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+        HttpResponse<String> run = admin.send("POST", base + "/executions?dryRun=false");
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(201);
+        for (JsonNode decision : JSON.readTree(run.body()).path("decisions")) {
+            String expected = decision.path("digest").asString().equals(pulledImage.manifestDigest()) ? "RETAIN" : "DELETE";
+            assertThat(decision.path("action").asString()).as(decision.toString()).isEqualTo(expected);
+        }
+        // 2.0 left the cache; pulled again, it comes from the upstream again
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                + " WHERE r.name = ? AND m.digest = ?", Long.class, repository, cachedOnly.manifestDigest())).isZero();
+        long fetched = open.proxyRequests("GET", "/v2/kept/app/manifests/2.0");
+        assertThat(pull(admin, repository, "2.0").manifestDigest()).isEqualTo(cachedOnly.manifestDigest());
+        assertThat(open.proxyRequests("GET", "/v2/kept/app/manifests/2.0")).isEqualTo(fetched + 1);
+    }
+
+    @Test
+    void an_immutable_cached_tag_keeps_its_digest_when_the_upstream_moves_it() throws Exception {
+        Image first = pushImage(open.client(), "pinned/app", "v1", 1, 10_000);
+        String project = proxyProject(endpoint(open, null, null));
+        String repository = project + "/pinned/app";
+        HttpResponse<String> rule = admin.send("POST", "/api/v1/projects/" + project + "/immutability-rules",
+                "{\"repositoryPattern\":\"**\",\"tagPattern\":\"v*\"}".getBytes(), Map.of("Content-Type", "application/json"));
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+        assertThat(pull(admin, repository, "v1").manifestDigest()).isEqualTo(first.manifestDigest());
+
+        pushImage(open.client(), "pinned/app", "v1", 1, 10_000); // moved upstream
+        olderTagCheck(repository, "v1");
+        assertThat(pull(admin, repository, "v1").manifestDigest()).isEqualTo(first.manifestDigest());
+        assertThat(open.proxyRequests("GET", "/v2/pinned/app/manifests/v1")).isEqualTo(2); // it was asked, and refused
+        // and is not asked again before the staleness window passes
+        assertThat(pull(admin, repository, "v1").manifestDigest()).isEqualTo(first.manifestDigest());
+        assertThat(open.proxyRequests(l -> l.contains("/v2/pinned/app/manifests/v1"))).isEqualTo(3); // GET, HEAD, GET
     }
 
     @Test

@@ -279,6 +279,9 @@ public class ProxyService {
                 if (local.isPresent()) {
                     // the new manifest may not be stored (an immutable tag, the quota): the cached one is still served
                     log.info("Serving the cached {}:{}: the upstream's new manifest was refused: {}", name, reference, e.getMessage());
+                    if (reference.isTag()) {
+                        checked(name, reference.tag()); // not asked again (and refused again) before the window passes
+                    }
                     return local.get();
                 }
                 throw e;
