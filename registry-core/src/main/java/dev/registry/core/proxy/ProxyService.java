@@ -227,17 +227,7 @@ public class ProxyService {
         CompletableFuture<ManifestContent> mine = new CompletableFuture<>();
         CompletableFuture<ManifestContent> running = askingUpstream.putIfAbsent(key, mine);
         if (running != null) {
-            try {
-                return running.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the upstream");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RegistryException registry) {
-                    throw new RegistryException(registry.code(), registry.getMessage(), registry.detail());
-                }
-                throw new RegistryException(ErrorCode.UNAVAILABLE, "asking the upstream failed: " + e.getCause().getMessage());
-            }
+            return await(running);
         }
         try {
             ManifestContent answer = fromUpstreams(project, name, reference, local);
@@ -419,18 +409,21 @@ public class ProxyService {
         }
     }
 
-    private static Fetch await(CompletableFuture<Fetch> running) throws IOException {
+    /**
+     * What another request's upstream fetch gave: its answer, or its refusal in this request's own exception (an
+     * exception is not thrown twice, on two threads, as one object).
+     */
+    private static <T> T await(CompletableFuture<T> running) {
         try {
             return running.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the blob's fetch", e);
+            throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the upstream");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RegistryException registry) {
                 throw new RegistryException(registry.code(), registry.getMessage(), registry.detail());
             }
-            throw new RegistryException(ErrorCode.UNAVAILABLE, "the fetch of the blob from the upstream failed: "
-                    + e.getCause().getMessage());
+            throw new RegistryException(ErrorCode.UNAVAILABLE, "asking the upstream failed: " + e.getCause().getMessage());
         }
     }
 
