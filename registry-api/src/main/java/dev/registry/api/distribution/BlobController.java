@@ -72,13 +72,15 @@ class BlobController {
              @RequestHeader(name = "Range", required = false) String rangeHeader,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         Digest d = Reference.parseDigest(digest);
-        Optional<ProxyProject> proxy = missingInProxy(name, d);
+        Optional<Long> linked = blobs.linkedSize(name, d);
+        Optional<ProxyProject> proxy = linked.isPresent() ? Optional.empty() : proxies.proxyProject(name.project());
         if (proxy.isPresent() && rangeHeader == null && streamedFromUpstream(proxy.get(), name, d, request, response)) {
             return;
         } else if (proxy.isPresent() && rangeHeader != null) {
             proxies.fetchBlob(proxy.get(), name, d, null); // a range of a blob not cached yet: the whole blob first
         }
-        long size = blobs.requireLinked(name, d);
+        // one query when the blob is here (every pull's layers); asked again after a fetch, or to refuse it
+        long size = linked.isPresent() ? linked.get() : blobs.requireLinked(name, d);
         Optional<java.net.URI> redirect = blobs.redirectUrl(d, redirectLifetime);
         if (redirect.isPresent()) {
             response.setStatus(HttpStatus.TEMPORARY_REDIRECT.value());

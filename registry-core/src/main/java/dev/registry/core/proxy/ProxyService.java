@@ -88,6 +88,8 @@ public class ProxyService {
     private final ProxyPolicy policy;
     private final QuotaService quotas;
     private final Map<String, Settings> settings = new ConcurrentHashMap<>();
+    /** The project serving mirror pulls of a registry host, by host (read as the settings are). */
+    private final Map<String, Settings> mirrors = new ConcurrentHashMap<>();
     private final Map<Digest, CompletableFuture<Fetch>> fetching = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ManifestContent>> askingUpstream = new ConcurrentHashMap<>();
 
@@ -121,29 +123,36 @@ public class ProxyService {
                     "there is no endpoint " + name + "; create it first (POST /api/v1/endpoints)")).id());
         }
         String host = normalizedHost(mirrorOf);
+        // asked first (PostgreSQL aborts the transaction on a unique violation); one taking the host at the same
+        // moment is refused by the unique index
         Optional<String> other = host == null ? Optional.empty()
                 : jdbc.sql("SELECT name FROM project WHERE mirror_of = ?").param(host).query(String.class).optional();
+        if (other.isPresent()) {
+            throw hostTaken(other.get(), host);
+        }
         try {
-            if (other.isPresent()) {
-                throw new DuplicateKeyException(host);
-            }
             jdbc.sql("UPDATE project SET proxy = TRUE, mirror_of = ? WHERE id = ?").params(host, projectId).update();
         } catch (DuplicateKeyException e) {
-            // (asked first; a project taking the host at the same moment is refused by the unique index)
-            throw new RegistryException(ErrorCode.CONFLICT, "project " + other.orElse("another project")
-                    + " already serves mirror pulls of " + host, Map.of("field", "proxy.mirrorOf"));
+            throw hostTaken("another project", host);
         }
         for (int i = 0; i < ids.size(); i++) {
             jdbc.sql("INSERT INTO project_upstream (project_id, position, endpoint_id) VALUES (?, ?, ?)")
                     .params(projectId, i, ids.get(i)).update();
         }
         settings.clear();
+        mirrors.clear();
+    }
+
+    private static RegistryException hostTaken(String project, String host) {
+        return new RegistryException(ErrorCode.CONFLICT, "project " + project + " already serves mirror pulls of " + host,
+                Map.of("field", "proxy.mirrorOf"));
     }
 
     /** A project deleted here is forgotten at once (other replicas read it again within seconds). */
     @org.springframework.context.event.EventListener
     void on(dev.registry.core.project.ProjectDeleted deleted) {
         settings.clear();
+        mirrors.clear();
     }
 
     /** The project's proxy settings when it is a proxy project (read at most every few seconds). */
@@ -171,21 +180,18 @@ public class ProxyService {
         if (host.isEmpty()) {
             return Optional.empty();
         }
-        String key = "\u0000ns " + host;
-        Settings cached = settings.get(key);
+        Settings cached = mirrors.get(host);
         if (cached != null && cached.readAt().plus(SETTINGS_LIFETIME).isAfter(Instant.now())) {
             return cached.project().map(ProxyProject::name);
         }
-        Optional<String> named = jdbc.sql("SELECT name FROM project WHERE proxy AND mirror_of = ?").param(host)
-                .query(String.class).optional();
-        if (named.isEmpty()) {
-            named = jdbc.sql("SELECT p.name FROM project p JOIN project_upstream u ON u.project_id = p.id AND u.position = 0"
-                            + " JOIN registry_endpoint e ON e.id = u.endpoint_id WHERE p.proxy AND p.mirror_of IS NULL ORDER BY p.id")
-                    .query(String.class).list().stream()
-                    .filter(name -> read(name).map(p -> host.equals(p.servesHost())).orElse(false)).findFirst();
+        Optional<ProxyProject> project = jdbc.sql("SELECT name FROM project WHERE proxy AND mirror_of = ?").param(host)
+                .query(String.class).optional().flatMap(this::read);
+        if (project.isEmpty()) {
+            project = jdbc.sql("SELECT name FROM project WHERE proxy AND mirror_of IS NULL ORDER BY id").query(String.class)
+                    .list().stream().map(this::read).flatMap(Optional::stream)
+                    .filter(p -> host.equals(p.servesHost())).findFirst();
         }
-        Optional<ProxyProject> project = named.flatMap(this::read);
-        settings.put(key, new Settings(project, Instant.now()));
+        mirrors.put(host, new Settings(project, Instant.now()));
         return project.map(ProxyProject::name);
     }
 

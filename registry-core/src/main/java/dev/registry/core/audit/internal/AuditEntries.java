@@ -69,9 +69,7 @@ final class AuditEntries {
                     e.scopes().isEmpty() ? "token without scope" : "token for " + String.join(" ", e.scopes()));
             case LoginFailuresCleared e -> new Entry(at, e.actor(), null, "user:" + e.username(), "unlock",
                     "failed logins forgotten (from " + e.addresses() + " address(es))");
-            case EndpointChanged e -> new Entry(at, e.actor(), null, "endpoint:" + e.endpoint(),
-                    e.change().name().toLowerCase(Locale.ROOT).replace("created", "create").replace("updated", "update")
-                            .replace("deleted", "delete"), e.detail());
+            case EndpointChanged e -> new Entry(at, e.actor(), null, "endpoint:" + e.endpoint(), e.change().operation(), e.detail());
             case GarbageCollectionScheduled e -> new Entry(at, e.actor(), null, "gc", "update",
                     (e.schedule() == null ? "schedule off" : "schedule " + e.schedule()) + ", deleteUntagged=" + e.deleteUntagged());
             case GarbageCollected e -> new Entry(at, e.actor(), null, "gc", "delete", "run " + e.runId() + ": "
