@@ -65,7 +65,7 @@ public record RegistryProperties(@DefaultValue Storage storage, @DefaultValue Up
      * @param sse              server-side encryption of every object written: {@code AES256} or {@code aws:kms}
      * @param kmsKeyId         KMS key for {@code aws:kms}; unset for the account's default key
      * @param storageClass     storage class of verified blobs (e.g. {@code STANDARD_IA}); unset for the default
-     * @param partSize         multipart part size (at least 5MB): the most memory one upload request holds;
+     * @param partSize         multipart part size (at least 5MB): one upload request holds at most this and 5MB (all uploads together at most a third of the heap limit, then they wait);
      *                         10,000 parts bound the largest blob
      */
     public record S3(String bucket, @DefaultValue("") String prefix, @DefaultValue("us-east-1") String region,

@@ -2,6 +2,7 @@ package dev.registry.storage.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.Arrays;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Arrays;
  * capacity, as one object), never a small remainder that would need an object and a copy of its
  * own. It grows from a small start, so small chunks cost little. The previous tail is loaded
  * first (not hashed again), then client bytes (hashed as they are read, exactly once whatever the
- * SDK retries later).
+ * SDK retries later). Its bytes come from the process's {@link UploadMemory} before each
+ * allocation.
  */
 final class PartBuffer {
 
@@ -20,16 +22,28 @@ final class PartBuffer {
 
     private final int partSize;
     private final int capacity;
+    private final UploadMemory.Lease lease;
     private byte[] bytes;
     private int length;
     private boolean ended;
 
-    /** @param expected bytes this append will probably hold (tail + announced length), or -1 */
-    PartBuffer(long partSize, long expected) {
+    /**
+     * @param expected bytes this append will probably hold (tail + announced length), or -1
+     * @param lease    the append's share of {@link UploadMemory}, grown before every allocation
+     */
+    PartBuffer(long partSize, long expected, UploadMemory.Lease lease) throws InterruptedIOException {
         this.partSize = (int) partSize;
-        this.capacity = Math.toIntExact(partSize + S3Settings.MIN_PART_SIZE);
+        this.capacity = capacity(partSize);
+        this.lease = lease;
         long start = expected < 0 ? INITIAL : Math.max(expected, 1);
-        this.bytes = new byte[(int) Math.min(capacity, start)];
+        int size = (int) Math.min(capacity, start);
+        lease.growTo(size);
+        this.bytes = new byte[size];
+    }
+
+    /** The most an append's buffer holds: a part and the smallest part after it. */
+    static int capacity(long partSize) {
+        return Math.toIntExact(partSize + S3Settings.MIN_PART_SIZE);
     }
 
     /** Loads {@code size} bytes of an earlier tail; they were hashed when they were appended. */
@@ -105,9 +119,11 @@ final class PartBuffer {
         return length;
     }
 
-    private void ensure(int needed) {
+    private void ensure(int needed) throws InterruptedIOException {
         if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.min(capacity, Math.max(needed, 2L * bytes.length)));
+            int size = (int) Math.min(capacity, Math.max(needed, 2L * bytes.length));
+            lease.growTo(size);
+            bytes = Arrays.copyOf(bytes, size);
         }
     }
 }

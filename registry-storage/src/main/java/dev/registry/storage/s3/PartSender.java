@@ -12,9 +12,9 @@ import java.util.concurrent.Semaphore;
  * Sends the parts of one append to S3 in order, each in the background while the client's next
  * bytes arrive, so receiving and sending overlap instead of taking turns (a large blob's PATCH
  * otherwise waits for every part before it reads on). At most one part is in flight; its bytes
- * are copied into a part buffer taken from a pool shared by the whole process
- * ({@link UploadArea#spareParts}), so the extra memory is bounded whatever the number of uploads:
- * when no buffer is free, the part is sent in the request's thread as before.
+ * are copied into a part buffer whose bytes come from the process's {@link UploadMemory}, so the
+ * extra memory is bounded whatever the number of uploads: when those bytes are not free at once,
+ * the part is sent in the request's thread as before.
  *
  * <p>Parts enter {@code parts} (the append's list) in order, once S3 acknowledged them; a failure
  * of a part sent in the background is thrown by the next {@link #send} or {@link #await}.
@@ -48,7 +48,7 @@ final class PartSender implements AutoCloseable {
     void send(Upload upload, byte[] bytes, int length, boolean background) throws InterruptedIOException {
         await();
         int number = parts.size() + 1;
-        if (background && spare == null && area.spareParts.tryAcquire()) {
+        if (background && spare == null && area.memory.tryTake(area.partSize)) {
             spare = new byte[area.partSize];
         }
         if (!background || spare == null || length > spare.length) {
@@ -98,7 +98,7 @@ final class PartSender implements AutoCloseable {
         }
         if (spare != null) {
             spare = null;
-            area.spareParts.release();
+            area.memory.give(area.partSize);
         }
     }
 }

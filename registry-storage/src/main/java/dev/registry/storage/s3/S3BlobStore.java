@@ -58,13 +58,18 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     S3BlobStore(S3Settings settings, long maxSingleCopy, List<ExecutionInterceptor> interceptors) {
+        this(settings, maxSingleCopy, interceptors, UploadMemory.forHeap(PartBuffer.capacity(settings.partSize())));
+    }
+
+    S3BlobStore(S3Settings settings, long maxSingleCopy, List<ExecutionInterceptor> interceptors,
+                UploadMemory memory) {
         this.settings = settings;
         this.credentials = S3Clients.credentials(settings);
         this.s3 = S3Clients.client(settings, credentials, interceptors);
         this.presigner = S3Clients.presigner(settings, credentials);
         this.layout = new S3Layout(settings.prefix());
         this.objects = new S3Objects(s3, settings, maxSingleCopy);
-        this.uploads = new UploadArea(layout, objects, settings.partSize());
+        this.uploads = new UploadArea(layout, objects, settings.partSize(), memory);
     }
 
     public S3Settings settings() {

@@ -132,8 +132,15 @@ final class S3BlobUpload implements BlobUpload {
 
         UploadState run(InputStream in, long expectedLength) throws IOException {
             UploadState.Tail tail = before.tail();
-            PartBuffer buffer = new PartBuffer(area.partSize,
-                    expectedLength < 0 ? -1 : expectedLength + (tail == null ? 0 : tail.size()));
+            try (UploadMemory.Lease lease = area.memory.lease()) {
+                PartBuffer buffer = new PartBuffer(area.partSize,
+                        expectedLength < 0 ? -1 : expectedLength + (tail == null ? 0 : tail.size()), lease);
+                return run(in, expectedLength, tail, buffer);
+            }
+        }
+
+        private UploadState run(InputStream in, long expectedLength, UploadState.Tail tail, PartBuffer buffer)
+                throws IOException {
             try {
                 if (tail != null) {
                     try (InputStream old = area.objects.get(area.layout.tail(id, tail.token()), 0, tail.etag())) {

@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +40,12 @@ final class UploadArea {
         void close();
     }
 
-    /** Part buffers the process's appends may use beyond their own, to send parts in the background. */
-    static final int SPARE_PARTS = 4;
-
     final S3Layout layout;
     final S3Objects objects;
     final UploadHashes hashes = new UploadHashes();
     final int partSize;
-    /** See {@link PartSender}: at most {@link #SPARE_PARTS} parts in flight in the background, process-wide. */
-    final Semaphore spareParts = new Semaphore(SPARE_PARTS);
+    /** What appends' buffers and the parts in flight in the background may hold, process-wide. */
+    final UploadMemory memory;
     final ExecutorService partSenders = Executors.newVirtualThreadPerTaskExecutor();
     /** Commits that verified by reading the bytes back; observable so tests can tell the fast path. */
     final AtomicLong readBacks = new AtomicLong();
@@ -59,10 +55,11 @@ final class UploadArea {
     /** The token of the state this process last wrote per upload; see {@link #current}. */
     private final RecentUploads<String> written = new RecentUploads<>(UploadHashes.LIMIT);
 
-    UploadArea(S3Layout layout, S3Objects objects, long partSize) {
+    UploadArea(S3Layout layout, S3Objects objects, long partSize, UploadMemory memory) {
         this.layout = layout;
         this.objects = objects;
         this.partSize = Math.toIntExact(partSize);
+        this.memory = memory;
     }
 
     /** Stops the background part senders (after the parts in flight were sent). */

@@ -227,20 +227,8 @@ class S3UploadsTest extends S3TestBase {
     @Test
     void aSecondAppendToAnUploadIsRefusedWhileTheFirstIsStillStreaming() throws Exception {
         String id = startSession(store);
-        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        InputStream slowClient = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                reading.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
-                }
-                return -1;
-            }
-        };
+        HeldStream slowClient = new HeldStream(new byte[0], release);
         Thread first = Thread.ofVirtual().start(() -> {
             try {
                 store.resumeUpload(id).append(slowClient, -1);
@@ -248,11 +236,120 @@ class S3UploadsTest extends S3TestBase {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        reading.await();
+        slowClient.drained.await();
         assertThatThrownBy(() -> store.resumeUpload(id).append(new ByteArrayInputStream(new byte[10]), 10))
                 .isInstanceOf(UploadBusyException.class);
         release.countDown();
         first.join();
         store.resumeUpload(id).cancel();
+    }
+
+    /**
+     * Buffers take their bytes from one process-wide budget (UploadMemory): with room for two
+     * appends' buffers, a third concurrent append waits before it reads a byte, then completes once
+     * the others are done; nothing is lost and the budget is whole again afterwards.
+     */
+    @Test
+    void concurrentAppendsWaitForBufferMemoryInsteadOfExhaustingTheHeap() throws Exception {
+        UploadMemory memory = new UploadMemory(0, PartBuffer.capacity(S3Settings.MIN_PART_SIZE), java.time.Duration.ofSeconds(60));
+        S3BlobStore limited = limitedStore(memory);
+        assertThat(memory.budget()).isEqualTo(2L * (S3Settings.MIN_PART_SIZE + S3Settings.MIN_PART_SIZE));
+
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<HeldStream> clients = new java.util.ArrayList<>();
+        java.util.List<Thread> appends = new java.util.ArrayList<>();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HeldStream client = new HeldStream(bytes(9 * MIB, 300 + i), release);
+            String id = startSession(limited);
+            clients.add(client);
+            ids.add(id);
+            appends.add(Thread.ofVirtual().start(() -> {
+                try {
+                    limited.resumeUpload(id).append(client, -1);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+            if (i < 2) {
+                client.drained.await(); // its buffer holds the 9 MiB
+            }
+        }
+        Thread.sleep(300);
+        assertThat(memory.free()).isZero();
+        assertThat(clients.get(2).read).as("the third append waits for memory before reading").isZero();
+
+        release.countDown();
+        for (Thread append : appends) {
+            append.join();
+        }
+        for (int i = 0; i < 3; i++) {
+            byte[] content = clients.get(i).content;
+            BlobInfo blob = limited.resumeUpload(ids.get(i)).commit(Digest.sha256(content));
+            assertThat(read(limited, blob.digest())).isEqualTo(content);
+        }
+        assertThat(memory.free()).isEqualTo(memory.budget());
+    }
+
+    /** An append that gets no memory within the wait fails as unavailable (503) and leaves the upload as it was. */
+    @Test
+    void anAppendThatGetsNoBufferMemoryFailsAndLeavesTheUploadAsItWas() throws Exception {
+        UploadMemory memory = new UploadMemory(0, PartBuffer.capacity(S3Settings.MIN_PART_SIZE), java.time.Duration.ofMillis(200));
+        S3BlobStore limited = limitedStore(memory);
+        String id = startSession(limited);
+        appendChunk(limited, id, bytes(1000, 310), 0, 1000);
+        try (UploadMemory.Lease everything = memory.lease()) {
+            everything.growTo(Math.toIntExact(memory.budget()));
+            assertThatThrownBy(() -> appendChunk(limited, id, bytes(2000, 311), 0, 2000))
+                    .isInstanceOf(dev.registry.storage.StorageException.class)
+                    .hasMessageContaining("no memory for upload buffers");
+        }
+        assertThat(limited.resumeUpload(id).size()).isEqualTo(1000);
+        limited.resumeUpload(id).cancel();
+        assertThat(memory.free()).isEqualTo(memory.budget());
+    }
+
+    /** A store with 5 MiB parts whose uploads take buffer memory from {@code memory}. */
+    private static S3BlobStore limitedStore(UploadMemory memory) {
+        S3Settings settings = s3.settings(BUCKET).withPrefix(PREFIX).withPartSize(S3Settings.MIN_PART_SIZE);
+        S3BlobStore limited = new S3BlobStore(settings, S3BlobStore.MAX_SINGLE_COPY, java.util.List.of(), memory);
+        OPENED.add(limited);
+        return limited;
+    }
+
+    /** A client body: its bytes, then it holds the stream open until released (counts what was read). */
+    private static final class HeldStream extends InputStream {
+        final byte[] content;
+        final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch release;
+        volatile int read;
+
+        HeldStream(byte[] content, java.util.concurrent.CountDownLatch release) {
+            this.content = content;
+            this.release = release;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (read == content.length) {
+                drained.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return -1;
+            }
+            int n = Math.min(len, content.length - read);
+            System.arraycopy(content, read, b, off, n);
+            read += n;
+            return n;
+        }
     }
 }
