@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
  * concurrent pushes of 12 MiB layers took 16 × 13 MiB on a 192 MiB heap and failed with
  * {@code OutOfMemoryError} (6 of 16 pushes answered 500). Every buffer now takes its bytes from
  * this budget before it is allocated or grown: an append whose buffer cannot grow waits for
- * another to give bytes back (its client is simply read more slowly), and after {@link #wait}
+ * another to give bytes back (its client is simply read more slowly), and after the wait (30 s)
  * fails with a {@link StorageException} (503 with {@code Retry-After}, the append rolled back),
  * which also ends the rare case of appends each holding part of the budget and all waiting for
  * more. Part copies for the background take bytes only when they are free at once.
  *
- * <p>Counted in KiB (a {@link Semaphore} counts in {@code int}); a buffer's bytes are counted from
- * the moment it is allocated until its append ends, which covers what the heap really holds
- * within the old array of a growing buffer.
+ * <p>Counted in KiB (a {@link Semaphore} counts in {@code int}); a buffer's size is counted from
+ * its allocation until its append ends. While a growing buffer is copied into a larger one, the
+ * old array is not counted: the budget is a bound on what the buffers keep, not a byte-exact one.
  */
 final class UploadMemory {
 
