@@ -15,7 +15,9 @@ import dev.registry.storage.UploadNotFoundException;
 import dev.registry.storage.filesystem.FilesystemBlobStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -169,6 +171,32 @@ abstract class UploadScenarios extends DatabaseScenarios {
                     .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
         }
         assertThatThrownBy(() -> store.resumeUpload(storageUploadId)).isInstanceOf(UploadNotFoundException.class);
+    }
+
+    @Test
+    void a_chunk_keeps_a_session_alive_and_one_right_after_its_start_does_not_write_the_session_again() throws Exception {
+        // given a session started just now and one whose last activity was two hours ago
+        RepositoryName repo = newRepository("touch");
+        UploadStatus fresh = uploads.start(repo, "tester");
+        UploadStatus old = uploads.start(repo, "tester");
+        Timestamp twoHoursAgo = Timestamp.from(Instant.now().minus(Duration.ofHours(2)));
+        jdbc.update("UPDATE upload_session SET updated_at = ? WHERE id = ?", twoHoursAgo, old.id());
+        Timestamp freshStart = jdbc.queryForObject("SELECT updated_at FROM upload_session WHERE id = ?", Timestamp.class,
+                fresh.id());
+
+        // when a chunk is appended to each
+        uploads.append(repo, fresh.id(), 0L, 1_000, slice(randomBlob(1_000), 0, 1_000));
+        uploads.append(repo, old.id(), 0L, 1_000, slice(randomBlob(1_000), 0, 1_000));
+
+        // then the old session's activity moved to now, so an hour's timeout keeps it
+        Timestamp touched = jdbc.queryForObject("SELECT updated_at FROM upload_session WHERE id = ?", Timestamp.class,
+                old.id());
+        assertThat(touched.toInstant()).isAfter(Instant.now().minus(Duration.ofMinutes(1)));
+        assertThat(uploads.expireIdle(Duration.ofHours(1))).isZero();
+        assertThat(uploads.status(repo, old.id()).size()).isEqualTo(1_000);
+        // and the fresh one kept its start as its last activity (no transaction for a chunk within a second of it)
+        assertThat(jdbc.queryForObject("SELECT updated_at FROM upload_session WHERE id = ?", Timestamp.class, fresh.id()))
+                .isEqualTo(freshStart);
     }
 
     private static ByteArrayInputStream slice(Blob blob, int from, int to) {

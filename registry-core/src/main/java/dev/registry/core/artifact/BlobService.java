@@ -186,13 +186,20 @@ public class BlobService {
      */
     private void lockBlobRow(String digest, long size, Instant now) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            blobs.insertIfAbsent(digest, size, now);
-            if (jdbc.sql("SELECT digest FROM blob WHERE digest = ?" + locks.share()).param(digest).query(String.class)
-                    .optional().isPresent()) {
+            // locked first and inserted only when missing: H2 answers a conflicting insert by throwing and catching inside
+            if (attempt > 0 || !lockedBlobRow(digest)) {
+                blobs.insertIfAbsent(digest, size, now);
+            }
+            if (lockedBlobRow(digest)) {
                 return;
             }
         }
         throw new org.springframework.dao.PessimisticLockingFailureException("blob " + digest + " kept disappearing");
+    }
+
+    private boolean lockedBlobRow(String digest) {
+        return jdbc.sql("SELECT digest FROM blob WHERE digest = ?" + locks.share()).param(digest).query(String.class)
+                .optional().isPresent();
     }
 
     /**

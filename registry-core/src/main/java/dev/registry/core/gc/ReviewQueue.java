@@ -57,11 +57,16 @@ public class ReviewQueue {
         queue("gc_manifest_review", "manifest_id", manifestId, at, event);
     }
 
-    /** Inserts the candidate, or moves its review to {@code at} when that is earlier. */
+    /**
+     * Inserts the candidate, or moves its review to {@code at} when that is earlier. The insert
+     * skips a queued candidate itself ({@code NOT EXISTS}) rather than leaving it to the conflict
+     * clause, which H2 answers by throwing and catching inside.
+     */
     private void queue(String table, String key, Object value, Instant at, String event) {
         OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
-        if (jdbc.sql("INSERT INTO " + table + " (" + key + ", review_after, event) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(value, when, event).update() == 0) {
+        if (jdbc.sql("INSERT INTO " + table + " (" + key + ", review_after, event) SELECT ?, ?, ?"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE " + key + " = ?) ON CONFLICT DO NOTHING")
+                .params(value, when, event, value).update() == 0) {
             jdbc.sql("UPDATE " + table + " SET review_after = ?, event = ? WHERE " + key + " = ? AND review_after > ?")
                     .params(when, event, value, when).update();
         }

@@ -2,6 +2,7 @@ package dev.registry.core.quota;
 
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -37,11 +38,13 @@ public class QuotaLedger {
     public Held lock(String project) {
         long projectId = jdbc.sql("SELECT id FROM project WHERE name = ?").param(project).query(Long.class).optional()
                 .orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN, "project " + project + " does not exist"));
-        // a project created after V8 has no row until its first change; it then holds nothing
-        jdbc.sql("INSERT INTO project_usage (project_id, used_bytes) VALUES (?, 0) ON CONFLICT DO NOTHING")
-                .param(projectId).update();
-        jdbc.sql("SELECT used_bytes FROM project_usage WHERE project_id = ? FOR UPDATE").param(projectId)
-                .query(Long.class).single();
+        if (lockUsage(projectId).isEmpty()) {
+            // a project created after V8 has no row until its first change; it then holds nothing. Only
+            // then is it inserted: H2 answers a conflicting insert by throwing and catching inside
+            jdbc.sql("INSERT INTO project_usage (project_id, used_bytes) VALUES (?, 0) ON CONFLICT DO NOTHING")
+                    .param(projectId).update();
+            lockUsage(projectId).orElseThrow();
+        }
         return new Held(projectId, project);
     }
 
@@ -113,6 +116,11 @@ public class QuotaLedger {
                 .params(manifests, manifestBytes, blobBytes, repositoryId).update() != 1) {
             throw new IllegalStateException("repository " + repositoryId + " has no row in repository_figures");
         }
+    }
+
+    private Optional<Long> lockUsage(long projectId) {
+        return jdbc.sql("SELECT used_bytes FROM project_usage WHERE project_id = ? FOR UPDATE").param(projectId)
+                .query(Long.class).optional();
     }
 
     private boolean linkedInProject(Held held, String digest) {

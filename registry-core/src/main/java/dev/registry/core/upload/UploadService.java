@@ -43,6 +43,12 @@ public class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     /** When a client refused for too many open uploads may try again (finishing one frees a slot at once). */
     private static final Duration RETRY_OPEN_LIMIT = Duration.ofSeconds(30);
+    /**
+     * How stale a session's last activity may be: a chunk appended within this of the session's
+     * start or last touch does not touch it again (a transaction per blob fewer for clients that
+     * send POST, PATCH and PUT in a row). Idle sessions expire after hours, not seconds.
+     */
+    private static final Duration TOUCH_RESOLUTION = Duration.ofSeconds(1);
 
     private final BlobStore store;
     private final BlobService blobs;
@@ -115,7 +121,7 @@ public class UploadService {
     }
 
     /**
-     * Appends a chunk.
+     * Appends a chunk and touches the session (within {@link #TOUCH_RESOLUTION}).
      *
      * @param rangeStart the first offset of {@code Content-Range}, or null for a streamed chunk
      * @param length     the announced length, or -1
@@ -136,7 +142,10 @@ public class UploadService {
         } catch (RuntimeException e) {
             throw translate(e);
         }
-        tx.executeWithoutResult(status -> sessions.touch(id, Instant.now()));
+        Instant now = Instant.now();
+        if (session.getUpdatedAt().isBefore(now.minus(TOUCH_RESOLUTION))) {
+            tx.executeWithoutResult(status -> sessions.touch(id, now));
+        }
         return new UploadStatus(id, upload.size(), store.minimumChunkSize());
     }
 

@@ -125,7 +125,9 @@ final class FilesystemBlobUpload implements BlobUpload {
         for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
             topmost = d;
         }
-        Files.createDirectories(dir);
+        if (topmost != null) { // an existing folder is not created again: that throws and catches inside the JDK
+            Files.createDirectories(dir);
+        }
         return topmost;
     }
 

@@ -54,4 +54,9 @@ public class UploadSessionEntity implements Persistable<String> {
     public String getStorageUploadId() {
         return storageUploadId;
     }
+
+    /** When the session was started or last touched, as loaded. */
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
 }
