@@ -9,7 +9,7 @@ import dev.registry.core.quota.QuotaService;
 import dev.registry.core.upload.UploadLimits;
 import dev.registry.core.upload.UploadService;
 import dev.registry.core.upload.UploadStatus;
-import dev.registry.core.upload.internal.UploadSessionRepository;
+import dev.registry.core.upload.internal.UploadSessions;
 import dev.registry.storage.BlobInfo;
 import dev.registry.storage.UploadNotFoundException;
 import dev.registry.storage.filesystem.FilesystemBlobStore;
@@ -31,7 +31,7 @@ abstract class UploadScenarios extends DatabaseScenarios {
     @Autowired
     Repositories repositories;
     @Autowired
-    UploadSessionRepository sessions;
+    UploadSessions sessions;
     @Autowired
     TransactionTemplate tx;
     @Autowired

@@ -7,8 +7,8 @@ import dev.registry.core.artifact.BlobService;
 import dev.registry.core.artifact.RepositoryName;
 import dev.registry.core.artifact.internal.Repositories;
 import dev.registry.core.quota.QuotaService;
-import dev.registry.core.upload.internal.UploadSessionEntity;
-import dev.registry.core.upload.internal.UploadSessionRepository;
+import dev.registry.core.upload.internal.UploadSessions;
+import dev.registry.core.upload.internal.UploadSessions.Session;
 import dev.registry.storage.BlobInfo;
 import dev.registry.storage.BlobStore;
 import dev.registry.storage.BlobUpload;
@@ -53,13 +53,13 @@ public class UploadService {
     private final BlobStore store;
     private final BlobService blobs;
     private final Repositories repositories;
-    private final UploadSessionRepository sessions;
+    private final UploadSessions sessions;
     private final TransactionTemplate tx;
     private final QuotaService quota;
     private final UploadLimits limits;
 
     public UploadService(BlobStore store, BlobService blobs, Repositories repositories,
-                         UploadSessionRepository sessions, TransactionTemplate tx, QuotaService quota, UploadLimits limits) {
+                         UploadSessions sessions, TransactionTemplate tx, QuotaService quota, UploadLimits limits) {
         this.store = store;
         this.blobs = blobs;
         this.repositories = repositories;
@@ -80,14 +80,14 @@ public class UploadService {
         requireBelowOpenLimits(name, startedBy);
         BlobUpload upload = store.startUpload();
         String id = UUID.randomUUID().toString();
-        tx.executeWithoutResult(status -> sessions.save(
-                new UploadSessionEntity(id, repositories.ensure(name), upload.id(), startedBy, Instant.now())));
+        tx.executeWithoutResult(status ->
+                sessions.open(id, repositories.ensure(name), upload.id(), startedBy, Instant.now()));
         return new UploadStatus(id, 0, store.minimumChunkSize());
     }
 
     /** Who started the open upload {@code id} in the repository, if it is open. */
     public Optional<String> startedBy(RepositoryName name, String id) {
-        return sessions.findInRepository(id, name.value()).map(UploadSessionEntity::getStartedBy);
+        return sessions.findInRepository(id, name.value()).map(Session::startedBy);
     }
 
     /**
@@ -128,7 +128,7 @@ public class UploadService {
      */
     public UploadStatus append(RepositoryName name, String id, Long rangeStart, long length, InputStream body)
             throws IOException {
-        UploadSessionEntity session = find(name, id);
+        Session session = find(name, id);
         BlobUpload upload = resume(session);
         if (rangeStart != null && rangeStart != upload.size()) {
             throw new RegistryException(ErrorCode.RANGE_INVALID, "chunk starts at " + rangeStart
@@ -143,14 +143,14 @@ public class UploadService {
             throw translate(e);
         }
         Instant now = Instant.now();
-        if (session.getUpdatedAt().isBefore(now.minus(TOUCH_RESOLUTION))) {
+        if (session.updatedAt().isBefore(now.minus(TOUCH_RESOLUTION))) {
             tx.executeWithoutResult(status -> sessions.touch(id, now));
         }
         return new UploadStatus(id, upload.size(), store.minimumChunkSize());
     }
 
     public UploadStatus status(RepositoryName name, String id) {
-        UploadSessionEntity session = find(name, id);
+        Session session = find(name, id);
         return new UploadStatus(id, resume(session).size(), store.minimumChunkSize());
     }
 
@@ -161,7 +161,7 @@ public class UploadService {
      */
     public BlobInfo complete(RepositoryName name, String id, Digest digest, InputStream lastChunk, long length)
             throws IOException {
-        UploadSessionEntity session = find(name, id);
+        Session session = find(name, id);
         BlobUpload upload = resume(session);
         if (lastChunk != null && length > 0) {
             try {
@@ -196,9 +196,9 @@ public class UploadService {
     }
 
     public void cancel(RepositoryName name, String id) {
-        UploadSessionEntity session = find(name, id);
+        Session session = find(name, id);
         try {
-            store.resumeUpload(session.getStorageUploadId()).cancel();
+            store.resumeUpload(session.storageUploadId()).cancel();
         } catch (UploadNotFoundException | IOException gone) {
             // bytes already gone: closing the session is all that is left
         }
@@ -209,13 +209,13 @@ public class UploadService {
     public int expireIdle(Duration timeout) throws IOException {
         Instant cutoff = Instant.now().minus(timeout);
         int expired = 0;
-        for (UploadSessionEntity session : sessions.findIdleSince(cutoff)) {
+        for (Session session : sessions.findIdleSince(cutoff)) {
             try {
-                store.resumeUpload(session.getStorageUploadId()).cancel();
+                store.resumeUpload(session.storageUploadId()).cancel();
             } catch (UploadNotFoundException gone) {
                 // nothing to remove
             }
-            closeSession(session.getId());
+            closeSession(session.id());
             expired++;
         }
         store.purgeUploadsOlderThan(cutoff);
@@ -248,15 +248,15 @@ public class UploadService {
         tx.executeWithoutResult(status -> sessions.close(id));
     }
 
-    private UploadSessionEntity find(RepositoryName name, String id) {
+    private Session find(RepositoryName name, String id) {
         return sessions.findInRepository(id, name.value()).orElseThrow(() -> unknown(id, name));
     }
 
-    private BlobUpload resume(UploadSessionEntity session) {
+    private BlobUpload resume(Session session) {
         try {
-            return store.resumeUpload(session.getStorageUploadId());
+            return store.resumeUpload(session.storageUploadId());
         } catch (UploadNotFoundException | IOException e) {
-            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + session.getId() + " has expired");
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + session.id() + " has expired");
         }
     }
 
