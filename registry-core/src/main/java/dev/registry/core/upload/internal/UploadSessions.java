@@ -19,10 +19,10 @@ import org.springframework.stereotype.Component;
 public class UploadSessions {
 
     /** An open upload as read. {@code startedBy} is null for sessions from before V3. */
-    public record Session(String id, long repositoryId, String storageUploadId, String startedBy, Instant updatedAt) {
+    public record Session(String id, String storageUploadId, String startedBy, Instant updatedAt) {
     }
 
-    private static final String COLUMNS = "s.id, s.repository_id, s.storage_upload_id, s.started_by, s.updated_at";
+    private static final String COLUMNS = "s.id, s.storage_upload_id, s.started_by, s.updated_at";
 
     private final JdbcClient jdbc;
 
@@ -71,8 +71,8 @@ public class UploadSessions {
     }
 
     private static Session session(ResultSet rs, int row) throws SQLException {
-        return new Session(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getObject(5, OffsetDateTime.class).toInstant());
+        return new Session(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant());
     }
 
     private static OffsetDateTime utc(Instant instant) {
