@@ -185,16 +185,15 @@ public class BlobService {
      * deleted it between the insert and the lock is waited out and the row inserted again.
      */
     private void lockBlobRow(String digest, long size, Instant now) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            // locked first and inserted only when missing: H2 answers a conflicting insert by throwing and catching inside
-            if (attempt > 0 || !lockedBlobRow(digest)) {
-                blobs.insertIfAbsent(digest, size, now);
-            }
-            if (lockedBlobRow(digest)) {
-                return;
-            }
+        // locked first and inserted only when missing: H2 answers a conflicting insert by throwing and catching inside
+        boolean locked = lockedBlobRow(digest);
+        for (int attempt = 0; !locked && attempt < 3; attempt++) {
+            blobs.insertIfAbsent(digest, size, now);
+            locked = lockedBlobRow(digest);
         }
-        throw new org.springframework.dao.PessimisticLockingFailureException("blob " + digest + " kept disappearing");
+        if (!locked) {
+            throw new org.springframework.dao.PessimisticLockingFailureException("blob " + digest + " kept disappearing");
+        }
     }
 
     private boolean lockedBlobRow(String digest) {
