@@ -242,6 +242,58 @@ class TokenAuthenticationTest {
     }
 
     /**
+     * Issue 15: every anonymous pull asks for a token first, and an anonymous token names nobody, so one signed for the
+     * same access is handed out again for a while (with the seconds it has left, issued when it was), but never once the
+     * access changed: the grant is decided afresh on every request. A signed-in caller always gets a token of its own.
+     */
+    @Test
+    void anAnonymousTokenForTheSameAccessIsHandedOutAgainUntilTheAccessChangesAndASignedInCallerGetsANewOne() {
+        // given a public project of this test's own with an image
+        String project = "anon-reuse";
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        assertThat(admin.send("POST", "/api/v1/projects", ("{\"name\":\"" + project + "\",\"public\":true}").getBytes(), json)
+                .statusCode()).isEqualTo(201);
+        String repository = project + "/app";
+        byte[] config = "{\"reuse\":1}".getBytes();
+        byte[] layer = "layer of the reuse test".getBytes();
+        String manifest = TestImages.ociManifest(admin.pushBlob(repository, config), config.length,
+                admin.pushBlob(repository, layer), layer.length);
+        assertThat(admin.pushManifest(repository, "1", TestImages.OCI_MANIFEST, manifest).statusCode()).isEqualTo(201);
+        String scope = "repository:" + repository + ":pull";
+
+        // when two anonymous clients ask for the same scope
+        JsonNode first = token(RegistryClient.anonymous(port), scope);
+        JsonNode second = token(RegistryClient.anonymous(port), scope);
+
+        // then the second gets the same token, with no more time than the first had and when it was issued
+        assertThat(second.get("token").asString()).isEqualTo(first.get("token").asString());
+        assertThat(second.get("issued_at").asString()).isEqualTo(first.get("issued_at").asString());
+        assertThat(second.get("expires_in").asLong()).isBetween(1L, first.get("expires_in").asLong());
+        assertThat(bearer(second.get("token").asString()).send("GET", "/v2/" + repository + "/manifests/1").statusCode())
+                .isEqualTo(200);
+        // asking for push as well grants the same (anonymous callers never push): the same token; another
+        // repository is other access: another token
+        assertThat(token(RegistryClient.anonymous(port), scope + ",push").get("token").asString())
+                .isEqualTo(first.get("token").asString());
+        assertThat(token(RegistryClient.anonymous(port), "repository:" + project + "/other:pull").get("token").asString())
+                .isNotEqualTo(first.get("token").asString());
+
+        // when the project is made private
+        assertThat(admin.send("PATCH", "/api/v1/projects/" + project, "{\"public\":false}".getBytes(), json).statusCode())
+                .isEqualTo(200);
+
+        // then an anonymous client gets a new token that grants nothing there, and /v2 refuses with it
+        JsonNode afterwards = token(RegistryClient.anonymous(port), scope);
+        assertThat(afterwards.get("token").asString()).isNotEqualTo(first.get("token").asString());
+        assertThat(claims(afterwards.get("token").asString()).get("access").get(0).get("actions").size()).isZero();
+        assertThat(bearer(afterwards.get("token").asString()).send("GET", "/v2/" + repository + "/manifests/1").statusCode())
+                .isEqualTo(401);
+
+        // and a signed-in caller never gets another caller's token, nor its own twice
+        assertThat(token(admin, scope).get("token").asString()).isNotEqualTo(token(admin, scope).get("token").asString());
+    }
+
+    /**
      * Issue 11, correctness 4: an anonymous token request for a private project is answered as
      * Distribution's token servers do: 200 with a token granting nothing there (no 401, which clients
      * print as "invalid username/password" though none was given); the refusal comes from /v2.

@@ -57,6 +57,10 @@ public class TokenService {
     private final JWSVerifier verifier;
     private static final int VERIFIED_LIMIT = 4096;
     private final Map<String, VerifiedToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    /** An anonymous token is handed out again for this fraction of its lifetime (a tenth: 30 s of the default 5 min). */
+    static final int ANONYMOUS_REUSE_DIVISOR = 10;
+    private static final int ANONYMOUS_LIMIT = 1024;
+    private final Map<List<Map<String, Object>>, Issued> anonymous = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TokenService(TokenPolicy policy, SigningKeys keys, ApplicationEventPublisher events) {
         this.policy = policy;
@@ -90,10 +94,15 @@ public class TokenService {
      * An access token granting {@code access}. A signed-in principal's token is published as
      * {@link TokenIssued} with the client's {@code address} (the registry's "login" in the audit
      * log); an anonymous one is not.
+     *
+     * <p>An anonymous token carries nobody's identity, only the access it grants, so one signed for the same
+     * access is handed out again for a tenth of its lifetime, with the seconds it has left: every anonymous pull
+     * asks for a token first, and signing one (ES256) costs more than the pull's manifest GET. The access is
+     * decided afresh for every request before this (a project made private since then grants other access, so a
+     * different token), and the token still expires when it would have.
      */
     public Issued issueAccess(Principal principal, List<Grant> access, String address) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Instant expires = now.plus(policy.lifetime());
         List<Map<String, Object>> claim = new ArrayList<>();
         for (Grant grant : access) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -102,12 +111,25 @@ public class TokenService {
             entry.put("actions", List.copyOf(grant.actions()));
             claim.add(entry);
         }
-        JWTClaimsSet claims = base(principal, now, expires).claim(ACCESS, claim).build();
-        if (!principal.isAnonymous()) {
+        if (principal.isAnonymous()) {
+            Issued reused = anonymous.get(claim);
+            if (reused != null && now.isBefore(reused.issuedAt().plus(policy.lifetime().dividedBy(ANONYMOUS_REUSE_DIVISOR)))) {
+                long left = reused.expiresIn() - (now.getEpochSecond() - reused.issuedAt().getEpochSecond());
+                return new Issued(reused.token(), left, reused.issuedAt());
+            }
+        }
+        JWTClaimsSet claims = base(principal, now, now.plus(policy.lifetime())).claim(ACCESS, claim).build();
+        Issued issued = new Issued(sign(claims, JOSEObjectType.JWT), policy.lifetime().toSeconds(), now);
+        if (principal.isAnonymous()) {
+            if (anonymous.size() >= ANONYMOUS_LIMIT) {
+                anonymous.clear();
+            }
+            anonymous.put(claim, issued);
+        } else {
             events.publishEvent(new TokenIssued(new Actor(principal.name(), CredentialService.kindOf(principal),
                     address), access.stream().filter(g -> !g.actions().isEmpty()).map(Grant::toScope).toList()));
         }
-        return new Issued(sign(claims, JOSEObjectType.JWT), policy.lifetime().toSeconds(), now);
+        return issued;
     }
 
     public String issueRefresh(Principal principal) {
