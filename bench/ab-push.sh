@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two builds of this registry side by side, pushes taking turns: for a change whose effect is
+# Two builds of this registry side by side, pushes (or pulls) taking turns: for a change whose effect is
 # smaller than the noise between runs on a shared 2-core machine (compare.sh runs one build).
 # Each build is a copy of the start-up layout registry-api/target/registry/ made with `cp -a`
 # (the AOT cache checks the jar's timestamp, so a plain cp would silently run without it).
@@ -11,9 +11,11 @@
 # Every push goes to a new repository of the library project, signed in as admin, with a fresh
 # skopeo blob-info cache (so every blob is uploaded), filesystem store, fresh H2 file database,
 # README's JVM settings. Prints, per build, the median push time and the registry's CPU per push
-# (user + system, from /proc) over the measured runs.
+# (user + system, from /proc) over the measured runs. BENCH_MODE=pull pushes the image once to each
+# build, then times anonymous pulls of it (the public library project: /v2/ challenge, anonymous token,
+# manifest, blobs) into a fresh directory each.
 #
-# Knobs: BENCH_A, BENCH_B (layouts, required); BENCH_LAYERS [30] BENCH_LAYER_MIB [100k] (the
+# Knobs: BENCH_A, BENCH_B (layouts, required); BENCH_MODE [push] or pull; BENCH_LAYERS [30] BENCH_LAYER_MIB [100k] (the
 # image; 5 and 8 for the 5x8 MiB one); BENCH_WARM_RUNS [25] BENCH_RUNS [25] (per build);
 # BENCH_A_OPTS, BENCH_B_OPTS (JVM options added for one build, e.g. to compare a JVM flag with
 # BENCH_B=BENCH_A); BENCH_JAVA_OPTS [-Xms64m -Xmx192m -XX:+UseSerialGC]; BENCH_PORT_BASE [15420];
@@ -32,7 +34,8 @@ for s in a b; do
     [[ -f ${layout[$s]}/registry.jar ]] || die "BENCH_${s^^} must name a copy of registry-api/target/registry (see the top of $0)"
 done
 layers=${BENCH_LAYERS:-30} layer_size=${BENCH_LAYER_MIB:-100k}
-warm_runs=${BENCH_WARM_RUNS:-25} runs=${BENCH_RUNS:-25}
+warm_runs=${BENCH_WARM_RUNS:-25} runs=${BENCH_RUNS:-25} mode=${BENCH_MODE:-push}
+[[ $mode == push || $mode == pull ]] || die "BENCH_MODE must be push or pull, not $mode"
 port_base=${BENCH_PORT_BASE:-15420}
 declare -A port=([a]=$port_base [b]=$((port_base + 1))) pid=()
 data=${BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/registry-bench}
@@ -69,14 +72,25 @@ for s in a b; do
     fi
 done
 log "a: ${layout[a]} ${extra[a]} (port ${port[a]}), b: ${layout[b]} ${extra[b]} (port ${port[b]})"
-log "pushing ${layers} x ${layer_size} layers: $warm_runs warm-up runs, then $runs measured, a and b taking turns"
+push_to() { # BUILD REPOSITORY RUN_DIR
+    skopeo_fresh "$3" copy -q --dest-tls-verify=false --dest-creds "admin:$admin_password" \
+        "oci:$image:v1" "docker://127.0.0.1:${port[$1]}/library/$2:v1"
+}
+if [[ $mode == pull ]]; then
+    for s in a b; do push_to "$s" ab-pulled "$work/push-$s" || die "push to $s failed"; done
+fi
+log "${mode}ing ${layers} x ${layer_size} layers: $warm_runs warm-up runs, then $runs measured, a and b taking turns"
 
 printf 'build\tseconds\tcpu_ms\n' >"$work/runs.tsv"
 for i in $(seq 1 $((warm_runs + runs))); do
     for s in a b; do
         before=$(cpu_ms "${pid[$s]}")
-        took=$(timed skopeo_fresh "$work/run-$s-$i" copy -q --dest-tls-verify=false --dest-creds "admin:$admin_password" \
-            "oci:$image:v1" "docker://127.0.0.1:${port[$s]}/library/ab-$i:v1") || die "push $i to $s failed"
+        if [[ $mode == push ]]; then
+            took=$(timed push_to "$s" "ab-$i" "$work/run-$s-$i") || die "push $i to $s failed"
+        else
+            took=$(timed skopeo_fresh "$work/run-$s-$i" copy -q --src-tls-verify=false \
+                "docker://127.0.0.1:${port[$s]}/library/ab-pulled:v1" "oci:$work/run-$s-$i/image:v1") || die "pull $i from $s failed"
+        fi
         after=$(cpu_ms "${pid[$s]}")
         rm -rf "$work/run-$s-$i"
         if ((i > warm_runs)); then
@@ -89,6 +103,6 @@ summary() { # BUILD COLUMN: median (min-max)
         awk '{v[NR] = $1} END {printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR]}'
 }
 for s in a b; do
-    printf '%s: push %s s, registry CPU per push %s ms  (%s %s)\n' "$s" "$(summary "$s" 2)" "$(summary "$s" 3)" \
+    printf '%s: %s %s s, registry CPU per %s %s ms  (%s %s)\n' "$s" "$mode" "$(summary "$s" 2)" "$mode" "$(summary "$s" 3)" \
         "${layout[$s]}" "${extra[$s]}"
 done
