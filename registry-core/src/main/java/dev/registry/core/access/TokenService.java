@@ -58,7 +58,7 @@ public class TokenService {
     private static final int VERIFIED_LIMIT = 4096;
     private final Map<String, VerifiedToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
     /** An anonymous token is handed out again for this fraction of its lifetime (a tenth: 30 s of the default 5 min). */
-    static final int ANONYMOUS_REUSE_DIVISOR = 10;
+    private static final int ANONYMOUS_REUSE_DIVISOR = 10;
     private static final int ANONYMOUS_LIMIT = 1024;
     private final Map<List<Map<String, Object>>, Issued> anonymous = new java.util.concurrent.ConcurrentHashMap<>();
 
