@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI 3 document of {@code /api/v1}, served at {@code /api/v1/openapi.json} (springdoc,
- * {@code springdoc.*} in application.yaml). It holds nothing that differs between runs or hosts
+ * The OpenAPI 3 document of {@code /api/v1} as springdoc generates it in the tests (test classpath only;
+ * {@code springdoc.*} in src/test/resources/config/application.yaml), checked against docs/openapi.json, which the
+ * registry serves (OpenApiDocumentController). It holds nothing that differs between runs or hosts
  * (a relative server URL, a fixed API version), so docs/openapi.json can be compared with it.
  */
 @Configuration(proxyBeanMethods = false)
