@@ -1,5 +1,6 @@
 package dev.registry.api;
 
+import dev.registry.api.aot.AotMode;
 import dev.registry.api.security.AdminPasswordReset;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -21,6 +22,18 @@ public class RegistryApplication {
             // recovery of a lost admin password: no web server, reset, exit (README, "Lost admin password")
             System.exit(AdminPasswordReset.run(RegistryApplication.class, args, System.out));
         }
-        SpringApplication.run(RegistryApplication.class, args);
+        application().run(args);
+    }
+
+    /**
+     * The registry as {@link #main} runs it: from the bean definitions generated at build time when this start can
+     * ({@link AotMode}).
+     */
+    public static SpringApplication application() {
+        SpringApplication application = new SpringApplication(RegistryApplication.class);
+        // the generated definitions are looked up by the main class's name (the training run's main is another class)
+        application.setMainApplicationClass(RegistryApplication.class);
+        application.addListeners(new AotMode());
+        return application;
     }
 }

@@ -54,8 +54,7 @@ public final class AotTraining {
         String password = "Tr-9" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         List<String> arguments = new ArrayList<>(List.of(args));
         arguments.addAll(List.of("--server.address=127.0.0.1", "--server.port=0", "--registry.admin.password=" + password));
-        ConfigurableApplicationContext context = SpringApplication.run(RegistryApplication.class,
-                arguments.toArray(String[]::new));
+        ConfigurableApplicationContext context = RegistryApplication.application().run(arguments.toArray(String[]::new));
         try {
             String port = context.getEnvironment().getRequiredProperty("local.server.port");
             new Workload("http://127.0.0.1:" + port, "admin", password).run(ROUNDS);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +28,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the caller's name and the id: never a header, a query string or a body, so never a password, secret or token. {@code registry.access-log.enabled=false} turns it off.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "registry.access-log.enabled", havingValue = "true", matchIfMissing = true)
 class AccessLog {
 
     static final String HEADER = "X-Request-Id";
@@ -37,8 +36,9 @@ class AccessLog {
     private static final Logger log = LoggerFactory.getLogger("dev.registry.access");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** {@code enabled}: decided when the filter is registered, not by a condition (AotMode: no condition on a setting). */
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> accessLogFilter() {
+    FilterRegistrationBean<OncePerRequestFilter> accessLogFilter(@Value("${registry.access-log.enabled:true}") boolean enabled) {
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -63,6 +63,7 @@ class AccessLog {
         });
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setName("accessLog");
+        registration.setEnabled(enabled);
         return registration;
     }
 

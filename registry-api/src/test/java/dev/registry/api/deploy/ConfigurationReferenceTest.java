@@ -46,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (after {@code clean} when only an additional metadata file changed: the processor runs only when
  * the module compiles).
  */
-class ConfigurationReferenceTest {
+public class ConfigurationReferenceTest {
 
     static final String REGENERATE = "./mvnw -B -pl registry-api -am verify -Dtest=ConfigurationReferenceTest "
             + "-Dsurefire.failIfNoSpecifiedTests=false -Dconfiguration.write=true";
@@ -349,7 +349,7 @@ class ConfigurationReferenceTest {
     // files of the repository
 
     /** The repository's root, found from the module directory the tests run in. */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("docs/architecture.md"))) {
                 return dir;

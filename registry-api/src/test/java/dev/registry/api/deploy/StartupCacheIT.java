@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +35,22 @@ class StartupCacheIT {
 
     @Test
     void startsFromTheCacheOnTheEmbeddedDefaults() throws Exception {
-        startPushPullAndCheckTheCache(folder);
+        RegistryProcess registry = startPushPullAndCheckTheCache(folder, false);
+        assertThat(registry.log()).as("the packaged build starts from its AOT-generated bean definitions (AotMode)")
+                .contains("Starting AOT-processed RegistryApplication");
+    }
+
+    /**
+     * A management port of its own (the Helm chart's and the compose file's MANAGEMENT_SERVER_PORT) is a server the
+     * build's generated definitions do not hold: the registry says so, starts the regular way, and serves the probes
+     * and the metrics on that port.
+     */
+    @Test
+    void withAManagementPortStartsTheRegularWayAndServesIt() throws Exception {
+        RegistryProcess registry = startPushPullAndCheckTheCache(folder, true);
+        assertThat(registry.log()).doesNotContain("AOT-processed")
+                .contains("Starting without the build's AOT-generated bean definitions: management.server.port="
+                        + registry.probePort() + " (a management server of its own)");
     }
 
     @Nested
@@ -48,28 +64,45 @@ class StartupCacheIT {
         void startsFromTheCacheOnPostgres() throws Exception {
             List<String> arguments = new ArrayList<>(List.of("--spring.profiles.active=postgres"));
             arguments.addAll(SharedPostgres.database().arguments());
-            startPushPullAndCheckTheCache(folder, arguments.toArray(String[]::new));
+            RegistryProcess registry = startPushPullAndCheckTheCache(folder, false, arguments.toArray(String[]::new));
+            assertThat(registry.log()).contains("Starting AOT-processed RegistryApplication");
         }
     }
 
-    /** README's production command, with the class-loading log on, in {@code folder}. */
-    static void startPushPullAndCheckTheCache(Path folder, String... arguments) throws Exception {
+    /**
+     * README's production command, with the class-loading log on, in {@code folder}, with the actuator on a management
+     * port of its own or not; returns the stopped process for its log.
+     */
+    static RegistryProcess startPushPullAndCheckTheCache(Path folder, boolean managementPort, String... arguments)
+            throws Exception {
         assertThat(LAYOUT.resolve("registry.aot")).as("the build's AOT cache").isRegularFile();
         Path classes = folder.resolve("classes.log");
         RegistryProcess registry = RegistryProcess.launched(folder, List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:AOTCache=" + LAYOUT.resolve("registry.aot"), "-Xlog:class+load=info:file=" + classes,
                 "-Xms64m", "-Xmx192m", "-XX:+UseSerialGC",
-                "-jar", LAYOUT.resolve("registry.jar").toString()), arguments);
+                "-jar", LAYOUT.resolve("registry.jar").toString()),
+                // INFO from the application's main class and AotMode: which way it started
+                Stream.concat(Stream.of(arguments), Stream.of("--logging.level.dev.registry.api.RegistryApplication=info",
+                        "--logging.level.dev.registry.api.aot=info")).toArray(String[]::new));
+        if (managementPort) {
+            registry = registry.withManagementPort();
+        }
         long started = System.nanoTime();
         registry.start();
         try {
             System.out.printf("StartupCacheIT: ready %d ms after launch (%s)%n", (System.nanoTime() - started) / 1_000_000,
-                    arguments.length == 0 ? "embedded defaults" : arguments[0]);
+                    (arguments.length == 0 ? "embedded defaults" : arguments[0])
+                            + (managementPort ? ", management port" : ""));
             RegistryClient admin = registry.admin();
             byte[] content = "layer from the cached start".getBytes(StandardCharsets.UTF_8);
             String digest = admin.pushBlob("cache/app", content);
             assertThat(admin.sendForBytes("GET", "/v2/cache/app/blobs/" + digest, Map.of()).body()).isEqualTo(content);
+            RegistryClient probe = RegistryClient.anonymous(registry.probePort());
+            assertThat(probe.send("GET", "/actuator/health/liveness").statusCode()).isEqualTo(200);
+            assertThat(probe.send("GET", "/actuator/prometheus").statusCode())
+                    .as("metrics on the management port only (404 on the registry's port without one)")
+                    .isEqualTo(managementPort ? 200 : 404);
 
             List<String> loaded = Files.readAllLines(classes);
             long fromCache = loaded.stream().filter(line -> line.endsWith("source: shared objects file")).count();
@@ -82,5 +115,6 @@ class StartupCacheIT {
         } finally {
             registry.kill();
         }
+        return registry;
     }
 }

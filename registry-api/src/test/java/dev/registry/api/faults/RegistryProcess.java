@@ -25,13 +25,15 @@ public final class RegistryProcess {
     private final int port;
     private final List<String> launcher;
     private final List<String> arguments;
+    private final int probePort;
     private Process process;
 
-    private RegistryProcess(Path folder, int port, List<String> launcher, List<String> arguments) {
+    private RegistryProcess(Path folder, int port, List<String> launcher, List<String> arguments, int probePort) {
         this.folder = folder;
         this.port = port;
         this.launcher = launcher;
         this.arguments = arguments;
+        this.probePort = probePort;
     }
 
     /** A registry to run in {@code folder}, with these command-line arguments besides the port and the admin's password. */
@@ -48,8 +50,23 @@ public final class RegistryProcess {
      */
     public static RegistryProcess launched(Path folder, List<String> launcher, String... arguments) throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            return new RegistryProcess(folder, socket.getLocalPort(), List.copyOf(launcher), List.of(arguments));
+            return new RegistryProcess(folder, socket.getLocalPort(), List.copyOf(launcher), List.of(arguments),
+                    socket.getLocalPort());
         }
+    }
+
+    /** The same registry with the actuator on a management port of its own ({@code management.server.port}). */
+    public RegistryProcess withManagementPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            List<String> withPort = new ArrayList<>(arguments);
+            withPort.add("--management.server.port=" + socket.getLocalPort());
+            return new RegistryProcess(folder, port, launcher, List.copyOf(withPort), socket.getLocalPort());
+        }
+    }
+
+    /** Where the readiness probe answers: the registry's port, or the management port. */
+    public int probePort() {
+        return probePort;
     }
 
     public int port() {
@@ -73,7 +90,7 @@ public final class RegistryProcess {
         process = new ProcessBuilder(command).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("registry.log").toFile()))
                 .start();
-        RegistryClient anonymous = RegistryClient.anonymous(port);
+        RegistryClient anonymous = RegistryClient.anonymous(probePort);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -28,6 +28,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,17 +79,20 @@ public class UpstreamClient {
     private record Token(String value, Instant expiresAt) {
     }
 
-    private final HttpClient verifying;
-    private final HttpClient trusting;
+    // made on a proxy project's first upstream call, not at start-up (two selector threads and the TLS set-up: 70 ms of
+    // the registry's start on 2 cores, for a feature most registries do not use)
+    private final SingletonSupplier<HttpClient> verifying;
+    private final SingletonSupplier<HttpClient> trusting;
     private final Duration requestTimeout;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
     public UpstreamClient(ProxyPolicy policy) {
         this.requestTimeout = policy.requestTimeout();
-        this.verifying = HttpClient.newBuilder().connectTimeout(policy.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
-        this.trusting = HttpClient.newBuilder().connectTimeout(policy.connectTimeout()).sslContext(trustingContext())
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        this.verifying = SingletonSupplier.of(() -> HttpClient.newBuilder().connectTimeout(policy.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build());
+        this.trusting = SingletonSupplier.of(() -> HttpClient.newBuilder().connectTimeout(policy.connectTimeout())
+                .sslContext(trustingContext()).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build());
     }
 
     /** {@code GET /v2/} with the credentials: whether the registry answers and accepts them. */
@@ -285,7 +289,7 @@ public class UpstreamClient {
             request.header("Accept", accept);
         }
         try {
-            return (upstream.verifyTls() ? verifying : trusting).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return (upstream.verifyTls() ? verifying : trusting).obtain().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw unavailable(upstream, method + " " + uri.getRawPath(), e);
         } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import dev.registry.core.access.TokenPolicy;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SigningKeys {
 
     private static final String ROW = "token";
+    private static final String SELECT = "SELECT private_key FROM signing_key WHERE id = ?";
     private final JWK key;
 
     public SigningKeys(TokenPolicy policy, JdbcClient jdbc, TransactionTemplate tx) {
@@ -49,12 +51,17 @@ public class SigningKeys {
     private static JWK stored(JdbcClient jdbc, TransactionTemplate tx) {
         return tx.execute(status -> {
             try {
-                ECKey generated = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
-                jdbc.sql("INSERT INTO signing_key (id, algorithm, private_key, created_at) VALUES (?, 'ES256', ?, ?)"
-                                + " ON CONFLICT DO NOTHING")
-                        .params(ROW, generated.toJSONString(), Instant.now().atOffset(ZoneOffset.UTC)).update();
-                String json = jdbc.sql("SELECT private_key FROM signing_key WHERE id = ?").param(ROW).query(String.class).single();
-                return withKeyId(JWK.parse(json));
+                // a key is generated (100 ms of a cold start) only when none is stored; two first replicas starting at
+                // once each insert theirs, the first wins and both read it
+                Optional<String> stored = jdbc.sql(SELECT).param(ROW).query(String.class).optional();
+                if (stored.isEmpty()) {
+                    ECKey generated = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+                    jdbc.sql("INSERT INTO signing_key (id, algorithm, private_key, created_at) VALUES (?, 'ES256', ?, ?)"
+                                    + " ON CONFLICT DO NOTHING")
+                            .params(ROW, generated.toJSONString(), Instant.now().atOffset(ZoneOffset.UTC)).update();
+                    stored = Optional.of(jdbc.sql(SELECT).param(ROW).query(String.class).single());
+                }
+                return withKeyId(JWK.parse(stored.get()));
             } catch (JOSEException | ParseException e) {
                 throw new IllegalStateException("cannot create or read the token signing key", e);
             }

@@ -1,0 +1,213 @@
+package dev.registry.api.aot;
+
+import dev.registry.api.RegistryApplication;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aot.AotDetector;
+import org.springframework.beans.factory.aot.BeanFactoryInitializationAotContribution;
+import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.SpringProperties;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Whether the registry starts from the bean definitions that Spring's AOT processing generated at build time
+ * ({@code process-aot} of registry-api/pom.xml: {@code RegistryApplication__ApplicationContextInitializer} and a
+ * {@code __BeanDefinitions} class per bean) instead of scanning the class path, parsing the configuration classes and
+ * evaluating their conditions at every start: about 0.9 s less start-up and 25 MiB less resident memory on 2 cores
+ * (docs/benchmarks.md, "Spring AOT"). Spring only does so when told ({@code spring.aot.enabled}); this listener, which
+ * {@link RegistryApplication#application()} adds, tells it when all of these hold, and logs why not otherwise:
+ * <ul>
+ * <li>the registry runs from its packaged jar (the layout's {@code registry.jar} or the fat jar). From a class
+ * folder ({@code spring-boot:run}, the tests' processes) the generated classes may be older than the code;</li>
+ * <li>the generated classes are there (a build with AOT processing);</li>
+ * <li>{@code spring.aot.enabled} is not {@code false} ({@code SPRING_AOT_ENABLED=false} always starts the regular
+ * way);</li>
+ * <li>every setting that the conditions of Spring Boot's auto-configuration read and that an operator may set
+ * ({@link #CONDITION_INPUTS}, {@link #PRESENCE_INPUTS}, the management port) has the value it had when the
+ * definitions were generated, recorded in
+ * {@link #BUILD_VALUES} by {@link BuildValues}: the definitions hold the beans those values chose. Setting
+ * {@code MANAGEMENT_SERVER_PORT}, as the Helm chart and the compose file do, means a management server of its own,
+ * which the definitions (built without one) do not hold, so such a start takes the regular way.</li>
+ * </ul>
+ * A JVM started with {@code -Dspring.aot.enabled=true} against one of these rules does not start: Spring would fail
+ * obscurely or silently leave out what a setting asks for (the management port's server, say).
+ */
+public final class AotMode implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+    /** Spring's switch ({@link AotDetector#AOT_ENABLED}), also read from the environment here. */
+    static final String ENABLED = AotDetector.AOT_ENABLED;
+    /**
+     * The settings the conditions of the auto-configuration in use read, among those an operator sets (README,
+     * docs/deploy.md) or might, besides the management port (compared by its kind): which endpoints are exposed and the
+     * health probes, the forwarded headers' strategy ({@code framework} adds a filter), virtual threads, Flyway, H2's
+     * console, the kind of application. {@code AotModeTest} checks that no other documented setting decides a condition.
+     */
+    static final List<String> CONDITION_INPUTS = List.of(
+            "management.endpoints.web.exposure.include",
+            "management.endpoints.web.exposure.exclude",
+            "management.endpoint.health.probes.enabled",
+            "server.forward-headers-strategy",
+            "spring.threads.virtual.enabled",
+            "spring.flyway.enabled",
+            "spring.h2.console.enabled",
+            "spring.main.web-application-type");
+    /**
+     * Settings whose conditions only ask whether they are set: a {@code spring.datasource.url} means a pooled
+     * {@code DataSource} rather than an embedded database, whichever database it names (application.yaml sets H2's).
+     */
+    static final List<String> PRESENCE_INPUTS = List.of("spring.datasource.url");
+    /** {@link #conditionValues} at build time, written by {@link BuildValues} into the jar. */
+    static final String BUILD_VALUES = "META-INF/registry/aot-build.properties";
+    private static final String MANAGEMENT_PORT_TYPE = "management-port-type";
+    private static final String INITIALIZER = RegistryApplication.class.getName() + "__ApplicationContextInitializer";
+    private static final Logger log = LoggerFactory.getLogger(AotMode.class);
+
+    @Override
+    public int getOrder() {
+        // after the environment post-processors and the logging system's set-up (both listen to the same event)
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+        if (Boolean.getBoolean("spring.aot.processing")) {
+            return; // the build's AOT processing itself runs the regular way
+        }
+        Environment environment = event.getEnvironment();
+        String jvmFlag = SpringProperties.getProperty(ENABLED);
+        if (jvmFlag != null && !Boolean.parseBoolean(jvmFlag)) {
+            return;
+        }
+        String refusal = refusal(environment, event.getSpringApplication().getClassLoader());
+        if (jvmFlag != null) {
+            if (refusal != null) {
+                throw new IllegalStateException("-D" + ENABLED + "=true, but the registry cannot start from the build's"
+                        + " AOT-generated bean definitions: " + refusal + ". Leave " + ENABLED + " unset (the registry"
+                        + " decides) or set it to false");
+            }
+            return;
+        }
+        if (refusal != null) {
+            log.info("Starting without the build's AOT-generated bean definitions: {}", refusal);
+            return;
+        }
+        SpringProperties.setFlag(ENABLED);
+    }
+
+    /** Why this start cannot use the generated definitions, or null when it can. */
+    static String refusal(Environment environment, ClassLoader classLoader) {
+        if (!environment.getProperty(ENABLED, Boolean.class, true)) {
+            return ENABLED + " is false";
+        }
+        // a resource lookup, not the class's code source: a class from the JDK's AOT cache has none
+        URL initializer = classLoader.getResource(INITIALIZER.replace('.', '/') + ".class");
+        if (initializer == null) {
+            return "this build has no AOT-generated classes";
+        }
+        if (initializer.getProtocol().equals("file")) {
+            return "it runs from a class folder (" + initializer + "), whose generated classes may be older than the"
+                    + " code: only a packaged jar starts from them";
+        }
+        Properties build = buildValues(classLoader);
+        Properties now = conditionValues(environment);
+        List<String> differing = new ArrayList<>();
+        for (String key : union(build, now)) {
+            if (Objects.equals(build.getProperty(key), now.getProperty(key))) {
+                continue;
+            }
+            String setting = key.equals(MANAGEMENT_PORT_TYPE) ? "management.server.port" : key;
+            differing.add(setting + "=" + environment.getProperty(setting) + switch (key) {
+                case MANAGEMENT_PORT_TYPE -> switch (now.getProperty(key)) {
+                    case "DIFFERENT" -> " (a management server of its own)";
+                    case "DISABLED" -> " (a management server turned off)";
+                    default -> " (the actuator on the registry's port)";
+                };
+                default -> build.getProperty(key) == null ? " (unset in the build)"
+                        : " (the build's: " + build.getProperty(key) + ")";
+            });
+        }
+        return differing.isEmpty() ? null : String.join(", ", differing) + ": the generated definitions hold the beans"
+                + " that the build's values chose";
+    }
+
+    /**
+     * What of {@code environment} decides conditions: the values of {@link #CONDITION_INPUTS}, whether each of
+     * {@link #PRESENCE_INPUTS} is set, and the management port's kind (Spring Boot compares it with the registry's).
+     */
+    static Properties conditionValues(Environment environment) {
+        Properties values = new Properties();
+        for (String key : CONDITION_INPUTS) {
+            String value = environment.getProperty(key);
+            if (value != null) {
+                values.setProperty(key, value);
+            }
+        }
+        for (String key : PRESENCE_INPUTS) {
+            if (StringUtils.hasText(environment.getProperty(key))) {
+                values.setProperty(key, "set");
+            }
+        }
+        values.setProperty(MANAGEMENT_PORT_TYPE, ManagementPortType.get(environment).name());
+        return values;
+    }
+
+    private static Set<String> union(Properties a, Properties b) {
+        Set<String> keys = new TreeSet<>(a.stringPropertyNames());
+        keys.addAll(b.stringPropertyNames());
+        return keys;
+    }
+
+    private static Properties buildValues(ClassLoader classLoader) {
+        Properties values = new Properties();
+        try (InputStream in = classLoader.getResourceAsStream(BUILD_VALUES)) {
+            if (in != null) {
+                values.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return values;
+    }
+
+    /**
+     * At build time (Spring's AOT processing, registered in {@code META-INF/spring/aot.factories}): records the
+     * {@link #conditionValues} that the generated definitions were decided with, in {@link #BUILD_VALUES}.
+     */
+    public static final class BuildValues implements BeanFactoryInitializationAotProcessor {
+
+        @Override
+        public BeanFactoryInitializationAotContribution processAheadOfTime(ConfigurableListableBeanFactory beanFactory) {
+            Properties values = conditionValues(beanFactory.getBean(Environment.class));
+            return (generationContext, code) -> {
+                StringWriter text = new StringWriter();
+                text.write("# settings that decided conditions when the AOT-generated bean definitions were made (AotMode)\n");
+                try {
+                    StringWriter stored = new StringWriter();
+                    values.store(stored, null);
+                    stored.toString().lines().filter(line -> !line.startsWith("#")).sorted()
+                            .forEach(line -> text.write(line + "\n"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                generationContext.getGeneratedFiles().addResourceFile(BUILD_VALUES, text.toString());
+            };
+        }
+    }
+}
