@@ -69,8 +69,10 @@ jib_image=localhost/registry-jib:$version
 tarball=$checkout/registry-api/target/jib-image.tar
 
 maven=(./mvnw -B -pl registry-api -am package jib:buildTar -DskipTests
-  # the jar's own start-up cache (target/registry/) is not what goes into the image
-  '-P!aot-cache'
+  # the jar's own start-up cache (target/registry/) is not what goes into the image; the image's generated bean
+  # definitions are made for an actuator on a port of its own, as the Helm chart and the compose file run it
+  # (docs/deploy-image.md, "Start-up")
+  '-P!aot-cache,aot-management-port'
   "-Djib.from.platforms=linux/$arch" -Djib.container.format=OCI "-Dimage=$jib_image")
 [ -n "$from" ] && maven+=("-Djib.from.image=$from")
 $insecure && maven+=(-Djib.allowInsecureRegistries=true)

@@ -8,10 +8,12 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aot.AotDetector;
@@ -40,8 +42,8 @@ import org.springframework.util.StringUtils;
  * <li>{@code spring.aot.enabled} is not {@code false} ({@code SPRING_AOT_ENABLED=false} always starts the regular
  * way);</li>
  * <li>every setting that the conditions of Spring Boot's auto-configuration read and that an operator may set
- * ({@link #CONDITION_INPUTS}, {@link #PRESENCE_INPUTS}, the management port) has the value it had when the
- * definitions were generated, recorded in
+ * ({@link #CONDITION_INPUTS}, the management port) has the value it had when the definitions were generated (as far as
+ * a condition sees it), recorded in
  * {@link #BUILD_VALUES} by {@link BuildValues}: the definitions hold the beans those values chose. Setting
  * {@code MANAGEMENT_SERVER_PORT}, as the Helm chart and the compose file do, means a management server of its own,
  * which the definitions (built without one) do not hold, so such a start takes the regular way.</li>
@@ -55,24 +57,23 @@ public final class AotMode implements ApplicationListener<ApplicationEnvironment
     static final String ENABLED = AotDetector.AOT_ENABLED;
     /**
      * The settings the conditions of the auto-configuration in use read, among those an operator sets (README,
-     * docs/deploy.md) or might, besides the management port (compared by its kind): which endpoints are exposed and the
-     * health probes, the forwarded headers' strategy ({@code framework} adds a filter), virtual threads, Flyway, H2's
-     * console, the kind of application. {@code AotModeTest} checks that no other documented setting decides a condition.
+     * docs/deploy.md, the Helm chart, the compose file) or might, besides the management port (compared by its kind),
+     * each with what of its value a condition sees: which endpoints are exposed and the health probes, the forwarded
+     * headers' strategy (only {@code framework} adds a filter: the chart's {@code native} is the build's unset),
+     * virtual threads, Flyway, H2's console, the kind of application, and whether a datasource URL is set (a pooled
+     * {@code DataSource} rather than an embedded database, whichever database it names). {@code AotModeTest} checks
+     * that no other documented setting decides a condition.
      */
-    static final List<String> CONDITION_INPUTS = List.of(
-            "management.endpoints.web.exposure.include",
-            "management.endpoints.web.exposure.exclude",
-            "management.endpoint.health.probes.enabled",
-            "server.forward-headers-strategy",
-            "spring.threads.virtual.enabled",
-            "spring.flyway.enabled",
-            "spring.h2.console.enabled",
-            "spring.main.web-application-type");
-    /**
-     * Settings whose conditions only ask whether they are set: a {@code spring.datasource.url} means a pooled
-     * {@code DataSource} rather than an embedded database, whichever database it names (application.yaml sets H2's).
-     */
-    static final List<String> PRESENCE_INPUTS = List.of("spring.datasource.url");
+    static final Map<String, UnaryOperator<String>> CONDITION_INPUTS = Map.ofEntries(
+            input("management.endpoints.web.exposure.include", UnaryOperator.identity()),
+            input("management.endpoints.web.exposure.exclude", UnaryOperator.identity()),
+            input("management.endpoint.health.probes.enabled", UnaryOperator.identity()),
+            input("server.forward-headers-strategy", value -> value.trim().equalsIgnoreCase("framework") ? "framework" : null),
+            input("spring.threads.virtual.enabled", UnaryOperator.identity()),
+            input("spring.flyway.enabled", UnaryOperator.identity()),
+            input("spring.h2.console.enabled", UnaryOperator.identity()),
+            input("spring.main.web-application-type", UnaryOperator.identity()),
+            input("spring.datasource.url", value -> StringUtils.hasText(value) ? "set" : null));
     /** {@link #conditionValues} at build time, written by {@link BuildValues} into the jar. */
     static final String BUILD_VALUES = "META-INF/registry/aot-build.properties";
     private static final String MANAGEMENT_PORT_TYPE = "management-port-type";
@@ -148,24 +149,24 @@ public final class AotMode implements ApplicationListener<ApplicationEnvironment
     }
 
     /**
-     * What of {@code environment} decides conditions: the values of {@link #CONDITION_INPUTS}, whether each of
-     * {@link #PRESENCE_INPUTS} is set, and the management port's kind (Spring Boot compares it with the registry's).
+     * What of {@code environment} decides conditions: what the conditions see of {@link #CONDITION_INPUTS}, and the
+     * management port's kind (Spring Boot compares it with the registry's).
      */
     static Properties conditionValues(Environment environment) {
         Properties values = new Properties();
-        for (String key : CONDITION_INPUTS) {
+        CONDITION_INPUTS.forEach((key, seen) -> {
             String value = environment.getProperty(key);
-            if (value != null) {
-                values.setProperty(key, value);
+            String decisive = value == null ? null : seen.apply(value);
+            if (decisive != null) {
+                values.setProperty(key, decisive);
             }
-        }
-        for (String key : PRESENCE_INPUTS) {
-            if (StringUtils.hasText(environment.getProperty(key))) {
-                values.setProperty(key, "set");
-            }
-        }
+        });
         values.setProperty(MANAGEMENT_PORT_TYPE, ManagementPortType.get(environment).name());
         return values;
+    }
+
+    private static Map.Entry<String, UnaryOperator<String>> input(String key, UnaryOperator<String> seen) {
+        return Map.entry(key, seen);
     }
 
     private static Set<String> union(Properties a, Properties b) {
@@ -194,6 +195,9 @@ public final class AotMode implements ApplicationListener<ApplicationEnvironment
 
         @Override
         public BeanFactoryInitializationAotContribution processAheadOfTime(ConfigurableListableBeanFactory beanFactory) {
+            if (beanFactory.getParentBeanFactory() != null) {
+                return null; // a management server of its own is a child context: the registry's context records them
+            }
             Properties values = conditionValues(beanFactory.getBean(Environment.class));
             return (generationContext, code) -> {
                 StringWriter text = new StringWriter();

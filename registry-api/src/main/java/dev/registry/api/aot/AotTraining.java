@@ -57,22 +57,26 @@ public final class AotTraining {
         ConfigurableApplicationContext context = RegistryApplication.application().run(arguments.toArray(String[]::new));
         try {
             String port = context.getEnvironment().getRequiredProperty("local.server.port");
-            new Workload("http://127.0.0.1:" + port, "admin", password).run(ROUNDS);
+            // the probes are on the management port when it has one of its own (the image's training: MANAGEMENT_SERVER_PORT)
+            String managementPort = context.getEnvironment().getProperty("local.management.port", port);
+            new Workload("http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort, "admin", password).run(ROUNDS);
         } finally {
             SpringApplication.exit(context);
         }
     }
 
-    /** One client doing the users' first calls against the registry at {@code base}. */
+    /** One client doing the users' first calls against the registry at {@code base}, its probes at {@code actuator}. */
     static final class Workload {
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
         private final String base;
+        private final String actuator;
         private final String basic;
         private final Random random = new Random(15);
 
-        Workload(String base, String user, String password) {
+        Workload(String base, String actuator, String user, String password) {
             this.base = base;
+            this.actuator = actuator;
             this.basic = "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
@@ -148,7 +152,7 @@ public final class AotTraining {
             expect(200, send(request("/api/v1/projects").header("Authorization", basic)));
             expect(200, send(request("/api/v1/projects/training/repositories").header("Authorization", basic)));
             expect(200, send(request("/api/v1/systeminfo").header("Authorization", basic)));
-            expect(200, send(request("/actuator/health/readiness")));
+            expect(200, send(request(actuator + "/actuator/health/readiness")));
             expect(401, send(request("/v2/")));
         }
 

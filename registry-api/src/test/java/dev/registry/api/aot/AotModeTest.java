@@ -14,7 +14,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +85,15 @@ class AotModeTest {
     }
 
     @Test
+    void onlyTheFrameworkStrategyOfForwardedHeadersDecidesAConditionTheChartsNativeDoesNot() {
+        // the Helm chart sets SERVER_FORWARD_HEADERS_STRATEGY=native (Tomcat's valve, configured at run time)
+        assertThat(AotMode.refusal(buildDefaults().withProperty("server.forward-headers-strategy", "native"), packaged()))
+                .isNull();
+        assertThat(AotMode.refusal(buildDefaults().withProperty("server.forward-headers-strategy", "FRAMEWORK"),
+                packaged())).contains("server.forward-headers-strategy=FRAMEWORK (unset in the build)");
+    }
+
+    @Test
     void springAotEnabledFalseAlwaysStartsTheRegularWay() {
         assertThat(AotMode.refusal(buildDefaults().withProperty("spring.aot.enabled", "false"), packaged()))
                 .isEqualTo("spring.aot.enabled is false");
@@ -121,8 +129,8 @@ class AotModeTest {
             assertThat(outcomes.keySet()).as("conditional beans or configurations of the registry's own code")
                     .noneMatch(source -> source.startsWith("dev.registry."));
 
-            Set<String> compared = Stream.of(AotMode.CONDITION_INPUTS, AotMode.PRESENCE_INPUTS, List.of("management.server.port"))
-                    .flatMap(List::stream).map(AotModeTest::canonical).collect(Collectors.toSet());
+            Set<String> compared = Stream.concat(AotMode.CONDITION_INPUTS.keySet().stream(), Stream.of("management.server.port"))
+                    .map(AotModeTest::canonical).collect(Collectors.toSet());
             Set<String> read = new TreeSet<>();
             Pattern property = Pattern.compile("[a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)+");
             outcomes.values().forEach(conditions -> conditions.forEach(condition -> {

@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  * and the cache in separate layers, a class path of jars only, {@code /data} group-writable), and finally podman
  * pulls it, runs it (the stack notes' settings: runc, host network, vfs, no rlimits; a 512 MiB memory limit) on a
  * free port, and the test probes {@code /v2/} and {@code /actuator/health/readiness} over HTTP, reads the container's
- * process status (not root) and its memory maps (the cache is mapped).
+ * process status (not root) and its memory maps (the cache is mapped); then once more with the actuator on a port of
+ * its own, as the Helm chart runs it, where the image starts from its AOT-generated bean definitions.
  * Skips when podman or skopeo is missing, or when the base must be made and debootstrap or umoci is missing.
  */
 @RegistryIntegrationTest
@@ -283,6 +284,7 @@ class ContainerImageTest {
         String reference = image();
         run(Duration.ofMinutes(4), podman("pull", "--quiet", "--tls-verify=false",
                 "--creds", ADMIN + ":" + ADMIN_PASSWORD, reference));
+        removeTheContainer();
         int appPort = freePort();
         Instant start = Instant.now();
         // 512 MiB, the smallest limit docs/deploy-image.md recommends: the heap is then 205 MiB, the initial heap
@@ -327,6 +329,41 @@ class ContainerImageTest {
         assertThat(log).contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=/app/registry.aot -XX:MaxRAMPercentage=40 "
                 + "-Xms64m -XX:+UseSerialGC");
         assertThat(log).doesNotContain("[aot]");
+        // the image's generated bean definitions are made for a management port of its own (build.sh): without one,
+        // the regular start, said in the log (AotMode)
+        assertThat(log).contains("Starting without the build's AOT-generated bean definitions: management.server.port=null"
+                + " (the actuator on the registry's port)");
+    }
+
+    /**
+     * As the Helm chart and the compose file run it, with {@code MANAGEMENT_SERVER_PORT}: the image starts from its
+     * generated bean definitions (AotMode), with the probes and the metrics on that port and {@code /v2} on its own.
+     */
+    @Test
+    void withAManagementPortTheImageStartsFromItsGeneratedBeanDefinitions() throws Exception {
+        String reference = image();
+        run(Duration.ofMinutes(4), podman("pull", "--quiet", "--tls-verify=false",
+                "--creds", ADMIN + ":" + ADMIN_PASSWORD, reference));
+        removeTheContainer();
+        int appPort = freePort();
+        int managementPort = freePort();
+        Instant start = Instant.now();
+        run(Duration.ofMinutes(4), podman("run", "--detach", "--name", CONTAINER, "--runtime", "runc",
+                "--network", "host", "--memory", "512m", "--env", "SERVER_PORT=" + appPort,
+                "--env", "MANAGEMENT_SERVER_PORT=" + managementPort, "--env", "REGISTRY_ADMIN_PASSWORD=Container-Pw-1",
+                reference));
+
+        HttpResponse<String> readiness = awaitReadiness(RegistryClient.anonymous(managementPort));
+        System.out.println("ready " + Duration.between(start, Instant.now()).toMillis()
+                + " ms after podman run (management port)");
+        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+        assertThat(RegistryClient.anonymous(managementPort).send("GET", "/actuator/prometheus", null, Map.of())
+                .statusCode()).isEqualTo(200);
+        assertThat(new RegistryClient(appPort, ADMIN, "Container-Pw-1").send("GET", "/v2/", null, Map.of())
+                .statusCode()).isEqualTo(200);
+        Cli.Result logs = run(Duration.ofMinutes(1), podman("logs", CONTAINER));
+        assertThat(logs.stdout() + logs.stderr()).contains("Starting AOT-processed RegistryApplication")
+                .doesNotContain("[aot]");
     }
 
     /**
@@ -355,6 +392,11 @@ class ContainerImageTest {
         Cli.Result logs = Cli.run(Duration.ofMinutes(1), containers, work, podman("logs", CONTAINER));
         throw new AssertionError("the container did not become ready (last answer: "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()) + ")\n" + logs.stdout() + logs.stderr());
+    }
+
+    /** The two tests that run the image use one container name; each starts from none. */
+    private void removeTheContainer() {
+        run(Duration.ofMinutes(2), podman("rm", "--force", "--ignore", "--volumes", "--time", "10", CONTAINER));
     }
 
     private static int freePort() throws IOException {
