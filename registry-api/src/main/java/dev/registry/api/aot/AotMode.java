@@ -33,11 +33,11 @@ import org.springframework.util.StringUtils;
  * ({@code process-aot} of registry-api/pom.xml: {@code RegistryApplication__ApplicationContextInitializer} and a
  * {@code __BeanDefinitions} class per bean) instead of scanning the class path, parsing the configuration classes and
  * evaluating their conditions at every start: about 0.9 s less start-up and 25 MiB less resident memory on 2 cores
- * (docs/benchmarks.md, "Spring AOT"). Spring only does so when told ({@code spring.aot.enabled}); this listener, which
+ * (docs/benchmarks.md, "Spring AOT at start-up"). Spring only does so when told ({@code spring.aot.enabled}); this listener, which
  * {@link RegistryApplication#application()} adds, tells it when all of these hold, and logs why not otherwise:
  * <ul>
- * <li>the registry runs from its packaged jar (the layout's {@code registry.jar} or the fat jar). From a class
- * folder ({@code spring-boot:run}, the tests' processes) the generated classes may be older than the code;</li>
+ * <li>the registry runs from its packaged jar (the layout's {@code registry.jar}, the fat jar, the image's). From a
+ * class folder ({@code spring-boot:run}, the tests' processes) the generated classes may be older than the code;</li>
  * <li>the generated classes are there (a build with AOT processing);</li>
  * <li>{@code spring.aot.enabled} is not {@code false} ({@code SPRING_AOT_ENABLED=false} always starts the regular
  * way);</li>
@@ -45,8 +45,9 @@ import org.springframework.util.StringUtils;
  * ({@link #CONDITION_INPUTS}, the management port) has the value it had when the definitions were generated (as far as
  * a condition sees it), recorded in
  * {@link #BUILD_VALUES} by {@link BuildValues}: the definitions hold the beans those values chose. Setting
- * {@code MANAGEMENT_SERVER_PORT}, as the Helm chart and the compose file do, means a management server of its own,
- * which the definitions (built without one) do not hold, so such a start takes the regular way.</li>
+ * {@code MANAGEMENT_SERVER_PORT} means a management server of its own: the jar's definitions are made without one
+ * (README's default), the container image's with one ({@code -Paot-management-port}, as the Helm chart and the
+ * compose file run it), and a start that differs takes the regular way.</li>
  * </ul>
  * A JVM started with {@code -Dspring.aot.enabled=true} against one of these rules does not start: Spring would fail
  * obscurely or silently leave out what a setting asks for (the management port's server, say).
