@@ -281,18 +281,8 @@ class ContainerImageTest {
     @Test
     void podmanPullsAndRunsTheImageWhichMapsTheCacheAndAnswersV2AndReadinessFromOutsideAsANonRootProcess()
             throws Exception {
-        String reference = image();
-        run(Duration.ofMinutes(4), podman("pull", "--quiet", "--tls-verify=false",
-                "--creds", ADMIN + ":" + ADMIN_PASSWORD, reference));
-        removeTheContainer();
         int appPort = freePort();
-        Instant start = Instant.now();
-        // 512 MiB, the smallest limit docs/deploy-image.md recommends: the heap is then 205 MiB, the initial heap
-        // 64 MiB (-Xms64m; the default 8 MiB could not hold the cache's archived objects and the JVM would not start)
-        run(Duration.ofMinutes(4), podman("run", "--detach", "--name", CONTAINER, "--runtime", "runc",
-                "--network", "host", "--memory", "512m",
-                "--env", "SERVER_PORT=" + appPort, "--env", "REGISTRY_ADMIN_PASSWORD=Container-Pw-1",
-                reference));
+        Instant start = startContainer("SERVER_PORT=" + appPort);
 
         RegistryClient anonymous = RegistryClient.anonymous(appPort);
         HttpResponse<String> readiness = awaitReadiness(anonymous);
@@ -341,17 +331,9 @@ class ContainerImageTest {
      */
     @Test
     void withAManagementPortTheImageStartsFromItsGeneratedBeanDefinitions() throws Exception {
-        String reference = image();
-        run(Duration.ofMinutes(4), podman("pull", "--quiet", "--tls-verify=false",
-                "--creds", ADMIN + ":" + ADMIN_PASSWORD, reference));
-        removeTheContainer();
         int appPort = freePort();
         int managementPort = freePort();
-        Instant start = Instant.now();
-        run(Duration.ofMinutes(4), podman("run", "--detach", "--name", CONTAINER, "--runtime", "runc",
-                "--network", "host", "--memory", "512m", "--env", "SERVER_PORT=" + appPort,
-                "--env", "MANAGEMENT_SERVER_PORT=" + managementPort, "--env", "REGISTRY_ADMIN_PASSWORD=Container-Pw-1",
-                reference));
+        Instant start = startContainer("SERVER_PORT=" + appPort, "MANAGEMENT_SERVER_PORT=" + managementPort);
 
         HttpResponse<String> readiness = awaitReadiness(RegistryClient.anonymous(managementPort));
         System.out.println("ready " + Duration.between(start, Instant.now()).toMillis()
@@ -394,9 +376,26 @@ class ContainerImageTest {
                 + (last == null ? "none" : last.statusCode() + " " + last.body()) + ")\n" + logs.stdout() + logs.stderr());
     }
 
-    /** The two tests that run the image use one container name; each starts from none. */
-    private void removeTheContainer() {
+    /**
+     * Pulls the image as a user would and runs it detached, replacing the container an earlier test left (both tests
+     * that run the image use one name), with the admin's password and these environment variables; when it started.
+     */
+    private Instant startContainer(String... environment) {
+        String reference = image();
+        run(Duration.ofMinutes(4), podman("pull", "--quiet", "--tls-verify=false",
+                "--creds", ADMIN + ":" + ADMIN_PASSWORD, reference));
         run(Duration.ofMinutes(2), podman("rm", "--force", "--ignore", "--volumes", "--time", "10", CONTAINER));
+        // 512 MiB, the smallest limit docs/deploy-image.md recommends: the heap is then 205 MiB, the initial heap
+        // 64 MiB (-Xms64m; the default 8 MiB could not hold the cache's archived objects and the JVM would not start)
+        List<String> command = new ArrayList<>(List.of("run", "--detach", "--name", CONTAINER, "--runtime", "runc",
+                "--network", "host", "--memory", "512m", "--env", "REGISTRY_ADMIN_PASSWORD=Container-Pw-1"));
+        for (String variable : environment) {
+            command.addAll(List.of("--env", variable));
+        }
+        command.add(reference);
+        Instant start = Instant.now();
+        run(Duration.ofMinutes(4), podman(command.toArray(String[]::new)));
+        return start;
     }
 
     private static int freePort() throws IOException {
