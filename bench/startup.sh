@@ -27,7 +27,7 @@ BENCH_AOT=0 registry_launch_defaults
 fat_jar=$jar fat_opts=$java_opts
 [[ -f $root/registry-api/target/registry/registry.aot ]] \
     || die "no registry-api/target/registry/registry.aot: build with ./mvnw -q -DskipTests package on a JDK 25 or newer"
-for tool in curl psql docker-registry htpasswd; do command -v "$tool" >/dev/null || die "$tool is missing"; done
+for tool in psql docker-registry htpasswd; do command -v "$tool" >/dev/null || die "$tool is missing"; done
 psql_() { psql -X -q -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 "$@"; }
 psql_ -c 'SELECT 1' >/dev/null || die "cannot reach PostgreSQL at $pg_host:$pg_port as $pg_user (set BENCH_PG_URL / BENCH_PG_USER)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-startup.XXXXXX")
@@ -38,15 +38,16 @@ trap 'stop_pid "$pid"; psql_ -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev
 psql_ -c "CREATE DATABASE $db"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# launches "$@" in the background, waits until URL answers STATUS, prints the milliseconds that took, stops it
-time_to() { # URL STATUS LOG COMMAND...
-    local url=$1 status=$2 out=$3 start code; shift 3
+# launches "$@" in the background, waits until GET PATH on 127.0.0.1:PORT answers STATUS (asking every 20 ms, without
+# starting a process each time: probe_status, nap), prints the milliseconds that took, stops it
+time_to() { # PORT PATH STATUS LOG COMMAND...
+    local port_=$1 path=$2 status=$3 out=$4 start; shift 4
     start=$(now_ms)
     "$@" >"$out" 2>&1 &
     pid=$!
-    until code=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true); [[ $code == "$status" ]]; do
+    until probe_status "$port_" "$path"; [[ $http_status == "$status" ]]; do
         kill -0 "$pid" 2>/dev/null || die "exited during start-up: $(tail -n 5 "$out")"
-        sleep 0.02
+        nap 0.02
     done
     echo $(($(now_ms) - start))
     stop_pid "$pid"
@@ -60,7 +61,7 @@ ours() { # KIND(layout|fat) DB(h2|pg) RUN
     else db_args=(--spring.profiles.active=postgres --spring.datasource.url="$pg_url/$db" --spring.datasource.username="$pg_user")
     fi
     # shellcheck disable=SC2086
-    time_to "http://127.0.0.1:$port/actuator/health/readiness" 200 "$work/$1-$2-$3.log" \
+    time_to "$port" /actuator/health/readiness 200 "$work/$1-$2-$3.log" \
         env MALLOC_ARENA_MAX=2 "$java" $opts -jar "$jar_" --server.address=127.0.0.1 --server.port="$port" \
         --registry.storage.filesystem.root="$data/blobs" "${registry_auth_args[@]}" "${db_args[@]}"
 }
@@ -94,7 +95,7 @@ for ((r = 1; r <= runs; r++)); do
     for kind in layout fat; do
         for store in h2 pg; do times[$kind-$store]+="$(ours "$kind" "$store" "$r") "; done
     done
-    times[dist]+="$(time_to "http://127.0.0.1:$dist_port/v2/" 401 "$work/dist-$r.log" docker-registry serve "$work/dist.yml") "
+    times[dist]+="$(time_to "$dist_port" /v2/ 401 "$work/dist-$r.log" docker-registry serve "$work/dist.yml") "
 done
 
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }

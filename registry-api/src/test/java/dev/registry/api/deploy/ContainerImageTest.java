@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,7 +172,8 @@ class ContainerImageTest {
                 "java", "-cp", "@/app/jib-classpath-file", "dev.registry.api.RegistryApplication");
         // the cache first (deploy/image/Containerfile), then Maven's image.java-tool-options as Jib set them
         assertThat(strings(config.path("Env"))).contains("MALLOC_ARENA_MAX=2", "JAVA_TOOL_OPTIONS=-XX:AOTCache=/app/registry.aot "
-                + "-XX:MaxRAMPercentage=40 -Xms64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
+                + "-XX:MaxRAMPercentage=40 -Xms64m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 "
+                + "-XX:+ExitOnOutOfMemoryError");
 
         JsonNode labels = config.path("Labels");
         // Jib's labels and nothing else (the builder adds no io.buildah.version)
@@ -308,6 +310,13 @@ class ContainerImageTest {
         // the JVM mapped the start-up cache (a JVM that cannot use it says so and leaves it unmapped)
         assertThat(run(Duration.ofMinutes(1), podman("exec", CONTAINER, "grep", "-c", "/app/registry.aot",
                 "/proc/1/maps")).stdout().trim()).isNotEqualTo("0");
+        // README's compiler threads at nice 10 as user 1000 too (lowering a priority needs no permission), the rest at 0
+        Map<String, Set<Integer>> nice = ThreadNice.parse(run(Duration.ofMinutes(1),
+                podman("exec", CONTAINER, "sh", "-c", "cat /proc/1/task/*/stat")).stdout());
+        assertThat(nice).as("threads by name and nice").containsEntry("C1 CompilerThre", Set.of(10))
+                .containsEntry("C2 CompilerThre", Set.of(10)).containsEntry("java", Set.of(0));
+        assertThat(nice.entrySet()).as("Tomcat's request threads").filteredOn(e -> e.getKey().startsWith("http-nio-"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.getValue()).containsOnly(0));
         // the embedded database and blobs went to /data (working directory /, ./data), written by that user
         String data = run(Duration.ofMinutes(1), podman("exec", CONTAINER, "stat", "-c", "%n %u:%g",
                 "/data/db", "/data/blobs")).stdout();
@@ -317,7 +326,7 @@ class ContainerImageTest {
         // (the JVM's own log lines go to standard output, "Picked up" to standard error)
         String log = logs.stdout() + logs.stderr();
         assertThat(log).contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=/app/registry.aot -XX:MaxRAMPercentage=40 "
-                + "-Xms64m -XX:+UseSerialGC");
+                + "-Xms64m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10");
         assertThat(log).doesNotContain("[aot]");
         // the image's generated bean definitions are made for a management port of its own (build.sh): without one,
         // the regular start, said in the log (AotMode)

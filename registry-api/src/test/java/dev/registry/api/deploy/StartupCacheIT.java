@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class StartupCacheIT {
         RegistryProcess registry = RegistryProcess.launched(folder, List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:AOTCache=" + LAYOUT.resolve("registry.aot"), "-Xlog:class+load=info:file=" + classes,
-                "-Xms64m", "-Xmx192m", "-XX:+UseSerialGC",
+                "-Xms64m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=10",
                 "-jar", LAYOUT.resolve("registry.jar").toString()),
                 // INFO from the application's main class and AotMode: which way it started
                 Stream.concat(Stream.of(arguments), Stream.of("--logging.level.dev.registry.api.RegistryApplication=info",
@@ -103,6 +104,13 @@ class StartupCacheIT {
             assertThat(probe.send("GET", "/actuator/prometheus").statusCode())
                     .as("metrics on the management port only (404 on the registry's port without one)")
                     .isEqualTo(managementPort ? 200 : 404);
+
+            // README's compiler threads at nice 10, the main and request threads at the normal 0
+            Map<String, Set<Integer>> nice = ThreadNice.of(registry.pid());
+            assertThat(nice).as("threads by name and nice").containsEntry("C1 CompilerThre", Set.of(10))
+                    .containsEntry("C2 CompilerThre", Set.of(10)).containsEntry("java", Set.of(0));
+            assertThat(nice.entrySet()).as("Tomcat's request threads").filteredOn(e -> e.getKey().startsWith("http-nio-"))
+                    .isNotEmpty().allSatisfy(e -> assertThat(e.getValue()).containsOnly(0));
 
             List<String> loaded = Files.readAllLines(classes);
             long fromCache = loaded.stream().filter(line -> line.endsWith("source: shared objects file")).count();

@@ -109,6 +109,11 @@ public final class RegistryProcess {
         throw new IllegalStateException("the registry did not become ready within three minutes:\n" + log());
     }
 
+    /** The running process's id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no clean close of the database. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Start-up A/B: two ways of starting the registry, taking turns start by start, so that a machine whose speed drifts
+# (a shared host: sequential runs of bench/startup.sh minutes apart differed by a third here) hits both alike. Each
+# start is timed from launch to /actuator/health/readiness answering 200, asked every 20 ms without starting a process
+# (lib.sh's probe_status and nap), on the embedded defaults, on data the first start made (a restarted replica).
+# Prints each side's starts, median and peak resident memory.
+#
+#   BENCH_A_OPTS / BENCH_B_OPTS   JVM options of side A / B (default: README's without / with the two compiler-priority
+#                                 flags: what docs/benchmarks.md "Compiler threads at a lower priority" compares)
+#   BENCH_A_LAYOUT / BENCH_B_LAYOUT  the start-up layouts (default: both registry-api/target/registry; copy one with
+#                                 `cp -a` to compare two builds: the cache records its jars' sizes and times)
+#   BENCH_RUNS [7]                starts per side          BENCH_OURS_PORT [15290]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+registry_launch_defaults
+runs=${BENCH_RUNS:-7} port=${BENCH_OURS_PORT:-15290}
+readme_opts='-Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10'
+a_opts=${BENCH_A_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC} b_opts=${BENCH_B_OPTS-$readme_opts}
+a_layout=${BENCH_A_LAYOUT:-$root/registry-api/target/registry} b_layout=${BENCH_B_LAYOUT:-$root/registry-api/target/registry}
+for layout in "$a_layout" "$b_layout"; do
+    [[ -f $layout/registry.aot ]] || die "no $layout/registry.aot: build with ./mvnw -q -DskipTests package on a JDK 25"
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/registry-startup-ab.XXXXXX")
+pid=''
+trap 'stop_pid "$pid"; rm -rf "$work"' EXIT
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+start_once() { # SIDE(a|b): prints "MS HWM_MIB"
+    local layout=$a_layout opts=$a_opts start ms
+    [[ $1 == b ]] && layout=$b_layout opts=$b_opts
+    start=$(now_ms)
+    # shellcheck disable=SC2086
+    MALLOC_ARENA_MAX=2 "$java" -XX:AOTCache="$layout/registry.aot" $opts -jar "$layout/registry.jar" \
+        --server.address=127.0.0.1 --server.port="$port" --spring.datasource.url="$(h2_url "$work/data/db/registry")" \
+        --registry.storage.filesystem.root="$work/data/blobs" "${registry_auth_args[@]}" >"$work/$1.log" 2>&1 &
+    pid=$!
+    until probe_status "$port" /actuator/health/readiness; [[ $http_status == 200 ]]; do
+        kill -0 "$pid" 2>/dev/null || die "side $1 exited during start-up: $(tail -n 5 "$work/$1.log")"
+        nap 0.02
+    done
+    ms=$(($(now_ms) - start))
+    nap 1
+    echo "$ms $(($(kib "$pid" VmHWM) / 1024))"
+    stop_pid "$pid"
+    pid=''
+}
+
+log "A: $a_opts ($a_layout)"
+log "B: $b_opts ($b_layout)"
+log "first start (migrations, admin) untimed"
+start_once a >/dev/null
+declare -A times=() hwm=()
+for ((r = 1; r <= runs; r++)); do
+    for side in $( ((r % 2)) && echo a b || echo b a); do
+        start_once "$side" >"$work/result" # in this shell: the next start waits until this one has stopped
+        read -r ms mib <"$work/result"
+        times[$side]+="$ms " hwm[$side]+="$mib "
+        log "run $r $side: ready after $ms ms, VmHWM $mib MiB"
+    done
+done
+median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+for side in a b; do
+    printf '%s: median %s ms (%s), VmHWM median %s MiB\n' "${side^^}" "$(median "${times[$side]}")" "${times[$side]% }" \
+        "$(median "${hwm[$side]}")"
+done
+echo "- $(nproc) cores, $("$java" -version 2>&1 | head -1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"

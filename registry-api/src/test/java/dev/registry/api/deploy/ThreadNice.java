@@ -1,0 +1,49 @@
+package dev.registry.api.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The nice values of a Linux process's threads, from {@code /proc/PID/task/TID/stat} lines (proc(5): the thread's name
+ * in parentheses, then fields 3 onwards; nice is field 19). README's JVM settings run the JIT compiler threads
+ * ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}) at nice 10 and leave every other thread at 0.
+ */
+final class ThreadNice {
+
+    private ThreadNice() {
+    }
+
+    /** Thread name (as the kernel keeps it: 15 characters) → the nice values of the threads of that name. */
+    static Map<String, Set<Integer>> parse(String statLines) {
+        Map<String, Set<Integer>> nice = new TreeMap<>();
+        statLines.lines().filter(line -> !line.isBlank()).forEach(line -> {
+            String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            nice.computeIfAbsent(name, n -> new TreeSet<>()).add(Integer.parseInt(fields[19 - 3]));
+        });
+        return nice;
+    }
+
+    /** The nice values of a process on this machine. */
+    static Map<String, Set<Integer>> of(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return parse(tasks.map(task -> {
+                try {
+                    return Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    return ""; // the thread ended meanwhile
+                }
+            }).collect(Collectors.joining("\n")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
