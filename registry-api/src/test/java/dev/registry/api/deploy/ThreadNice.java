@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * The nice values of a Linux process's threads, from {@code /proc/PID/task/TID/stat} lines (proc(5): the thread's name
  * in parentheses, then fields 3 onwards; nice is field 19). README's JVM settings run the JIT compiler threads
- * ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}) at nice 10 and leave every other thread at 0.
+ * ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}) at nice 10 and leave the application's threads at 0 (as root,
+ * the JVM's own service threads run above normal).
  */
 final class ThreadNice {
 
