@@ -129,6 +129,12 @@ nap() { # SECONDS
     read -r -t "$1" -u "$nap_fd" _ || true
 }
 
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# the median of a space-separated list of numbers
+median() { # "N N N ..."
+    tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'
+}
+
 kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 clk_tck=$(getconf CLK_TCK)
 # user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)

@@ -138,7 +138,6 @@ pg_cpu() {
 }
 machine_busy_ms() { awk -v hz="$clk_tck" '$1 == "cpu" {printf "%d", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz}' /proc/stat; }
 label() { if [[ $1 == one ]]; then echo "one replica"; else echo "two replicas"; fi; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # Cores each part used during a phase: its CPU time over the phase's wall time (recorded as PREFIX_cores_PART)
 declare -A cpu0
 cpu_mark() {

@@ -27,7 +27,6 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-startup-ab.XXXXXX")
 pid=''
 trap 'stop_pid "$pid"; rm -rf "$work"' EXIT
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 start_once() { # SIDE(a|b): prints "MS HWM_MIB"
     local layout=$a_layout opts=$a_opts start ms
@@ -62,7 +61,6 @@ for ((r = 1; r <= runs; r++)); do
         log "run $r $side: ready after $ms ms, VmHWM $mib MiB"
     done
 done
-median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 for side in a b; do
     printf '%s: median %s ms (%s), VmHWM median %s MiB\n' "${side^^}" "$(median "${times[$side]}")" "${times[$side]% }" \
         "$(median "${hwm[$side]}")"

@@ -37,7 +37,6 @@ pid=''
 trap 'stop_pid "$pid"; psql_ -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 psql_ -c "CREATE DATABASE $db"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # launches "$@" in the background, waits until GET PATH on 127.0.0.1:PORT answers STATUS (asking every 20 ms, without
 # starting a process each time: probe_status, nap), prints the milliseconds that took, stops it
 time_to() { # PORT PATH STATUS LOG COMMAND...
@@ -98,7 +97,6 @@ for ((r = 1; r <= runs; r++)); do
     times[dist]+="$(time_to "$dist_port" /v2/ 401 "$work/dist-$r.log" docker-registry serve "$work/dist.yml") "
 done
 
-median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 range() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s-%s", lo, hi}'; }
 secs() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms / 1000}'; }
 dist_ms=$(median "${times[dist]}")

@@ -66,15 +66,15 @@ public final class AotMode implements ApplicationListener<ApplicationEnvironment
      * that no other documented setting decides a condition.
      */
     static final Map<String, UnaryOperator<String>> CONDITION_INPUTS = Map.ofEntries(
-            input("management.endpoints.web.exposure.include", UnaryOperator.identity()),
-            input("management.endpoints.web.exposure.exclude", UnaryOperator.identity()),
-            input("management.endpoint.health.probes.enabled", UnaryOperator.identity()),
-            input("server.forward-headers-strategy", value -> value.trim().equalsIgnoreCase("framework") ? "framework" : null),
-            input("spring.threads.virtual.enabled", UnaryOperator.identity()),
-            input("spring.flyway.enabled", UnaryOperator.identity()),
-            input("spring.h2.console.enabled", UnaryOperator.identity()),
-            input("spring.main.web-application-type", UnaryOperator.identity()),
-            input("spring.datasource.url", value -> StringUtils.hasText(value) ? "set" : null));
+            Map.entry("management.endpoints.web.exposure.include", UnaryOperator.identity()),
+            Map.entry("management.endpoints.web.exposure.exclude", UnaryOperator.identity()),
+            Map.entry("management.endpoint.health.probes.enabled", UnaryOperator.identity()),
+            Map.entry("server.forward-headers-strategy", value -> value.trim().equalsIgnoreCase("framework") ? "framework" : null),
+            Map.entry("spring.threads.virtual.enabled", UnaryOperator.identity()),
+            Map.entry("spring.flyway.enabled", UnaryOperator.identity()),
+            Map.entry("spring.h2.console.enabled", UnaryOperator.identity()),
+            Map.entry("spring.main.web-application-type", UnaryOperator.identity()),
+            Map.entry("spring.datasource.url", value -> StringUtils.hasText(value) ? "set" : null));
     /** {@link #conditionValues} at build time, written by {@link BuildValues} into the jar. */
     static final String BUILD_VALUES = "META-INF/registry/aot-build.properties";
     private static final String MANAGEMENT_PORT_TYPE = "management-port-type";
@@ -164,10 +164,6 @@ public final class AotMode implements ApplicationListener<ApplicationEnvironment
         });
         values.setProperty(MANAGEMENT_PORT_TYPE, ManagementPortType.get(environment).name());
         return values;
-    }
-
-    private static Map.Entry<String, UnaryOperator<String>> input(String key, UnaryOperator<String> seen) {
-        return Map.entry(key, seen);
     }
 
     private static Set<String> union(Properties a, Properties b) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -106,11 +105,7 @@ class StartupCacheIT {
                     .isEqualTo(managementPort ? 200 : 404);
 
             // README's compiler threads at nice 10, the main and request threads at the normal 0
-            Map<String, Set<Integer>> nice = ThreadNice.of(registry.pid());
-            assertThat(nice).as("threads by name and nice").containsEntry("C1 CompilerThre", Set.of(10))
-                    .containsEntry("C2 CompilerThre", Set.of(10)).containsEntry("java", Set.of(0));
-            assertThat(nice.entrySet()).as("Tomcat's request threads").filteredOn(e -> e.getKey().startsWith("http-nio-"))
-                    .isNotEmpty().allSatisfy(e -> assertThat(e.getValue()).containsOnly(0));
+            ThreadNice.assertReadmeSettings(ThreadNice.of(registry.pid()));
 
             List<String> loaded = Files.readAllLines(classes);
             long fromCache = loaded.stream().filter(line -> line.endsWith("source: shared objects file")).count();

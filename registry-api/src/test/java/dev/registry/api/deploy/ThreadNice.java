@@ -1,5 +1,7 @@
 package dev.registry.api.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +33,14 @@ final class ThreadNice {
             nice.computeIfAbsent(name, n -> new TreeSet<>()).add(Integer.parseInt(fields[19 - 3]));
         });
         return nice;
+    }
+
+    /** README's settings took: the compiler threads at nice 10, the main and request threads at the normal 0. */
+    static void assertReadmeSettings(Map<String, Set<Integer>> nice) {
+        assertThat(nice).as("threads by name and nice").containsEntry("C1 CompilerThre", Set.of(10))
+                .containsEntry("C2 CompilerThre", Set.of(10)).containsEntry("java", Set.of(0));
+        assertThat(nice.entrySet()).as("Tomcat's request threads").filteredOn(e -> e.getKey().startsWith("http-nio-"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.getValue()).containsOnly(0));
     }
 
     /** The nice values of a process on this machine. */
