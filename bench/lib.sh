@@ -139,6 +139,19 @@ kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 clk_tck=$(getconf CLK_TCK)
 # user + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat)
 cpu_ms() { awk -v hz="$clk_tck" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
+# a JVM's CPU so far by thread, in ms: "TOTAL MAIN COMPILERS VM_THREAD" (main: the busiest thread the JVM left named
+# "java", which is the one that ran main; compilers: C1 and C2 threads; VM thread: safepoint operations and, with the
+# serial collector, the collections)
+jvm_thread_cpu_ms() {
+    awk -v hz="$clk_tck" 'FNR == 1 {
+            name = $0; sub(/^[^(]*\(/, "", name); sub(/\) .*$/, "", name); rest = $0; sub(/^.*\) /, "", rest)
+            split(rest, f, " "); ms = (f[12] + f[13]) * 1000 / hz; total += ms
+            if (name == "java" && ms > main) main = ms
+            else if (name ~ /^C[12] /) compilers += ms
+            else if (name == "VM Thread") vm = ms
+        }
+        END {printf "%d %d %d %d", total, main, compilers, vm}' /proc/"$1"/task/*/stat
+}
 
 # CPU so far (ms) of every process that is not part of this benchmark: "PID MS" lines for all
 # processes outside the calling script's process group, except kernel threads and PostgreSQL's

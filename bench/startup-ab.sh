@@ -3,7 +3,9 @@
 # (a shared host: sequential runs of bench/startup.sh minutes apart differed by a third here) hits both alike. Each
 # start is timed from launch to /actuator/health/readiness answering 200, asked every 20 ms without starting a process
 # (lib.sh's probe_status and nap), on the embedded defaults, on data the first start made (a restarted replica).
-# Prints each side's starts, median and peak resident memory.
+# Prints each side's starts, median and peak resident memory, and the medians of the CPU its threads had used when
+# readiness answered (the whole process, the main thread, the JIT compilers, the VM thread: less disturbed by other load
+# on the machine than the wall time).
 #
 #   BENCH_A_OPTS / BENCH_B_OPTS   JVM options of side A / B (default: README's without / with the two compiler-priority
 #                                 flags: what docs/benchmarks.md "Compiler threads at a lower priority" compares)
@@ -28,8 +30,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/registry-startup-ab.XXXXXX")
 pid=''
 trap 'stop_pid "$pid"; rm -rf "$work"' EXIT
 
-start_once() { # SIDE(a|b): prints "MS HWM_MIB"
-    local layout=$a_layout opts=$a_opts start ms
+start_once() { # SIDE(a|b): prints "MS HWM_MIB TOTAL_CPU MAIN_CPU COMPILERS_CPU VM_CPU"
+    local layout=$a_layout opts=$a_opts start ms cpu
     [[ $1 == b ]] && layout=$b_layout opts=$b_opts
     start=$(now_ms)
     # shellcheck disable=SC2086
@@ -42,8 +44,9 @@ start_once() { # SIDE(a|b): prints "MS HWM_MIB"
         nap 0.02
     done
     ms=$(($(now_ms) - start))
+    cpu=$(jvm_thread_cpu_ms "$pid")
     nap 1
-    echo "$ms $(($(kib "$pid" VmHWM) / 1024))"
+    echo "$ms $(($(kib "$pid" VmHWM) / 1024)) $cpu"
     stop_pid "$pid"
     pid=''
 }
@@ -52,17 +55,19 @@ log "A: $a_opts ($a_layout)"
 log "B: $b_opts ($b_layout)"
 log "first start (migrations, admin) untimed"
 start_once a >/dev/null
-declare -A times=() hwm=()
+declare -A times=() hwm=() cpu_total=() cpu_main=() cpu_compilers=() cpu_vm=()
 for ((r = 1; r <= runs; r++)); do
     for side in $( ((r % 2)) && echo a b || echo b a); do
         start_once "$side" >"$work/result" # in this shell: the next start waits until this one has stopped
-        read -r ms mib <"$work/result"
+        read -r ms mib total main compilers vm <"$work/result"
         times[$side]+="$ms " hwm[$side]+="$mib "
-        log "run $r $side: ready after $ms ms, VmHWM $mib MiB"
+        cpu_total[$side]+="$total " cpu_main[$side]+="$main " cpu_compilers[$side]+="$compilers " cpu_vm[$side]+="$vm "
+        log "run $r $side: ready after $ms ms, VmHWM $mib MiB, CPU by then $total ms (main $main, compilers $compilers, VM thread $vm)"
     done
 done
 for side in a b; do
-    printf '%s: median %s ms (%s), VmHWM median %s MiB\n' "${side^^}" "$(median "${times[$side]}")" "${times[$side]% }" \
-        "$(median "${hwm[$side]}")"
+    printf '%s: median %s ms (%s), VmHWM median %s MiB; CPU at readiness, medians: process %s ms, main thread %s ms, compilers %s ms, VM thread %s ms\n' \
+        "${side^^}" "$(median "${times[$side]}")" "${times[$side]% }" "$(median "${hwm[$side]}")" "$(median "${cpu_total[$side]}")" \
+        "$(median "${cpu_main[$side]}")" "$(median "${cpu_compilers[$side]}")" "$(median "${cpu_vm[$side]}")"
 done
 echo "- $(nproc) cores, $("$java" -version 2>&1 | head -1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"

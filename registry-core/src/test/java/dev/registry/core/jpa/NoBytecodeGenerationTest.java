@@ -6,10 +6,13 @@ import dev.registry.core.CoreTestApplication;
 import dev.registry.core.OnH2;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.bytecode.spi.BytecodeProvider;
+import org.hibernate.cfg.BytecodeSettings;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
  * Hibernate runs without Byte Buddy ({@link NoBytecodeGeneration}), which is only sound while no entity needs a proxy:
@@ -28,6 +31,21 @@ class NoBytecodeGenerationTest {
         BytecodeProvider provider = entityManagerFactory.unwrap(SessionFactoryImplementor.class).getServiceRegistry()
                 .requireService(BytecodeProvider.class);
         assertThat(provider).isInstanceOf(org.hibernate.bytecode.internal.none.BytecodeProviderImpl.class);
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    /**
+     * The JPA bootstrap builds an enhancement transformer whenever dirty tracking is on (Hibernate's default), and that
+     * transformer builds a Byte Buddy provider unless this setting hands it one: what Hibernate was given must name
+     * the {@code none} provider.
+     */
+    @Test
+    void theEnhancementTransformerGetsTheNoneProviderToo() {
+        LocalContainerEntityManagerFactoryBean factory = context.getBean(LocalContainerEntityManagerFactoryBean.class);
+        assertThat(factory.getJpaPropertyMap().get(BytecodeSettings.BYTECODE_PROVIDER_INSTANCE))
+                .isInstanceOf(org.hibernate.bytecode.internal.none.BytecodeProviderImpl.class);
     }
 
     @Test
