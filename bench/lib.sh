@@ -20,7 +20,7 @@ registry_launch_defaults() {
     else
         jar=${BENCH_JAR:-$root/registry-api/target/registry.jar}
     fi
-    java_opts="${aot_opts:+$aot_opts }${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10}"
+    java_opts="${aot_opts:+$aot_opts }${BENCH_JAVA_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000}"
 }
 
 # The default H2 URL of application.yaml with its file at PATH (keep the options equal to it).
