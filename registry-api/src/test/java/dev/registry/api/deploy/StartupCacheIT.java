@@ -116,6 +116,10 @@ class StartupCacheIT {
                     .anyMatch(line -> line.contains(" dev.registry.api.distribution.MinimumRateInputStream source: shared objects file"));
             assertThat(fromCache).as("classes from the cache, of %d loaded", loaded.size())
                     .isGreaterThan(loaded.size() * 3L / 4);
+            // nothing of Byte Buddy, neither in the cache nor loaded later (dev.registry.core.jpa.NoBytecodeGeneration):
+            // the cache preloads every class it holds at every start
+            assertThat(loaded).as("Byte Buddy's classes (Hibernate's none bytecode provider is in use)")
+                    .noneMatch(line -> line.contains(" net.bytebuddy."));
         } finally {
             registry.kill();
         }

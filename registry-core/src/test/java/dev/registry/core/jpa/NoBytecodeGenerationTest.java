@@ -26,15 +26,15 @@ class NoBytecodeGenerationTest {
     @Autowired
     EntityManagerFactory entityManagerFactory;
 
+    @Autowired
+    ApplicationContext context;
+
     @Test
     void theEntityManagerFactoryUsesHibernatesNoneBytecodeProvider() {
         BytecodeProvider provider = entityManagerFactory.unwrap(SessionFactoryImplementor.class).getServiceRegistry()
                 .requireService(BytecodeProvider.class);
         assertThat(provider).isInstanceOf(org.hibernate.bytecode.internal.none.BytecodeProviderImpl.class);
     }
-
-    @Autowired
-    ApplicationContext context;
 
     /**
      * The JPA bootstrap builds an enhancement transformer whenever dirty tracking is on (Hibernate's default), and that
