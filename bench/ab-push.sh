@@ -27,7 +27,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 BENCH_JAR=unused registry_launch_defaults # for $java and README's $java_opts; the layouts come from BENCH_A/B
-java_opts=${BENCH_JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000}
+java_opts=${BENCH_JAVA_OPTS:-$readme_java_opts}
 
 declare -A layout=([a]=${BENCH_A:-} [b]=${BENCH_B:-}) extra=([a]=${BENCH_A_OPTS:-} [b]=${BENCH_B_OPTS:-})
 for s in a b; do

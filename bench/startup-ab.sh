@@ -20,8 +20,8 @@ source "$here/lib.sh"
 
 registry_launch_defaults
 runs=${BENCH_RUNS:-7} port=${BENCH_OURS_PORT:-15290}
-readme_opts='-Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000'
-a_opts=${BENCH_A_OPTS--Xms64m -Xmx192m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=2000} b_opts=${BENCH_B_OPTS-$readme_opts}
+a_opts=${BENCH_A_OPTS-${readme_java_opts/ -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10/}}
+b_opts=${BENCH_B_OPTS-$readme_java_opts}
 a_layout=${BENCH_A_LAYOUT:-$root/registry-api/target/registry} b_layout=${BENCH_B_LAYOUT:-$root/registry-api/target/registry}
 for layout in "$a_layout" "$b_layout"; do
     [[ -f $layout/registry.aot ]] || die "no $layout/registry.aot: build with ./mvnw -q -DskipTests package on a JDK 25"
