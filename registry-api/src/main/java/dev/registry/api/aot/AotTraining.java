@@ -1,25 +1,28 @@
 package dev.registry.api.aot;
 
 import dev.registry.api.RegistryApplication;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,8 +70,8 @@ public final class AotTraining {
 
     /** One client doing the users' first calls against the registry at {@code base}, its probes at {@code actuator}. */
     static final class Workload {
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        private static final byte[] NO_BODY = new byte[0];
+        private final Http http = new Http();
         private final String base;
         private final String actuator;
         private final String basic;
@@ -81,106 +84,103 @@ public final class AotTraining {
                     .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
 
-        void run(int rounds) throws IOException, InterruptedException {
-            expect(201, send(request("/api/v1/projects").header("Authorization", basic)
-                    .header("Content-Type", "application/json")
-                    .POST(BodyPublishers.ofString("{\"name\":\"training\"}"))));
-            for (int round = 0; round < rounds; round++) {
-                String token = token("repository:" + REPOSITORY + ":pull,push");
-                String bearer = "Bearer " + token;
-                byte[] layer = new byte[64 * 1024 + round];
-                random.nextBytes(layer);
-                String layerDigest = digest(layer);
-                uploadBlob(bearer, layer, layerDigest, round % 2 == 0);
-                byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-                        + "\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
-                String configDigest = digest(config);
-                uploadBlob(bearer, config, configDigest, true);
-                byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
-                        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
-                        + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
-                        + "\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}")
-                        .getBytes(StandardCharsets.UTF_8);
-                String tag = "r" + round;
-                expect(201, send(v2("/manifests/" + tag).header("Authorization", bearer)
-                        .header("Content-Type", OCI_MANIFEST).PUT(BodyPublishers.ofByteArray(manifest))));
-                pull(tag, digest(manifest), configDigest, layerDigest);
-                browse();
+        void run(int rounds) throws IOException {
+            try (http) {
+                expect(201, send("POST", "/api/v1/projects", "{\"name\":\"training\"}".getBytes(StandardCharsets.UTF_8),
+                        "Authorization", basic, "Content-Type", "application/json"));
+                for (int round = 0; round < rounds; round++) {
+                    round(round);
+                }
             }
         }
 
+        private void round(int round) throws IOException {
+            String token = token("repository:" + REPOSITORY + ":pull,push");
+            String bearer = "Bearer " + token;
+            byte[] layer = new byte[64 * 1024 + round];
+            random.nextBytes(layer);
+            String layerDigest = digest(layer);
+            uploadBlob(bearer, layer, layerDigest, round % 2 == 0);
+            byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                    + "\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+            String configDigest = digest(config);
+            uploadBlob(bearer, config, configDigest, true);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+                    + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
+                    + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
+                    + "\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            String tag = "r" + round;
+            expect(201, send("PUT", v2("/manifests/" + tag), manifest, "Authorization", bearer,
+                    "Content-Type", OCI_MANIFEST));
+            pull(tag, digest(manifest), configDigest, layerDigest);
+            browse();
+        }
+
         /** Checks it is missing, then uploads it: a POST, a PATCH and a PUT, or one monolithic POST. */
-        private void uploadBlob(String bearer, byte[] blob, String digest, boolean chunked)
-                throws IOException, InterruptedException {
-            expect(404, send(v2("/blobs/" + digest).header("Authorization", bearer)
-                    .method("HEAD", BodyPublishers.noBody())));
+        private void uploadBlob(String bearer, byte[] blob, String digest, boolean chunked) throws IOException {
+            expect(404, send("HEAD", v2("/blobs/" + digest), NO_BODY, "Authorization", bearer));
             if (!chunked) {
-                expect(201, send(v2("/blobs/uploads/?digest=" + digest).header("Authorization", bearer)
-                        .header("Content-Type", "application/octet-stream").POST(BodyPublishers.ofByteArray(blob))));
+                expect(201, send("POST", v2("/blobs/uploads/?digest=" + digest), blob, "Authorization", bearer,
+                        "Content-Type", "application/octet-stream"));
                 return;
             }
-            HttpResponse<String> started = expect(202, send(v2("/blobs/uploads/").header("Authorization", bearer)
-                    .POST(BodyPublishers.noBody())));
-            String location = started.headers().firstValue("Location").orElseThrow();
-            HttpResponse<String> patched = expect(202, send(request(location).header("Authorization", bearer)
-                    .header("Content-Type", "application/octet-stream").header("Content-Range", "0-" + (blob.length - 1))
-                    .method("PATCH", BodyPublishers.ofByteArray(blob))));
-            String next = patched.headers().firstValue("Location").orElseThrow();
-            expect(201, send(request(next + (next.contains("?") ? "&" : "?") + "digest=" + digest)
-                    .header("Authorization", bearer).PUT(BodyPublishers.noBody())));
+            String location = expect(202, send("POST", v2("/blobs/uploads/"), NO_BODY, "Authorization", bearer))
+                    .header("Location");
+            String next = expect(202, send("PATCH", location, blob, "Authorization", bearer,
+                    "Content-Type", "application/octet-stream", "Content-Range", "0-" + (blob.length - 1)))
+                    .header("Location");
+            expect(201, send("PUT", next + (next.contains("?") ? "&" : "?") + "digest=" + digest, NO_BODY,
+                    "Authorization", bearer));
         }
 
         /** What containerd does for one image: a token for pull, the manifest, the config and the layer. */
         private void pull(String tag, String manifestDigest, String configDigest, String layerDigest)
-                throws IOException, InterruptedException {
+                throws IOException {
             String bearer = "Bearer " + token("repository:" + REPOSITORY + ":pull");
-            expect(200, send(v2("/manifests/" + tag).header("Authorization", bearer).header("Accept", OCI_MANIFEST)
-                    .method("HEAD", BodyPublishers.noBody())));
-            expect(200, send(v2("/manifests/" + tag).header("Authorization", bearer).header("Accept", OCI_MANIFEST)));
-            expect(200, send(v2("/manifests/" + manifestDigest).header("Authorization", bearer)
-                    .header("Accept", OCI_MANIFEST)));
-            expect(200, send(v2("/blobs/" + configDigest).header("Authorization", bearer)));
-            expect(200, send(v2("/blobs/" + layerDigest).header("Authorization", bearer)));
-            expect(206, send(v2("/blobs/" + layerDigest).header("Authorization", bearer).header("Range", "bytes=0-1023")));
-            expect(404, send(v2("/manifests/missing").header("Authorization", bearer).header("Accept", OCI_MANIFEST)));
-            expect(200, send(v2("/tags/list").header("Authorization", bearer)));
+            expect(200, send("HEAD", v2("/manifests/" + tag), NO_BODY, "Authorization", bearer, "Accept", OCI_MANIFEST));
+            expect(200, send("GET", v2("/manifests/" + tag), NO_BODY, "Authorization", bearer, "Accept", OCI_MANIFEST));
+            expect(200, send("GET", v2("/manifests/" + manifestDigest), NO_BODY, "Authorization", bearer,
+                    "Accept", OCI_MANIFEST));
+            expect(200, send("GET", v2("/blobs/" + configDigest), NO_BODY, "Authorization", bearer));
+            expect(200, send("GET", v2("/blobs/" + layerDigest), NO_BODY, "Authorization", bearer));
+            expect(206, send("GET", v2("/blobs/" + layerDigest), NO_BODY, "Authorization", bearer,
+                    "Range", "bytes=0-1023"));
+            expect(404, send("GET", v2("/manifests/missing"), NO_BODY, "Authorization", bearer, "Accept", OCI_MANIFEST));
+            expect(200, send("GET", v2("/tags/list"), NO_BODY, "Authorization", bearer));
         }
 
         /** The catalog, the management API and the readiness probe. */
-        private void browse() throws IOException, InterruptedException {
-            expect(200, send(request("/v2/_catalog").header("Authorization", basic)));
-            expect(200, send(request("/api/v1/projects").header("Authorization", basic)));
-            expect(200, send(request("/api/v1/projects/training/repositories").header("Authorization", basic)));
-            expect(200, send(request("/api/v1/systeminfo").header("Authorization", basic)));
-            expect(200, send(request(actuator + "/actuator/health/readiness")));
-            expect(401, send(request("/v2/")));
+        private void browse() throws IOException {
+            expect(200, send("GET", "/v2/_catalog", NO_BODY, "Authorization", basic));
+            expect(200, send("GET", "/api/v1/projects", NO_BODY, "Authorization", basic));
+            expect(200, send("GET", "/api/v1/projects/training/repositories", NO_BODY, "Authorization", basic));
+            expect(200, send("GET", "/api/v1/systeminfo", NO_BODY, "Authorization", basic));
+            expect(200, send("GET", actuator + "/actuator/health/readiness", NO_BODY));
+            expect(401, send("GET", "/v2/", NO_BODY));
         }
 
         /** A Bearer token from the realm of the /v2/ challenge, with the client's Basic credentials. */
-        private String token(String scope) throws IOException, InterruptedException {
-            String challenge = expect(401, send(request("/v2/"))).headers().firstValue("WWW-Authenticate").orElseThrow();
+        private String token(String scope) throws IOException {
+            String challenge = expect(401, send("GET", "/v2/", NO_BODY)).header("WWW-Authenticate");
             String url = param(challenge, "realm") + "?service=" + URLEncoder.encode(param(challenge, "service"),
                     StandardCharsets.UTF_8) + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
-            return param(expect(200, send(request(url).header("Authorization", basic))).body(), "token");
+            return param(expect(200, send("GET", url, NO_BODY, "Authorization", basic)).body(), "token");
         }
 
-        private HttpRequest.Builder v2(String path) {
-            return request("/v2/" + REPOSITORY + path);
+        private String v2(String path) {
+            return "/v2/" + REPOSITORY + path;
         }
 
-        private HttpRequest.Builder request(String pathOrUrl) {
-            return HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl))
-                    .timeout(Duration.ofSeconds(60));
+        private Response send(String method, String pathOrUrl, byte[] body, String... headers) throws IOException {
+            return http.send(method, URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl), body,
+                    headers);
         }
 
-        private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-            return http.send(request.build(), BodyHandlers.ofString());
-        }
-
-        private static HttpResponse<String> expect(int status, HttpResponse<String> response) {
-            if (response.statusCode() != status) {
-                throw new IllegalStateException(response.request().method() + " " + response.request().uri() + ": "
-                        + response.statusCode() + " instead of " + status + ": " + response.body());
+        private static Response expect(int status, Response response) {
+            if (response.status() != status) {
+                throw new IllegalStateException(response.method() + " " + response.uri() + ": " + response.status()
+                        + " instead of " + status + ": " + response.body());
             }
             return response;
         }
@@ -199,6 +199,151 @@ public final class AotTraining {
                 return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** An answer: its status, its headers (names in lower case), its body as text, and the request it answers. */
+    record Response(String method, URI uri, int status, Map<String, String> headers, String body) {
+
+        String header(String name) {
+            String value = headers.get(name.toLowerCase(Locale.ROOT));
+            if (value == null) {
+                throw new IllegalStateException(method + " " + uri + ": no " + name + " header in the answer");
+            }
+            return value;
+        }
+    }
+
+    /**
+     * HTTP/1.1 over plain sockets, one kept-alive connection per host and port, the way registry clients talk. Not the
+     * JDK's {@code java.net.http.HttpClient}: the cache keeps every class the training run loads and preloads all of
+     * them at every start, and that client brings about 500 (its own and TLS's, which it sets up even for
+     * {@code http}) that a replica does not use (docs/benchmarks.md, "What the cache held for the training's sake").
+     */
+    static final class Http implements AutoCloseable {
+        private final Map<String, Connection> connections = new HashMap<>();
+
+        Response send(String method, URI uri, byte[] body, String... headers) throws IOException {
+            String authority = uri.getHost() + ":" + uri.getPort();
+            Connection connection = connections.get(authority);
+            if (connection == null) {
+                connection = new Connection(uri.getHost(), uri.getPort());
+                connections.put(authority, connection);
+            }
+            Response response;
+            try {
+                response = connection.exchange(method, uri, body, headers);
+            } finally {
+                if (!connection.reusable) {
+                    connections.remove(authority);
+                    connection.close();
+                }
+            }
+            return response;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Connection connection : connections.values()) {
+                connection.close();
+            }
+            connections.clear();
+        }
+
+        private static final class Connection implements AutoCloseable {
+            private final Socket socket = new Socket();
+            private final InputStream in;
+            private final OutputStream out;
+            private final String host;
+            private boolean reusable;
+
+            Connection(String host, int port) throws IOException {
+                socket.connect(new InetSocketAddress(host, port), 10_000);
+                socket.setSoTimeout(60_000);
+                socket.setTcpNoDelay(true);
+                this.in = new BufferedInputStream(socket.getInputStream());
+                this.out = socket.getOutputStream();
+                this.host = host + ":" + port;
+            }
+
+            Response exchange(String method, URI uri, byte[] body, String... headers) throws IOException {
+                reusable = false;
+                StringBuilder request = new StringBuilder(method).append(' ').append(uri.getRawPath())
+                        .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
+                        .append("Host: ").append(host).append("\r\n");
+                for (int i = 0; i < headers.length; i += 2) {
+                    request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+                }
+                if (body.length > 0 || !method.equals("GET") && !method.equals("HEAD")) {
+                    request.append("Content-Length: ").append(body.length).append("\r\n");
+                }
+                out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+
+                String statusLine = line();
+                String[] parts = statusLine.split(" ", 3);
+                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                    throw new IOException(method + " " + uri + ": not an HTTP/1.1 answer: " + statusLine);
+                }
+                int status = Integer.parseInt(parts[1]);
+                Map<String, String> answerHeaders = new HashMap<>();
+                for (String header = line(); !header.isEmpty(); header = line()) {
+                    int colon = header.indexOf(':');
+                    answerHeaders.merge(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            header.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+                }
+                byte[] content;
+                if (method.equals("HEAD") || status == 204 || status == 304 || status < 200) {
+                    content = new byte[0];
+                } else if ("chunked".equalsIgnoreCase(answerHeaders.get("transfer-encoding"))) {
+                    content = chunked();
+                } else if (answerHeaders.containsKey("content-length")) {
+                    content = in.readNBytes(Integer.parseInt(answerHeaders.get("content-length")));
+                } else {
+                    content = in.readAllBytes();
+                    answerHeaders.put("connection", "close");
+                }
+                reusable = !"close".equalsIgnoreCase(answerHeaders.get("connection"));
+                return new Response(method, uri, status, answerHeaders, new String(content, StandardCharsets.UTF_8));
+            }
+
+            private byte[] chunked() throws IOException {
+                ByteArrayOutputStream content = new ByteArrayOutputStream();
+                for (int size = chunkSize(); size > 0; size = chunkSize()) {
+                    content.write(in.readNBytes(size));
+                    line();
+                }
+                String trailer; // none expected; skipped up to the empty line that ends the answer
+                do {
+                    trailer = line();
+                } while (!trailer.isEmpty());
+                return content.toByteArray();
+            }
+
+            private int chunkSize() throws IOException {
+                String size = line();
+                int extension = size.indexOf(';');
+                return Integer.parseInt((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
+            }
+
+            /** One line of the answer's head, without its CRLF. */
+            private String line() throws IOException {
+                StringBuilder line = new StringBuilder();
+                for (int b = in.read(); b != '\n'; b = in.read()) {
+                    if (b < 0) {
+                        throw new IOException("connection to " + host + " closed in the middle of an answer");
+                    }
+                    line.append((char) b);
+                }
+                int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
+                return line.substring(0, end);
+            }
+
+            @Override
+            public void close() throws IOException {
+                socket.close();
             }
         }
     }
