@@ -219,7 +219,7 @@ public final class AotTraining {
      * HTTP/1.1 over plain sockets, one kept-alive connection per host and port, the way registry clients talk. Not the
      * JDK's {@code java.net.http.HttpClient}: the cache keeps every class the training run loads and preloads all of
      * them at every start, and that client brings about 500 (its own and TLS's, which it sets up even for
-     * {@code http}) that a replica does not use (docs/benchmarks.md, "What the cache held for the training's sake").
+     * {@code http}) that a replica does not use (docs/benchmarks.md, "The training's HTTP client").
      */
     static final class Http implements AutoCloseable {
         private final Map<String, Connection> connections = new HashMap<>();
