@@ -218,7 +218,7 @@ public final class AotTraining {
     /**
      * HTTP/1.1 over plain sockets, one kept-alive connection per host and port, the way registry clients talk. Not the
      * JDK's {@code java.net.http.HttpClient}: the cache keeps every class the training run loads and preloads all of
-     * them at every start, and that client brings about 500 (its own and TLS's, which it sets up even for
+     * them at every start, and that client brings about 650 (its own and TLS's, which it sets up even for
      * {@code http}) that a replica does not use (docs/benchmarks.md, "The training's HTTP client").
      */
     static final class Http implements AutoCloseable {
@@ -226,21 +226,31 @@ public final class AotTraining {
 
         Response send(String method, URI uri, byte[] body, String... headers) throws IOException {
             String authority = uri.getHost() + ":" + uri.getPort();
-            Connection connection = connections.get(authority);
-            if (connection == null) {
-                connection = new Connection(uri.getHost(), uri.getPort());
-                connections.put(authority, connection);
+            Connection kept = connections.remove(authority);
+            if (kept != null) {
+                try {
+                    return exchange(authority, kept, method, uri, body, headers);
+                } catch (IOException e) {
+                    // the server closed the kept-alive connection meanwhile (as a client would, ask again on a new one)
+                }
             }
-            Response response;
+            return exchange(authority, new Connection(uri.getHost(), uri.getPort()), method, uri, body, headers);
+        }
+
+        private Response exchange(String authority, Connection connection, String method, URI uri, byte[] body,
+                String... headers) throws IOException {
             try {
-                response = connection.exchange(method, uri, body, headers);
+                Response response = connection.exchange(method, uri, body, headers);
+                if (connection.reusable) {
+                    connections.put(authority, connection);
+                    connection = null;
+                }
+                return response;
             } finally {
-                if (!connection.reusable) {
-                    connections.remove(authority);
+                if (connection != null) {
                     connection.close();
                 }
             }
-            return response;
         }
 
         @Override
