@@ -24,6 +24,26 @@ registry_launch_defaults() {
     java_opts="${aot_opts:+$aot_opts }${BENCH_JAVA_OPTS-$readme_java_opts}"
 }
 
+# The A/B scripts (startup-ab.sh, memory-ab.sh): the two sides' start-up layouts, BENCH_A_LAYOUT / BENCH_B_LAYOUT
+# (default: both the build's registry-api/target/registry), each with its cache.
+ab_layouts() {
+    local layout
+    a_layout=${BENCH_A_LAYOUT:-$root/registry-api/target/registry} b_layout=${BENCH_B_LAYOUT:-$root/registry-api/target/registry}
+    for layout in "$a_layout" "$b_layout"; do
+        [[ -f $layout/registry.aot ]] || die "no $layout/registry.aot: build with ./mvnw -q -DskipTests package on a JDK 25"
+    done
+}
+# Starts the layout at LAYOUT with JVM options OPTS and extra environment ENV (NAME=VALUE ..., may be empty) in the
+# background, as README's production command does, on 127.0.0.1:$port with its data in $work/data and its output in
+# LOG; sets $pid. Reads the globals port, work and java.
+launch_layout() { # LAYOUT OPTS ENV LOG
+    # shellcheck disable=SC2086
+    env MALLOC_ARENA_MAX=2 $3 "$java" -XX:AOTCache="$1/registry.aot" $2 -jar "$1/registry.jar" \
+        --server.address=127.0.0.1 --server.port="$port" --spring.datasource.url="$(h2_url "$work/data/db/registry")" \
+        --registry.storage.filesystem.root="$work/data/blobs" "${registry_auth_args[@]}" >"$4" 2>&1 &
+    pid=$!
+}
+
 # The default H2 URL of application.yaml with its file at PATH (keep the options equal to it).
 h2_url() { # PATH
     printf 'jdbc:h2:file:%s;%s' "$1" "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=128;DB_CLOSE_ON_EXIT=FALSE"

@@ -24,10 +24,7 @@ registry_launch_defaults
 runs=${BENCH_RUNS:-2} port=${BENCH_OURS_PORT:-15295}
 a_opts=${BENCH_A_OPTS-$readme_java_opts} b_opts=${BENCH_B_OPTS-$readme_java_opts}
 a_env=${BENCH_A_ENV:-} b_env=${BENCH_B_ENV:-}
-a_layout=${BENCH_A_LAYOUT:-$root/registry-api/target/registry} b_layout=${BENCH_B_LAYOUT:-$root/registry-api/target/registry}
-for layout in "$a_layout" "$b_layout"; do
-    [[ -f $layout/registry.aot ]] || die "no $layout/registry.aot: build with ./mvnw -q -DskipTests package on a JDK 25"
-done
+ab_layouts
 for tool in skopeo wrk ab jq; do command -v "$tool" >/dev/null || die "$tool is missing"; done
 data=${BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/registry-bench}
 multi="$data/multi-5x8" big="$data/big-64"
@@ -52,11 +49,7 @@ run_once() { # SIDE(a|b): prints "HWM_MIB RSS_MIB FIRST_PUSH_MS WARM_PUSH_MS MAN
     local layout=$a_layout opts=$a_opts env_vars=$a_env pushes=() i rps head get mbs
     [[ $1 == b ]] && layout=$b_layout opts=$b_opts env_vars=$b_env
     rm -rf "$work/data"
-    # shellcheck disable=SC2086
-    env MALLOC_ARENA_MAX=2 $env_vars "$java" -XX:AOTCache="$layout/registry.aot" $opts -jar "$layout/registry.jar" \
-        --server.address=127.0.0.1 --server.port="$port" --spring.datasource.url="$(h2_url "$work/data/db/registry")" \
-        --registry.storage.filesystem.root="$work/data/blobs" "${registry_auth_args[@]}" >"$work/$1.log" 2>&1 &
-    pid=$!
+    launch_layout "$layout" "$opts" "$env_vars" "$work/$1.log"
     wait_ready "side $1" "$pid" "http://127.0.0.1:$port/actuator/health/readiness"
     wait_signed_in "side $1" "$pid" "http://127.0.0.1:$port/v2/" "admin:$admin_password"
     for i in 1 2 3 4; do pushes+=("$(push_ms "$multi" "library/multi-$i")"); done

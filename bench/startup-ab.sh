@@ -22,10 +22,7 @@ registry_launch_defaults
 runs=${BENCH_RUNS:-7} port=${BENCH_OURS_PORT:-15290}
 a_opts=${BENCH_A_OPTS-${readme_java_opts/ -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10/}}
 b_opts=${BENCH_B_OPTS-$readme_java_opts}
-a_layout=${BENCH_A_LAYOUT:-$root/registry-api/target/registry} b_layout=${BENCH_B_LAYOUT:-$root/registry-api/target/registry}
-for layout in "$a_layout" "$b_layout"; do
-    [[ -f $layout/registry.aot ]] || die "no $layout/registry.aot: build with ./mvnw -q -DskipTests package on a JDK 25"
-done
+ab_layouts
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-startup-ab.XXXXXX")
 pid=''
 trap 'stop_pid "$pid"; rm -rf "$work"' EXIT
@@ -34,11 +31,7 @@ start_once() { # SIDE(a|b): prints "MS HWM_MIB TOTAL_CPU MAIN_CPU COMPILERS_CPU 
     local layout=$a_layout opts=$a_opts start ms cpu
     [[ $1 == b ]] && layout=$b_layout opts=$b_opts
     start=$(now_ms)
-    # shellcheck disable=SC2086
-    MALLOC_ARENA_MAX=2 "$java" -XX:AOTCache="$layout/registry.aot" $opts -jar "$layout/registry.jar" \
-        --server.address=127.0.0.1 --server.port="$port" --spring.datasource.url="$(h2_url "$work/data/db/registry")" \
-        --registry.storage.filesystem.root="$work/data/blobs" "${registry_auth_args[@]}" >"$work/$1.log" 2>&1 &
-    pid=$!
+    launch_layout "$layout" "$opts" '' "$work/$1.log"
     until probe_status "$port" /actuator/health/readiness; [[ $http_status == 200 ]]; do
         kill -0 "$pid" 2>/dev/null || die "side $1 exited during start-up: $(tail -n 5 "$work/$1.log")"
         nap 0.02
