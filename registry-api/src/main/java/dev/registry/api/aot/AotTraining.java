@@ -239,15 +239,16 @@ public final class AotTraining {
 
         private Response exchange(String authority, Connection connection, String method, URI uri, byte[] body,
                 String... headers) throws IOException {
+            boolean kept = false;
             try {
                 Response response = connection.exchange(method, uri, body, headers);
                 if (connection.reusable) {
                     connections.put(authority, connection);
-                    connection = null;
+                    kept = true;
                 }
                 return response;
             } finally {
-                if (connection != null) {
+                if (!kept) {
                     connection.close();
                 }
             }
