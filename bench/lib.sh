@@ -340,13 +340,36 @@ s3proxy_jar() {
 }
 
 s3_access=bench s3_secret=bench-secret-key
+# s3_tls=1 (bench/s3.sh sets it from BENCH_S3_TLS; a script must pass s3_java_opts to its registries to use it):
+# S3Proxy answers https only (a self-signed certificate for 127.0.0.1), as AWS S3 does; the registries trust it through
+# s3_java_opts (a trust store holding that certificate). Over plain http the SDK signs every payload (it cannot count on
+# the channel to protect it) and S3Proxy checks each signature; over https neither happens.
+s3_tls=0 s3_scheme=http s3_java_opts='' s3_curl_opts=()
 # Starts S3Proxy on 127.0.0.1:PORT over the filesystem (DIR/data; a bucket is a folder there),
-# with signature checking on, and creates BUCKET. Sets s3_pid and s3_port.
+# with signature checking on, and creates BUCKET. Sets s3_pid and s3_port (and, with s3_tls=1, s3_scheme,
+# s3_java_opts for the registries and s3_curl_opts for curl).
 start_s3proxy() { # DIR PORT BUCKET
-    local dir=$1 deadline
+    local dir=$1 deadline endpoint keytool pass=bench-keystore
     mkdir -p "$dir/data/$3"
+    endpoint="s3proxy.endpoint=http://127.0.0.1:$2"
+    if [[ $s3_tls == 1 ]]; then
+        keytool=$(dirname "$java")/keytool
+        rm -f "$dir/keystore.p12" "$dir/truststore.p12"
+        "$keytool" -genkeypair -alias s3proxy -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 \
+            -ext san=ip:127.0.0.1 -validity 7 -keystore "$dir/keystore.p12" -storetype PKCS12 -storepass "$pass" \
+            >/dev/null 2>&1 || die "keytool could not make S3Proxy's certificate"
+        "$keytool" -exportcert -rfc -alias s3proxy -keystore "$dir/keystore.p12" -storepass "$pass" \
+            -file "$dir/s3proxy.pem" >/dev/null 2>&1 || die "keytool could not export S3Proxy's certificate"
+        "$keytool" -importcert -noprompt -alias s3proxy -file "$dir/s3proxy.pem" -keystore "$dir/truststore.p12" \
+            -storetype PKCS12 -storepass "$pass" >/dev/null 2>&1 || die "keytool could not make the trust store"
+        endpoint="s3proxy.secure-endpoint=https://127.0.0.1:$2
+s3proxy.keystore-path=$dir/keystore.p12
+s3proxy.keystore-password=$pass"
+        s3_scheme=https s3_curl_opts=(--cacert "$dir/s3proxy.pem")
+        s3_java_opts="-Djavax.net.ssl.trustStore=$dir/truststore.p12 -Djavax.net.ssl.trustStorePassword=$pass"
+    fi
     cat >"$dir/s3proxy.conf" <<CONF
-s3proxy.endpoint=http://127.0.0.1:$2
+$endpoint
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$s3_access
 s3proxy.credential=$s3_secret
@@ -358,17 +381,17 @@ CONF
         >"$dir/s3proxy.log" 2>&1 &
     s3_pid=$! s3_port=$2
     deadline=$((SECONDS + 60))
-    until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/" || true) != 000 ]]; do
+    until [[ $(curl -s "${s3_curl_opts[@]}" -o /dev/null -w '%{http_code}' "$s3_scheme://127.0.0.1:$2/" || true) != 000 ]]; do
         kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited during start-up: $(tail -5 "$dir/s3proxy.log")"
         ((SECONDS < deadline)) || die "S3Proxy not answering on port $2 after 60 s"
         sleep 0.2
     done
 }
 
-# Registry arguments for the S3 store on the S3Proxy started above.
+# Registry arguments for the S3 store on the S3Proxy started above (its JVM options, for https: s3_java_opts).
 s3_registry_args() { # BUCKET PREFIX REDIRECT(true|false)
     printf '%s\n' --registry.storage.type=s3 --registry.storage.s3.bucket="$1" --registry.storage.s3.prefix="$2" \
-        --registry.storage.s3.endpoint="http://127.0.0.1:$s3_port" --registry.storage.s3.path-style=true \
+        --registry.storage.s3.endpoint="$s3_scheme://127.0.0.1:$s3_port" --registry.storage.s3.path-style=true \
         --registry.storage.s3.access-key="$s3_access" --registry.storage.s3.secret-key="$s3_secret" \
         --registry.storage.s3.redirect="$3"
 }

@@ -20,6 +20,7 @@
 #   BENCH_PORT_BASE [15180]  fs, s3, s3redir and S3Proxy on BASE, BASE+1, BASE+2, BASE+9
 #   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000], BENCH_S3PROXY_JAVA_OPTS
 #   [-Xms64m -Xmx512m], BENCH_S3PROXY_VERSION [4.1.0], BENCH_RESULTS, BENCH_DATA, BENCH_KEEP  as in compare.sh
+#   BENCH_S3_TLS [0]  1: S3Proxy on https (self-signed, trusted by the registries), as AWS S3 is; see lib.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +28,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 servers=(fs s3 s3redir)
+s3_tls=${BENCH_S3_TLS:-0}
 
 quick=${BENCH_QUICK:-0}
 q() { if [[ $quick == 1 ]]; then echo "$2"; else echo "$1"; fi; }
@@ -96,7 +98,7 @@ start_registry() { # NAME ARGS...
     local name=$1; shift
     mkdir -p "$work/$name"
     # shellcheck disable=SC2086
-    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts -jar "$jar" \
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts $s3_java_opts -jar "$jar" \
         --server.address=127.0.0.1 --server.port="${port[$name]}" \
         --spring.datasource.url="$(h2_url "$work/$name/db/registry")" \
         "${registry_auth_args[@]}" "$@" >"$work/$name/server.log" 2>&1 &
@@ -130,7 +132,7 @@ for ((i = 0; i <= get_runs; i++)); do
     for s in $(order $i); do
         other_cpu >"$work/other-cpu.snapshot"
         c=$(cpu_ms "${pid[$s]}") sc=$(cpu_ms "$s3_pid")
-        read -r code size speed < <(curl -sL -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
+        read -r code size speed < <(curl -sL "${s3_curl_opts[@]}" -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
             "http://127.0.0.1:${port[$s]}/v2/bench-big-1/blobs/$big_layer")
         [[ $code == 200 && $size == "$big_bytes" ]] || die "blob GET from $s: HTTP $code, $size bytes"
         c=$(($(cpu_ms "${pid[$s]}") - c)) sc=$(($(cpu_ms "$s3_pid") - sc)) oc=$(other_cpu_since "$work/other-cpu.snapshot")
@@ -188,7 +190,7 @@ cpu_row blob_get "blob GET ${big_mib} MiB"
     echo
     echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/s3.sh\` at commit $revision"
     echo "- registries: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options \`${java_opts:-(none)}\`, H2 file database each"
-    echo "- S3: S3Proxy ${BENCH_S3PROXY_VERSION:-4.1.0} (jar-with-dependencies, \`filesystem-nio2\` store on the same disk, signature checks on) as a child process, JVM options \`${BENCH_S3PROXY_JAVA_OPTS--Xms64m -Xmx512m}\`; part size 8 MiB (default)"
+    echo "- S3: S3Proxy ${BENCH_S3PROXY_VERSION:-4.1.0} (jar-with-dependencies, \`filesystem-nio2\` store on the same disk, signature checks on, $s3_scheme) as a child process, JVM options \`${BENCH_S3PROXY_JAVA_OPTS--Xms64m -Xmx512m}\`; part size 8 MiB (default)"
     echo "- machine: $machine"
     echo "- load before: $(echo "$load_before" | head -1 | sed 's/; busiest then:$//')"
     echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
