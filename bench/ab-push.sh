@@ -18,7 +18,7 @@
 # Knobs: BENCH_A, BENCH_B (layouts, required); BENCH_MODE [push] or pull; BENCH_LAYERS [30] BENCH_LAYER_MIB [100k] (the
 # image; 5 and 8 for the 5x8 MiB one); BENCH_WARM_RUNS [25] BENCH_RUNS [25] (per build);
 # BENCH_A_OPTS, BENCH_B_OPTS (JVM options added for one build, e.g. to compare a JVM flag with
-# BENCH_B=BENCH_A); BENCH_JAVA_OPTS [README's: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000]; BENCH_PORT_BASE [15420];
+# BENCH_B=BENCH_A); BENCH_JAVA_OPTS [README's: readme_java_opts in lib.sh]; BENCH_PORT_BASE [15420];
 # BENCH_QUIET_WAIT [0]; BENCH_DATA (where test images are kept, as in compare.sh).
 set -euo pipefail
 

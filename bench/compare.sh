@@ -29,7 +29,7 @@
 #   BENCH_OURS_PORT [15080] BENCH_DIST_PORT [15081] BENCH_DIST_AUTH_PORT [15082] (Distribution with htpasswd)
 #   BENCH_JAR [registry-api/target/registry.jar]
 #   BENCH_JAVA [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]
-#   BENCH_JAVA_OPTS [README's: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000]  JVM options for our registry: README's
+#   BENCH_JAVA_OPTS [README's: readme_java_opts in lib.sh]  JVM options for our registry: README's
 #                                  recommended settings (our server also gets MALLOC_ARENA_MAX=2)
 #   BENCH_DIST_CACHE [inmemory]    Distribution's blobdescriptor cache: inmemory (its shipped
 #                                  config) or none

@@ -61,7 +61,7 @@
 #                                   collected by a GC run of their own (no load), so that the measured run
 #                                   is not the first the JVM runs (the JIT has compiled the GC's code)
 #   BENCH_PROFILE [0]               1: JFR recording of the registry during the first GC run
-#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000] as in compare.sh
+#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: readme_java_opts in lib.sh] as in compare.sh
 #   BENCH_RESULTS [docs/benchmark-runs/gc-<timestamp> / bench/results/gc-<timestamp> in quick mode]
 #   BENCH_KEEP [0]                  1: keep the temporary folder and the database
 set -euo pipefail

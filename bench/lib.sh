@@ -11,7 +11,7 @@ die() { log "error: $*"; exit 1; }
 # registry-api/target/registry/ with its ahead-of-time cache when the build made one (a JDK 25 build),
 # else the fat jar; the JDK; README's recommended JVM settings (one copy for every script; BENCH_JAR,
 # BENCH_JAVA, BENCH_JAVA_OPTS override; BENCH_AOT=0 runs the fat jar without the cache). Needs root.
-readme_java_opts='-Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000'
+readme_java_opts='-Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000 -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=150'
 registry_launch_defaults() {
     local layout=$root/registry-api/target/registry
     java=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}

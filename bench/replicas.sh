@@ -22,7 +22,7 @@
 #   BENCH_PG_URL [jdbc:postgresql://127.0.0.1:5432]  BENCH_PG_USER [postgres]  (psql must reach it as that user)
 #   BENCH_PORT_BASE [15280]      replica a, b on BASE, BASE+1; S3Proxy on BASE+9
 #   BENCH_QUIET_WAIT [0]         seconds to wait at most for a quiet machine before starting (see lib.sh)
-#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000], BENCH_RESULTS, BENCH_DATA,
+#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: readme_java_opts in lib.sh], BENCH_RESULTS, BENCH_DATA,
 #   BENCH_KEEP, BENCH_S3PROXY_JAVA_OPTS  as in compare.sh and s3.sh
 set -euo pipefail
 

@@ -18,7 +18,7 @@
 #   BENCH_QUIET_WAIT [0]  seconds to wait at most for a quiet machine before starting (see lib.sh)
 #   BENCH_TARGETS_OUT [none]  a file to append issue 15's target rows to (bench/compare.sh's targets table)
 #   BENCH_PORT_BASE [15180]  fs, s3, s3redir and S3Proxy on BASE, BASE+1, BASE+2, BASE+9
-#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=2000], BENCH_S3PROXY_JAVA_OPTS
+#   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: readme_java_opts in lib.sh], BENCH_S3PROXY_JAVA_OPTS
 #   [-Xms64m -Xmx512m], BENCH_S3PROXY_VERSION [4.1.0], BENCH_RESULTS, BENCH_DATA, BENCH_KEEP  as in compare.sh
 #   BENCH_S3_TLS [0]  1: S3Proxy on https (self-signed, trusted by the registries), as AWS S3 is; see lib.sh
 set -euo pipefail

@@ -172,7 +172,8 @@ class ContainerImageTest {
         // the cache first (deploy/image/Containerfile), then Maven's image.java-tool-options as Jib set them
         assertThat(strings(config.path("Env"))).contains("MALLOC_ARENA_MAX=2", "JAVA_TOOL_OPTIONS=-XX:AOTCache=/app/registry.aot "
                 + "-XX:MaxRAMPercentage=40 -Xms64m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 "
-                + "-XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError");
+                + "-XX:TrimNativeHeapInterval=2000 -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=150 "
+                + "-XX:+ExitOnOutOfMemoryError");
 
         JsonNode labels = config.path("Labels");
         // Jib's labels and nothing else (the builder adds no io.buildah.version)
@@ -322,7 +323,7 @@ class ContainerImageTest {
         String log = logs.stdout() + logs.stderr();
         assertThat(log).contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=/app/registry.aot -XX:MaxRAMPercentage=40 "
                 + "-Xms64m -XX:+UseSerialGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10 "
-                + "-XX:TrimNativeHeapInterval=2000");
+                + "-XX:TrimNativeHeapInterval=2000 -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=150");
         assertThat(log).doesNotContain("[aot]");
         // the image's generated bean definitions are made for a management port of its own (build.sh): without one,
         // the regular start, said in the log (AotMode)

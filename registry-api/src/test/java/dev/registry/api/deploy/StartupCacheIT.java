@@ -81,7 +81,7 @@ class StartupCacheIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:AOTCache=" + LAYOUT.resolve("registry.aot"), "-Xlog:class+load=info:file=" + classes,
                 "-Xms64m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=10",
-                "-XX:TrimNativeHeapInterval=2000",
+                "-XX:TrimNativeHeapInterval=2000", "-XX:MaxInlineLevel=6", "-XX:InlineSmallCode=500", "-XX:FreqInlineSize=150",
                 "-jar", LAYOUT.resolve("registry.jar").toString()),
                 // INFO from the application's main class and AotMode: which way it started
                 Stream.concat(Stream.of(arguments), Stream.of("--logging.level.dev.registry.api.RegistryApplication=info",
