@@ -219,6 +219,9 @@ for s in ours dist; do rss_idle[$s]=$(kib "$(pid_of $s)" VmRSS); done
 # ---------------------------------------------------------------- samples
 samples="$results/samples.tsv"
 printf 'metric\tserver\trun\tvalue\n' >"$samples"
+# Our VmHWM as each phase ends, so that the run's peak (target 6) can be placed in the phase that reached it.
+hwm_phases=''
+hwm_mark() { hwm_phases+="${hwm_phases:+, }$1 $(($(kib "$ours_pid" VmHWM) / 1024)) MiB"; }
 
 
 log "push: ${layers} x ${layer_mib} MiB image, ${runs} runs + 1 warm-up per server"
@@ -242,6 +245,7 @@ push push_small_auth "$small" small-auth
 log "with auth on both: pull ${small_layers} x ${small_kib} KiB image"
 pull pull_small_auth small-auth-1
 servers=(ours dist)
+hwm_mark "pushes and pulls"
 
 # ---------------------------------------------------------------- big blob GET
 log "blob GET: ${big_mib} MiB layer, ${get_runs} runs + 1 warm-up per server"
@@ -257,6 +261,7 @@ for ((i = 0; i <= get_runs; i++)); do
             log "blob_get $s run $i: $mbs MB/s (server CPU $c ms)"; record blob_get "$s" "$i" "$mbs"; record cpu_blob_get "$s" "$i" "$c"; fi
     done
 done
+hwm_mark "blob GETs"
 
 # ---------------------------------------------------------------- load phases
 profile_start() { # PHASE
@@ -321,6 +326,7 @@ for ((round = 1; round <= load_rounds; round++)); do
         log "manifest GET $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, peak RSS $(($(cat "$work/rss-manifest-$s") / 1024)) MiB"
     done
 done
+hwm_mark "manifest GETs"
 
 log "blob HEAD: ab -i -k -c$conns -n$head_requests, $load_rounds round(s) per server (after $((warmup / 2)) s warm-up)"
 for s in ours dist; do
@@ -353,6 +359,7 @@ for ((round = 1; round <= load_rounds; round++)); do
         log "blob HEAD $s round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, keep-alive $keepalive/$head_requests, peak RSS $(($(cat "$work/rss-head-$s") / 1024)) MiB"
     done
 done
+hwm_mark "blob HEADs"
 
 # ---------------------------------------------------------------- manifest GET with auth
 # Ours: a Bearer token of the pull robot from /service/token (what docker and containerd send
@@ -397,6 +404,7 @@ for ((round = 1; round <= load_rounds; round++)); do
         done
     done
 done
+hwm_mark "manifest GETs with auth"
 # The same with the server on core 0 and wrk on core 1 (taskset): on 2 cores shared with the load generator the
 # tail above is mostly the two fighting for the cores (docs/benchmarks.md, "Latency tail"); pinned, it is the
 # server's own. One round of the same slices per server.
@@ -415,6 +423,7 @@ if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
     done
 fi
 
+if ((pinned == 1)); then hwm_mark "pinned"; fi
 declare -A rss_hwm
 for s in ours dist; do rss_hwm[$s]=$(kib "$(pid_of $s)" VmHWM); done
 load_after=$(load_report)
@@ -572,6 +581,7 @@ target 8 "every figure with durable pushes (fsync): not switchable in the regist
     echo "- load after: $(echo "$load_after" | head -1 | sed 's/; busiest then:$//')"
     echo "- highest 1-minute load average seen during the run (sampled every 20 s): $(awk '/^top -/ {sub(/.*load average: /, ""); sub(/,.*/, ""); if ($1 > m) m = $1} END {print m + 0}' "$results/load-during-run.txt"); samples in load-during-run.txt"
     echo "- ratio is always ours ÷ Distribution; the \"better\" column says which direction is good"
+    echo "- our VmHWM as each phase ended (the run's peak is reached in the first phase that shows it): $hwm_phases"
     echo
     echo "| measurement | ours | Distribution | ours/Dist | better | target | |"
     echo "|---|---|---|---|---|---|---|"
