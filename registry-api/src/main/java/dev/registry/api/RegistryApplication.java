@@ -6,12 +6,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.persistence.autoconfigure.EntityScan;
-import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The registry: OCI distribution API over registry-core and registry-storage. */
 @SpringBootApplication(scanBasePackages = "dev.registry")
-@EnableJpaRepositories(basePackages = "dev.registry.core")
 @EntityScan(basePackages = "dev.registry.core")
 @ConfigurationPropertiesScan
 @EnableScheduling

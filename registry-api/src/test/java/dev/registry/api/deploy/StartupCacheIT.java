@@ -120,6 +120,12 @@ class StartupCacheIT {
             // the cache preloads every class it holds at every start
             assertThat(loaded).as("Byte Buddy's classes (Hibernate's none bytecode provider is in use)")
                     .noneMatch(line -> line.contains(" net.bytebuddy."));
+            // nor Spring Data JPA's HQL parser (dev.registry.core.jpa.NoQueryParsing), nor the JDK's XML parser, which
+            // Spring JDBC's sql-error-codes.xml used to bring in (dev.registry.web.security.ConsoleSessionConfiguration)
+            assertThat(loaded).as("Spring Data JPA's HQL parser")
+                    .noneMatch(line -> line.contains(" org.springframework.data.jpa.repository.query.HqlParser"));
+            assertThat(loaded).as("the JDK's XML parser")
+                    .noneMatch(line -> line.contains(" com.sun.org.apache.xerces."));
         } finally {
             registry.kill();
         }
