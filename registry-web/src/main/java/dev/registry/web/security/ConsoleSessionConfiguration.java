@@ -46,7 +46,8 @@ class ConsoleSessionConfiguration implements BeanClassLoaderAware {
             ObjectProvider<SessionTimeout> timeout) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         JdbcIndexedSessionRepository sessions = new JdbcIndexedSessionRepository(jdbc, new TransactionTemplate(transactions));
-        Duration idle = timeout.getIfAvailable(() -> () -> null).getTimeout();
+        SessionTimeout configured = timeout.getIfAvailable();
+        Duration idle = configured != null ? configured.getTimeout() : null;
         sessions.setDefaultMaxInactiveInterval(idle != null ? idle : MapSession.DEFAULT_MAX_INACTIVE_INTERVAL);
         // session attributes (the security context) are serialised Java objects of classes this class loader sees
         GenericConversionService conversion = new GenericConversionService();
