@@ -272,6 +272,11 @@ abstract class AccessScenarios extends DatabaseScenarios {
         assertThat(projects.countMembers(projectId, "")).isEqualTo(2);
         assertThat(projects.members(projectId, "second", 0, 10)).extracting(m -> m.principalName()).containsExactly(second.username());
         assertThat(projects.members(projectId, "", 1, 10)).hasSize(1);
+        // the searched text is literal, as in every other search: no wildcards (Like)
+        assertThat(projects.countMembers(projectId, "%")).isZero();
+        assertThat(projects.members(projectId, "s_cond", 0, 10)).isEmpty();
+        assertThat(users.count("sec%")).isZero();
+        assertThat(users.list(second.username().substring(1), 0, 10)).extracting(u -> u.username()).containsExactly(second.username());
         assertThatThrownBy(() -> projects.removeMember(projectId, second.username())).hasMessageContaining("last project admin");
         projects.removeMember(projectId, UserService.ADMIN);
         assertThat(projects.members(projectId)).extracting(m -> m.principalName()).containsExactly(second.username());

@@ -120,10 +120,14 @@ class StartupCacheIT {
             // the cache preloads every class it holds at every start
             assertThat(loaded).as("Byte Buddy's classes (Hibernate's none bytecode provider is in use)")
                     .noneMatch(line -> line.contains(" net.bytebuddy."));
-            // nor Spring Data JPA's HQL parser (dev.registry.core.jpa.NoQueryParsing), nor the JDK's XML parser, which
-            // Spring JDBC's sql-error-codes.xml used to bring in (dev.registry.web.security.ConsoleSessionConfiguration)
+            // nor an HQL parser, Spring Data JPA's or Hibernate's, nor ANTLR's parsing machinery (every repository
+            // query is native SQL: dev.registry.core.jpa.JpaRepositories; Hibernate's query engine still loads three
+            // of ANTLR's interfaces and exceptions when it starts), nor the JDK's XML parser, which Spring JDBC's
+            // sql-error-codes.xml used to bring in (dev.registry.web.security.ConsoleSessionConfiguration)
             assertThat(loaded).as("Spring Data JPA's HQL parser")
                     .noneMatch(line -> line.contains(" org.springframework.data.jpa.repository.query.HqlParser"));
+            assertThat(loaded).as("Hibernate's HQL grammar and ANTLR's parser")
+                    .noneMatch(line -> line.contains(" org.hibernate.grammars.") || line.contains(" org.antlr.v4.runtime.atn."));
             assertThat(loaded).as("the JDK's XML parser")
                     .noneMatch(line -> line.contains(" com.sun.org.apache.xerces."));
         } finally {

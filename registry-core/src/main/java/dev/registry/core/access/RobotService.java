@@ -24,8 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -135,14 +133,14 @@ public class RobotService {
     /** Robots of a project, or system robots when {@code projectId} is null. */
     @Transactional(readOnly = true)
     public List<Robot> list(Long projectId, int page, int size) {
-        PageRequest request = PageRequest.of(page, size, Sort.by("name"));
-        return (projectId == null ? robots.findByProjectIdIsNull(request) : robots.findByProjectId(projectId, request))
+        long offset = (long) page * size;
+        return (projectId == null ? robots.findSystemRobots(offset, size) : robots.findByProjectId(projectId, offset, size))
                 .stream().map(this::toRobot).toList();
     }
 
     @Transactional(readOnly = true)
     public long count(Long projectId) {
-        return projectId == null ? robots.countByProjectIdIsNull() : robots.countByProjectId(projectId);
+        return projectId == null ? robots.countSystemRobots() : robots.countByProjectId(projectId);
     }
 
     /** A new secret; the old one and every token issued before stop working at once. */

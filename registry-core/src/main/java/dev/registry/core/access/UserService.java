@@ -6,6 +6,7 @@ import dev.registry.core.RegistryException;
 import dev.registry.core.access.internal.LoginThrottle;
 import dev.registry.core.access.internal.UserEntity;
 import dev.registry.core.access.internal.UserEntityRepository;
+import dev.registry.core.jpa.Like;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -136,13 +135,12 @@ public class UserService {
 
     @Transactional(readOnly = true)
     public List<User> list(String search, int page, int size) {
-        return users.findByUsernameContaining(search == null ? "" : search, PageRequest.of(page, size, Sort.by("username")))
-                .stream().map(UserService::toUser).toList();
+        return users.findMatching(Like.containing(search), (long) page * size, size).stream().map(UserService::toUser).toList();
     }
 
     @Transactional(readOnly = true)
     public long count(String search) {
-        return users.countByUsernameContaining(search == null ? "" : search);
+        return users.countMatching(Like.containing(search));
     }
 
     /** A user changes their own password: the current one must match. */

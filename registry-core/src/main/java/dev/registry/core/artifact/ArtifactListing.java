@@ -4,6 +4,7 @@ import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.artifact.internal.AccessoryLinks;
 import dev.registry.core.artifact.internal.ManifestFields;
+import dev.registry.core.jpa.Like;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ public class ArtifactListing {
         if (projectIds != null && projectIds.isEmpty()) {
             return new SearchPage<>(List.of(), 0);
         }
-        String pattern = "%" + term.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        String pattern = Like.containing(term.toLowerCase(Locale.ROOT));
         String where = " FROM repository r WHERE LOWER(r.name) LIKE :pattern ESCAPE '!'"
                 + (projectIds == null ? "" : " AND r.project_id IN (:projects)")
                 + " AND EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)";

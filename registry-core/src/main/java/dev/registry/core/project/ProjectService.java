@@ -4,6 +4,7 @@ import dev.registry.core.Actor;
 import dev.registry.core.ErrorCode;
 import dev.registry.core.RegistryException;
 import dev.registry.core.gc.ReviewQueue;
+import dev.registry.core.jpa.Like;
 import dev.registry.core.project.internal.MemberEntity;
 import dev.registry.core.project.internal.MemberEntityRepository;
 import dev.registry.core.project.internal.ProjectEntity;
@@ -17,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -161,10 +160,9 @@ public class ProjectService {
         if (onlyIds != null && onlyIds.isEmpty()) {
             return List.of();
         }
-        PageRequest request = PageRequest.of(page, size, Sort.by("name"));
-        String part = namePart(search);
-        var found = onlyIds == null ? projects.findByNameContaining(part, request)
-                : projects.findByNameContainingAndIdIn(part, onlyIds, request);
+        long offset = (long) page * size;
+        String like = namePattern(search);
+        var found = onlyIds == null ? projects.findMatching(like, offset, size) : projects.findMatching(like, onlyIds, offset, size);
         return found.stream().map(ProjectEntity::toProject).toList();
     }
 
@@ -174,12 +172,12 @@ public class ProjectService {
         if (onlyIds != null && onlyIds.isEmpty()) {
             return 0;
         }
-        String part = namePart(search);
-        return onlyIds == null ? projects.countByNameContaining(part) : projects.countByNameContainingAndIdIn(part, onlyIds);
+        String like = namePattern(search);
+        return onlyIds == null ? projects.countMatching(like) : projects.countMatching(like, onlyIds);
     }
 
-    private static String namePart(String search) {
-        return search == null ? "" : search.toLowerCase(Locale.ROOT);
+    private static String namePattern(String search) {
+        return Like.containing(search == null ? null : search.toLowerCase(Locale.ROOT));
     }
 
     @Transactional(readOnly = true)
@@ -190,7 +188,7 @@ public class ProjectService {
     /** One page of the project's members whose username contains {@code search} (all when null or empty), by username. */
     @Transactional(readOnly = true)
     public List<Member> members(long projectId, String search, long offset, int size) {
-        return members.findMembers(projectId, like(search), offset, size).stream().map(row -> member(projectId, row)).toList();
+        return members.findMembers(projectId, Like.containing(search), offset, size).stream().map(row -> member(projectId, row)).toList();
     }
 
     /** The member named {@code username}; {@code NAME_UNKNOWN} when there is no such member. */
@@ -202,7 +200,7 @@ public class ProjectService {
 
     @Transactional(readOnly = true)
     public long countMembers(long projectId, String search) {
-        return members.countMembers(projectId, like(search));
+        return members.countMembers(projectId, Like.containing(search));
     }
 
     private static Member member(long projectId, Object[] row) {
@@ -229,7 +227,7 @@ public class ProjectService {
     /** Adds a user who is not a member yet; {@code CONFLICT} when they are. */
     @Transactional
     public void addMember(long projectId, long userId, Role role) {
-        if (members.existsById(new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId))) {
+        if (isMember(projectId, userId)) {
             throw new RegistryException(ErrorCode.CONFLICT, "that user is a member of the project already; change their role instead");
         }
         setMember(projectId, userId, role);
@@ -249,7 +247,7 @@ public class ProjectService {
     /** Changes a member's role; {@code NAME_UNKNOWN} when the user is not a member. */
     @Transactional
     public void changeRole(long projectId, long userId, Role role) {
-        if (!members.existsById(new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId))) {
+        if (!isMember(projectId, userId)) {
             throw notAMember("that user");
         }
         setMember(projectId, userId, role);
@@ -309,12 +307,12 @@ public class ProjectService {
         }
     }
 
-    private static RegistryException notAMember(String who) {
-        return new RegistryException(ErrorCode.NAME_UNKNOWN, who + " is not a member of the project");
+    private boolean isMember(long projectId, long userId) {
+        return members.countMemberships(projectId, userId) > 0;
     }
 
-    private static String like(String search) {
-        return "%" + (search == null ? "" : search) + "%";
+    private static RegistryException notAMember(String who) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, who + " is not a member of the project");
     }
 
     private void memberChanged(long projectId, long userId, Role role, MemberChanged.Change change) {

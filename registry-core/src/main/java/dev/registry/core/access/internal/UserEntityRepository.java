@@ -3,18 +3,22 @@ package dev.registry.core.access.internal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 public interface UserEntityRepository extends JpaRepository<UserEntity, Long> {
 
+    @Query(value = "SELECT * FROM user_account WHERE username = :username", nativeQuery = true)
     Optional<UserEntity> findByUsername(String username);
 
-    List<UserEntity> findByUsernameContaining(String search, Pageable page);
+    /** One page of the users whose name matches {@code like} ({@link dev.registry.core.jpa.Like}), by name. */
+    @Query(value = "SELECT * FROM user_account WHERE username LIKE :like ESCAPE '!' ORDER BY username"
+            + " LIMIT :size OFFSET :offset", nativeQuery = true)
+    List<UserEntity> findMatching(String like, long offset, int size);
 
-    long countByUsernameContaining(String search);
+    @Query(value = "SELECT count(*) FROM user_account WHERE username LIKE :like ESCAPE '!'", nativeQuery = true)
+    long countMatching(String like);
 
     /** Creates the user unless the name is taken (two replicas bootstrapping at once); 1 when created. */
     @Modifying

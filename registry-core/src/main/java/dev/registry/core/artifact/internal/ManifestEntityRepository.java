@@ -17,9 +17,10 @@ public interface ManifestEntityRepository extends JpaRepository<ManifestEntity, 
     int insertIfAbsent(long repositoryId, String digest, String mediaType, String artifactType, long size,
                        byte[] content, String subjectDigest, String annotations, Instant now);
 
+    @Query(value = "SELECT count(*) FROM manifest WHERE repository_id = :repositoryId", nativeQuery = true)
     long countByRepositoryId(long repositoryId);
 
-    @Query("select m.id from ManifestEntity m where m.repositoryId = :repositoryId and m.digest = :digest")
+    @Query(value = "SELECT id FROM manifest WHERE repository_id = :repositoryId AND digest = :digest", nativeQuery = true)
     Optional<Long> findId(long repositoryId, String digest);
 
     @Modifying
@@ -27,7 +28,7 @@ public interface ManifestEntityRepository extends JpaRepository<ManifestEntity, 
             + " ON CONFLICT DO NOTHING", nativeQuery = true)
     int addReference(long manifestId, String kind, String digest);
 
-    @Query("select m from ManifestEntity m where m.repositoryId = :repositoryId and m.subjectDigest = :subject"
-            + " order by m.pushedAt, m.id")
+    @Query(value = "SELECT * FROM manifest WHERE repository_id = :repositoryId AND subject_digest = :subject"
+            + " ORDER BY pushed_at, id", nativeQuery = true)
     List<ManifestEntity> findReferrers(long repositoryId, String subject);
 }

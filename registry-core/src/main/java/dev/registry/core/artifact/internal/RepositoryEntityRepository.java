@@ -9,7 +9,7 @@ import org.springframework.data.jpa.repository.Query;
 
 public interface RepositoryEntityRepository extends JpaRepository<RepositoryEntity, Long> {
 
-    @Query("select r.id from RepositoryEntity r where r.name = :name")
+    @Query(value = "SELECT id FROM repository WHERE name = :name", nativeQuery = true)
     Optional<Long> findIdByName(String name);
 
     /** Creates the repository unless it exists; safe when two pushes create it at once. */

@@ -2,6 +2,7 @@ package dev.registry.core.audit.internal;
 
 import dev.registry.core.audit.AuditEvent;
 import dev.registry.core.audit.AuditService;
+import dev.registry.core.jpa.Like;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -86,8 +87,8 @@ public class AuditStore {
             params.add(filter.operation());
         }
         if (filter.resource() != null) {
-            conditions.add("resource LIKE ? ESCAPE '\\'");
-            params.add("%" + filter.resource().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            conditions.add("resource LIKE ? ESCAPE '!'");
+            params.add(Like.containing(filter.resource()));
         }
         if (filter.from() != null) {
             conditions.add("occurred_at >= ?");

@@ -3,13 +3,13 @@ package dev.registry.core.project.internal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 public interface ProjectEntityRepository extends JpaRepository<ProjectEntity, Long> {
 
+    @Query(value = "SELECT * FROM project WHERE name = :name", nativeQuery = true)
     Optional<ProjectEntity> findByName(String name);
 
     /** Locks the project's row until the transaction ends (changes of its members run one at a time). */
@@ -41,14 +41,21 @@ public interface ProjectEntityRepository extends JpaRepository<ProjectEntity, Lo
     @Query(value = "DELETE FROM robot_permission WHERE project_name = :name", nativeQuery = true)
     int deleteRobotPermissions(String name);
 
-    /** Names containing {@code part} literally: Spring Data escapes {@code %} and {@code _} in a Containing query. */
-    List<ProjectEntity> findByNameContaining(String part, Pageable page);
+    /** One page of the projects whose name matches {@code like} ({@link dev.registry.core.jpa.Like}), by name. */
+    @Query(value = "SELECT * FROM project WHERE name LIKE :like ESCAPE '!' ORDER BY name LIMIT :size OFFSET :offset",
+            nativeQuery = true)
+    List<ProjectEntity> findMatching(String like, long offset, int size);
 
-    List<ProjectEntity> findByNameContainingAndIdIn(String part, List<Long> ids, Pageable page);
+    /** The same among the projects {@code ids}. */
+    @Query(value = "SELECT * FROM project WHERE name LIKE :like ESCAPE '!' AND id IN (:ids) ORDER BY name"
+            + " LIMIT :size OFFSET :offset", nativeQuery = true)
+    List<ProjectEntity> findMatching(String like, List<Long> ids, long offset, int size);
 
-    long countByNameContaining(String part);
+    @Query(value = "SELECT count(*) FROM project WHERE name LIKE :like ESCAPE '!'", nativeQuery = true)
+    long countMatching(String like);
 
-    long countByNameContainingAndIdIn(String part, List<Long> ids);
+    @Query(value = "SELECT count(*) FROM project WHERE name LIKE :like ESCAPE '!' AND id IN (:ids)", nativeQuery = true)
+    long countMatching(String like, List<Long> ids);
 
     @Query(value = "SELECT id FROM project WHERE is_public", nativeQuery = true)
     List<Long> publicIds();
