@@ -250,7 +250,7 @@ abstract class AccessScenarios extends DatabaseScenarios {
     void the_last_project_admin_can_be_neither_removed_nor_demoted_and_members_page_in_the_database() {
         Principal.User admin = admin();
         long projectId = creator.create(admin, unique("kept"), false, null).id();
-        var second = users.create(unique("second"), "Right-Passw0rd", null, null, false);
+        var second = users.create(unique("second_m"), "Right-Passw0rd", null, null, false);
         // the rule the refusals below apply, as pages ask it (to offer neither to the last project admin)
         assertThat(projects.isLastAdmin(projects.requireMember(projectId, UserService.ADMIN))).isTrue();
 
@@ -275,6 +275,7 @@ abstract class AccessScenarios extends DatabaseScenarios {
         // the searched text is literal, as in every other search: no wildcards (Like)
         assertThat(projects.countMembers(projectId, "%")).isZero();
         assertThat(projects.members(projectId, "s_cond", 0, 10)).isEmpty();
+        assertThat(projects.members(projectId, "d_m", 0, 10)).extracting(m -> m.principalName()).containsExactly(second.username());
         assertThat(users.count("sec%")).isZero();
         assertThat(users.list(second.username().substring(1), 0, 10)).extracting(u -> u.username()).containsExactly(second.username());
         assertThatThrownBy(() -> projects.removeMember(projectId, second.username())).hasMessageContaining("last project admin");

@@ -23,9 +23,9 @@ public interface MemberEntityRepository extends JpaRepository<MemberEntity, Memb
     @Query(value = "SELECT id FROM user_account WHERE username = :username", nativeQuery = true)
     Optional<Long> findUserId(String username);
 
-    /** Rows of (user id, username, role) for one page of the project's user members whose name contains {@code like}, by username. */
+    /** Rows of (user id, username, role) for one page of the project's user members whose name matches {@code like} ({@link dev.registry.core.jpa.Like}), by username. */
     @Query(value = "SELECT u.id, u.username, m.role FROM project_member m JOIN user_account u ON u.id = m.principal_id"
-            + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' AND u.username LIKE :like ORDER BY u.username"
+            + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' AND u.username LIKE :like ESCAPE '!' ORDER BY u.username"
             + " LIMIT :size OFFSET :offset", nativeQuery = true)
     List<Object[]> findMembers(long projectId, String like, long offset, int size);
 
@@ -34,7 +34,7 @@ public interface MemberEntityRepository extends JpaRepository<MemberEntity, Memb
     List<Object[]> findMember(long projectId, String username);
 
     @Query(value = "SELECT count(*) FROM project_member m JOIN user_account u ON u.id = m.principal_id"
-            + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' AND u.username LIKE :like", nativeQuery = true)
+            + " WHERE m.project_id = :projectId AND m.principal_kind = 'USER' AND u.username LIKE :like ESCAPE '!'", nativeQuery = true)
     long countMembers(long projectId, String like);
 
     @Query(value = "SELECT count(*) FROM project_member WHERE project_id = :projectId AND principal_kind = 'USER'"
