@@ -214,7 +214,7 @@ public class ProjectService {
      */
     @Transactional
     public void setMember(long projectId, long userId, Role role) {
-        MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
+        MemberEntity.Key key = memberKey(projectId, userId);
         Optional<MemberEntity> existing = members.findById(key);
         if (existing.isPresent() && role != Role.PROJECT_ADMIN) {
             requireNotLastAdmin(projectId, existing.get(), userId, "changing their role");
@@ -262,7 +262,7 @@ public class ProjectService {
     /** Removes a member; {@code NAME_UNKNOWN} when the user is not one, {@code CONFLICT} for the last Project Admin. */
     @Transactional
     public void removeMember(long projectId, long userId) {
-        MemberEntity.Key key = new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
+        MemberEntity.Key key = memberKey(projectId, userId);
         MemberEntity member = members.findById(key).orElseThrow(() -> notAMember("that user"));
         requireNotLastAdmin(projectId, member, userId, "removing them");
         members.deleteById(key);
@@ -307,8 +307,13 @@ public class ProjectService {
         }
     }
 
+    /** By primary key (no JPQL); the row stays in the transaction's persistence context for {@link #setMember}. */
     private boolean isMember(long projectId, long userId) {
-        return members.countMemberships(projectId, userId) > 0;
+        return members.findById(memberKey(projectId, userId)).isPresent();
+    }
+
+    private static MemberEntity.Key memberKey(long projectId, long userId) {
+        return new MemberEntity.Key(projectId, Member.MemberKind.USER.name(), userId);
     }
 
     private static RegistryException notAMember(String who) {

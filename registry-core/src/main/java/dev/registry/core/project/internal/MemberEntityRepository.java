@@ -38,10 +38,6 @@ public interface MemberEntityRepository extends JpaRepository<MemberEntity, Memb
     long countMembers(long projectId, String like);
 
     @Query(value = "SELECT count(*) FROM project_member WHERE project_id = :projectId AND principal_kind = 'USER'"
-            + " AND principal_id = :userId", nativeQuery = true)
-    long countMemberships(long projectId, long userId);
-
-    @Query(value = "SELECT count(*) FROM project_member WHERE project_id = :projectId AND principal_kind = 'USER'"
             + " AND role = 'PROJECT_ADMIN'", nativeQuery = true)
     long countAdmins(long projectId);
 }
