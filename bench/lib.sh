@@ -44,7 +44,7 @@ launch_layout() { # LAYOUT OPTS ENV LOG
     pid=$!
 }
 
-# The default H2 URL of application.yaml with its file at PATH (keep the options equal to it).
+# The default H2 URL of application.properties with its file at PATH (keep the options equal to it).
 h2_url() { # PATH
     printf 'jdbc:h2:file:%s;%s' "$1" "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=128;DB_CLOSE_ON_EXIT=FALSE"
 }

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
  * {@code dev.registry.core} (found by the scan below this package), and the one bean the
  * application module would add, a {@link FilesystemBlobStore}, here over a temporary directory that
  * is deleted when the context closes. The database comes from the test's properties
- * ({@link OnH2} or {@link OnPostgres}); the rest mirrors registry-api's application.yaml
+ * ({@link OnH2} or {@link OnPostgres}); the rest mirrors registry-api's application.properties
  * (src/test/resources/application.yaml).
  */
 @SpringBootApplication

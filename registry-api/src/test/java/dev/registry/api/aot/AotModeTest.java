@@ -179,7 +179,7 @@ class AotModeTest {
         return name.toLowerCase(Locale.ROOT).replaceAll("[._-]", "");
     }
 
-    /** The values application.yaml gives the condition inputs (what the build saw). */
+    /** The values application.properties gives the condition inputs (what the build saw). */
     private static MockEnvironment buildDefaults() {
         return new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "true")
                 .withProperty("management.endpoints.web.exposure.include", "health,info,prometheus")

@@ -67,7 +67,7 @@ class ConsoleSecurityTest {
         // the session lives in the database (Spring Session JDBC), not in this process's memory
         assertThat(jdbc.queryForObject("SELECT count(*) FROM spring_session WHERE principal_name IS NOT NULL", Long.class))
                 .isPositive();
-        // idle for spring.session.timeout (application.yaml: 30m) before it ends (ConsoleSessionConfiguration)
+        // idle for spring.session.timeout (application.properties: 30m) before it ends (ConsoleSessionConfiguration)
         assertThat(jdbc.queryForList("SELECT max_inactive_interval FROM spring_session WHERE principal_name IS NOT NULL",
                 Integer.class)).isNotEmpty().containsOnly(1800);
     }

@@ -187,7 +187,7 @@ class ComposeFileTest {
         // the profile it selects exists
         for (String profile : environment.get("SPRING_PROFILES_ACTIVE").split(",")) {
             assertThat(ConfigurationReferenceTest.repositoryRoot()
-                    .resolve("registry-api/src/main/resources/application-" + profile.trim() + ".yaml")).isRegularFile();
+                    .resolve("registry-api/src/main/resources/application-" + profile.trim() + ".properties")).isRegularFile();
         }
     }
 

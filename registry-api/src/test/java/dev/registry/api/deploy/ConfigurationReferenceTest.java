@@ -27,8 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.yaml.snakeyaml.Yaml;
+import org.springframework.core.io.FileSystemResource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -129,20 +132,25 @@ public class ConfigurationReferenceTest {
     }
 
     @Test
-    void application_yaml_sets_no_registry_property_to_other_than_its_documented_default() {
-        // the effective default of a property is application.yaml's value when it sets one
+    void application_properties_sets_no_registry_property_to_other_than_its_documented_default() {
+        // the effective default of a property is application.properties' value when it sets one
         Map<String, Property> known = byName(registryProperties());
-        Map<String, String> yaml = flatten(applicationYaml(), "");
-        Map<String, String> registry = new TreeMap<>(yaml);
+        Map<String, String> registry = new TreeMap<>(applicationProperties());
         registry.keySet().removeIf(key -> !key.startsWith("registry."));
 
-        assertThat(registry).as("application.yaml sets registry properties").isNotEmpty();
+        assertThat(registry).as("application.properties sets registry properties").isNotEmpty();
         registry.forEach((key, value) -> {
-            assertThat(known).as("application.yaml sets %s, which no code reads", key).containsKey(key);
+            assertThat(known).as("application.properties sets %s, which no code reads", key).containsKey(key);
             assertThat(known.get(key).defaultValue())
-                    .as("application.yaml sets %s=%s; make the code's default the same so docs/configuration.md is true", key, value)
+                    .as("application.properties sets %s=%s; make the code's default the same so docs/configuration.md is true", key, value)
                     .isEqualTo(value);
         });
+    }
+
+    @Test
+    void the_log_lines_request_id_keeps_the_space_after_it() {
+        // (a properties file loses a plain trailing space to editors: application.properties writes it as \u0020)
+        assertThat(applicationProperties()).containsEntry("logging.pattern.correlation", "[%X{requestId:-}] ");
     }
 
     @Test
@@ -245,7 +253,7 @@ public class ConfigurationReferenceTest {
 
                 Spring Boot's own properties (`server.*`, `spring.datasource.*`, `spring.profiles.active`,
                 `management.*`, `logging.*`) are Spring Boot's reference; the ones the registry sets or relies on are in
-                README.md, "Configuration", and in `registry-api/src/main/resources/application.yaml`.
+                README.md, "Configuration", and in `registry-api/src/main/resources/application.properties`.
                 """.formatted(REGENERATE));
         Map<String, List<Property>> groups = new LinkedHashMap<>();
         for (Property p : properties) {
@@ -358,27 +366,19 @@ public class ConfigurationReferenceTest {
         throw new IllegalStateException("no docs/architecture.md above " + Path.of("").toAbsolutePath());
     }
 
-    private static Map<String, Object> applicationYaml() {
-        Path file = repositoryRoot().resolve("registry-api/src/main/resources/application.yaml");
+    /** registry-api's application.properties, as Spring Boot reads it. */
+    private static Map<String, String> applicationProperties() {
+        Path file = repositoryRoot().resolve("registry-api/src/main/resources/application.properties");
         try {
-            return new Yaml().load(Files.readString(file));
+            Map<String, String> properties = new TreeMap<>();
+            for (PropertySource<?> source : new PropertiesPropertySourceLoader().load("application", new FileSystemResource(file))) {
+                for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
+                    properties.put(name, String.valueOf(source.getProperty(name)));
+                }
+            }
+            return properties;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** {@code a: {b: 1}} as {@code a.b=1}. */
-    @SuppressWarnings("unchecked")
-    static Map<String, String> flatten(Map<String, Object> yaml, String prefix) {
-        Map<String, String> flat = new TreeMap<>();
-        yaml.forEach((key, value) -> {
-            String name = prefix + key;
-            if (value instanceof Map<?, ?> nested) {
-                flat.putAll(flatten((Map<String, Object>) nested, name + "."));
-            } else {
-                flat.put(name, String.valueOf(value));
-            }
-        });
-        return flat;
     }
 }

@@ -230,7 +230,7 @@ class ContainerImageTest {
         Path jarFile = extract(digests.get(2), jar.get(0).substring(jar.get(0).lastIndexOf(' ') + 1));
         try (ZipFile zip = new ZipFile(jarFile.toFile())) {
             assertThat(zip.getEntry("dev/registry/api/RegistryApplication.class")).isNotNull();
-            assertThat(zip.getEntry("application.yaml")).isNotNull();
+            assertThat(zip.getEntry("application.properties")).isNotNull();
             // the plain jar, not Spring Boot's fat jar (whose classes sit under BOOT-INF/)
             assertThat(zip.getEntry("BOOT-INF/")).isNull();
         }

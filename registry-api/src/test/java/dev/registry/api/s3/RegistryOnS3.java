@@ -39,7 +39,7 @@ public final class RegistryOnS3 {
         return properties;
     }
 
-    /** The same properties as command-line arguments, which outrank {@code application.yaml}. */
+    /** The same properties as command-line arguments, which outrank {@code application.properties}. */
     public static List<String> arguments(Map<String, String> properties) {
         return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
     }
