@@ -35,9 +35,10 @@ import org.springframework.validation.Validator;
  *
  * <p>The annotations stay the one statement of each rule: the OpenAPI document is generated from them
  * ({@code OpenApiDocumentTest}). Hibernate Validator, the provider that checked them before, loaded about 500 classes
- * and a validator factory at every start (120 ms of the start, 8 MiB resident: docs/benchmarks.md) for these five
- * annotations. A constraint this class does not know, or one on a type argument, fails the request loudly instead of
- * being skipped; {@code BodyConstraintsTest} checks every request body of the API against that.
+ * and a validator factory at every start for these five annotations (4 MiB of the peak resident memory:
+ * docs/benchmarks.md, "no Bean Validation provider"). A constraint this class does not know, or one on a type
+ * argument, fails the request loudly instead of being skipped; {@code BodyConstraintsTest} checks every request body
+ * of the API against that.
  */
 final class BodyConstraints implements Validator {
 
