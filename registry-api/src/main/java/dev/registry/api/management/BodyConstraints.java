@@ -8,7 +8,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Field;
@@ -84,8 +83,8 @@ final class BodyConstraints implements Validator {
     static List<Rule> rulesOf(Class<?> type) {
         if (!type.isRecord()) {
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                for (AnnotatedElement element : c.getDeclaredFields()) {
-                    refuseConstraints(element.getAnnotations(), type + "." + element);
+                for (Field field : c.getDeclaredFields()) {
+                    refuseConstraints(field.getAnnotations(), c.getName() + "." + field.getName());
                 }
             }
             return List.of();
