@@ -35,6 +35,9 @@
 #                                  config) or none
 #   BENCH_OTHERS [1 / 0]           1: afterwards also run bench/startup.sh, bench/storm.sh and bench/s3.sh
 #                                  (about 15 more minutes) and put their target rows in the targets table
+#   BENCH_IMAGE [none]             with BENCH_OTHERS=1: also bench/image-startup.sh on this container image
+#                                  (one deploy/image/build.sh made; BENCH_PODMAN as that script takes it), whose
+#                                  start-up row (target 1 names the image too) joins the targets table
 #   BENCH_PROFILE [0]              1: record a JFR profile, GC log and thread dumps of our
 #                                  registry during the load phases (into the results folder)
 #   BENCH_RESULTS [bench/results/<timestamp>]  where result.md, samples.tsv, logs go
@@ -435,10 +438,10 @@ if [[ $others == 1 ]]; then
     for pid in $ours_pid $dist_pid $dist_auth_pid; do stop_pid "$pid"; done
     ours_pid='' dist_pid='' dist_auth_pid=''
     : >"$results/targets-others.md"
-    for script in startup storm s3; do
+    for script in startup storm s3 ${BENCH_IMAGE:+image-startup}; do
         log "running bench/$script.sh (output in $results/$script.txt)"
         # shellcheck disable=SC2046
-        env $(env | grep -o '^BENCH_[A-Z_]*' | grep -vxE 'BENCH_(JAVA|JAR|JAVA_OPTS|AOT|DATA)' | sed 's/^/-u /') \
+        env $(env | grep -o '^BENCH_[A-Z_]*' | grep -vxE 'BENCH_(JAVA|JAR|JAVA_OPTS|AOT|DATA|IMAGE|PODMAN)' | sed 's/^/-u /') \
             BENCH_TARGETS_OUT="$results/targets-others.md" "$here/$script.sh" >"$results/$script.txt" 2>&1 \
             || log "bench/$script.sh failed; see $results/$script.txt"
     done

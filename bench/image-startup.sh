@@ -18,6 +18,7 @@
 #   BENCH_RUNS [5]                starts per side      BENCH_OURS_PORT [15410] (the jar)
 #   BENCH_JAVA_OPTS [README's]    the jar's JVM options (the image has its own, in its JAVA_TOOL_OPTIONS)
 #   BENCH_IMAGE_PORT [15411]      the image's registry port; its management port is the next one
+#   BENCH_TARGETS_OUT [none]      a file to append the image's target row to (bench/compare.sh's targets table)
 # As root, podman's default rlimits are refused here: the script passes a containers.conf without them
 # (CONTAINERS_CONF, unless already set; ../shared/stack-notes.md of the development machines).
 set -euo pipefail
@@ -112,7 +113,13 @@ for ((r = 1; r <= runs; r++)); do
     done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+image_median=$(median <<<"$image_times")
 echo "jar (README's command): median $(median <<<"$jar_times") ms ($jar_times)"
-echo "image, from its process start: median $(median <<<"$image_times") ms ($image_times)"
+echo "image, from its process start: median $image_median ms ($image_times)"
 echo "image, from podman run: median $(median <<<"$podman_times") ms ($podman_times)"
 echo "- $(nproc) cores, $("$java" -version 2>&1 | head -n 1), image $image, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n ${BENCH_TARGETS_OUT:-} ]]; then
+    printf '| 1 | start-up to readiness, container image, from its process start (bench/image-startup.sh, median of %s) | %s s | < 3 s | %s |\n' \
+        "$runs" "$(awk -v m="$image_median" 'BEGIN {printf "%.2f", m / 1000}')" \
+        "$(awk -v m="$image_median" 'BEGIN {print (m < 3000) ? "met" : "NOT met"}')" >>"$BENCH_TARGETS_OUT"
+fi
