@@ -112,11 +112,10 @@ for ((r = 1; r <= runs; r++)); do
         fi
     done
 done
-median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-image_median=$(median <<<"$image_times")
-echo "jar (README's command): median $(median <<<"$jar_times") ms ($jar_times)"
+image_median=$(median "$image_times")
+echo "jar (README's command): median $(median "$jar_times") ms ($jar_times)"
 echo "image, from its process start: median $image_median ms ($image_times)"
-echo "image, from podman run: median $(median <<<"$podman_times") ms ($podman_times)"
+echo "image, from podman run: median $(median "$podman_times") ms ($podman_times)"
 echo "- $(nproc) cores, $("$java" -version 2>&1 | head -n 1), image $image, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n ${BENCH_TARGETS_OUT:-} ]]; then
     printf '| 1 | start-up to readiness, container image, from its process start (bench/image-startup.sh, median of %s) | %s s | < 3 s | %s |\n' \
