@@ -3,8 +3,9 @@
 # compare.sh-shaped work on a fresh start: four pushes of the 5×8 MiB image and one of the 64 MiB image (signed in as
 # admin, each to a new repository), one pull, manifest GETs by tag with 64 connections (wrk, 15 s then 10 s), 60,000
 # blob HEADs with 64 kept-alive connections (ab) and three GETs of the 64 MiB layer. Prints, per start, the peak
-# resident memory (VmHWM, target 6 of the performance issue), the resident memory at the end, the pushes' times and
-# the load phases' throughput, then each side's medians. Faster than bench/compare.sh (no Distribution, about 75 s a
+# resident memory (VmHWM, target 6 of the performance issue), the resident memory at the end, the pushes' times, the
+# manifest rounds' p99 (the first 15 s of manifest load on a fresh start, then warm: target 2's cold round) and the
+# load phases' throughput, then each side's medians. Faster than bench/compare.sh (no Distribution, about 75 s a
 # start) and interleaved, so a machine whose speed drifts hits both sides alike; compare.sh's VmHWM row stays the
 # figure of record.
 #
@@ -45,8 +46,8 @@ push_ms() { # IMAGE_DIR REPO: ms for one push with a fresh blob-info cache (ever
     echo $(($(now_ms) - start))
 }
 
-run_once() { # SIDE(a|b): prints "HWM_MIB RSS_MIB FIRST_PUSH_MS WARM_PUSH_MS MANIFEST_RPS HEAD_RPS GET_MBS"
-    local layout=$a_layout opts=$a_opts env_vars=$a_env pushes=() i rps head get mbs
+run_once() { # SIDE(a|b): prints "HWM_MIB RSS_MIB FIRST_PUSH_MS WARM_PUSH_MS MANIFEST_RPS HEAD_RPS GET_MBS COLD_P99_MS WARM_P99_MS"
+    local layout=$a_layout opts=$a_opts env_vars=$a_env pushes=() i rps head get mbs p99_cold p99_warm
     [[ $1 == b ]] && layout=$b_layout opts=$b_opts env_vars=$b_env
     rm -rf "$work/data"
     launch_layout "$layout" "$opts" "$env_vars" "$work/$1.log"
@@ -57,9 +58,11 @@ run_once() { # SIDE(a|b): prints "HWM_MIB RSS_MIB FIRST_PUSH_MS WARM_PUSH_MS MAN
     rm -rf "$work/pulled"
     skopeo_fresh "$work/skopeo" copy -q --src-tls-verify=false "docker://127.0.0.1:$port/library/multi-1:v1" \
         "oci:$work/pulled:v1" >&2 || die "pull failed"
-    wrk -t2 -c64 -d15s -H "Accept: $manifest_accept" "http://127.0.0.1:$port/v2/library/multi-1/manifests/v1" >/dev/null
-    rps=$(wrk -t2 -c64 -d10s -H "Accept: $manifest_accept" "http://127.0.0.1:$port/v2/library/multi-1/manifests/v1" \
-        | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
+    p99_cold=$(wrk -t2 -c64 -d15s --latency -H "Accept: $manifest_accept" \
+        "http://127.0.0.1:$port/v2/library/multi-1/manifests/v1" | awk '$1 == "99%" {print $2}')
+    wrk -t2 -c64 -d10s --latency -H "Accept: $manifest_accept" "http://127.0.0.1:$port/v2/library/multi-1/manifests/v1" \
+        >"$work/wrk"
+    rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/wrk") p99_warm=$(awk '$1 == "99%" {print $2}' "$work/wrk")
     head=$(ab -q -i -k -c64 -n60000 "http://127.0.0.1:$port/v2/library/multi-1/blobs/$small_layer" \
         | awk '/^Requests per second:/ {printf "%.0f", $4}')
     get=''
@@ -67,27 +70,31 @@ run_once() { # SIDE(a|b): prints "HWM_MIB RSS_MIB FIRST_PUSH_MS WARM_PUSH_MS MAN
         get+="$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$port/v2/library/big/blobs/$big_layer") "
     done
     mbs=$(awk -v v="$(median "$get")" 'BEGIN {printf "%.0f", v / 1e6}')
-    echo "$(($(kib "$pid" VmHWM) / 1024)) $(($(kib "$pid" VmRSS) / 1024)) ${pushes[0]} $(median "${pushes[*]:1}") $rps $head $mbs"
+    echo "$(($(kib "$pid" VmHWM) / 1024)) $(($(kib "$pid" VmRSS) / 1024)) ${pushes[0]} $(median "${pushes[*]:1}") $rps $head $mbs" \
+        "$(to_ms "$p99_cold") $(to_ms "$p99_warm")"
     stop_pid "$pid"
     pid=''
 }
 
 log "A: ${a_env:+$a_env }$a_opts ($a_layout)"
 log "B: ${b_env:+$b_env }$b_opts ($b_layout)"
-declare -A hwm=() rss=() first=() warm=() manifest=() heads=() gets=()
+declare -A hwm=() rss=() first=() warm=() manifest=() heads=() gets=() cold_p99=() warm_p99=()
 for ((r = 1; r <= runs; r++)); do
     for side in $( ((r % 2)) && echo a b || echo b a); do
         run_once "$side" >"$work/result"
-        read -r m_hwm m_rss m_first m_warm m_rps m_head m_get <"$work/result"
+        read -r m_hwm m_rss m_first m_warm m_rps m_head m_get m_cold99 m_warm99 <"$work/result"
         hwm[$side]+="$m_hwm " rss[$side]+="$m_rss " first[$side]+="$m_first " warm[$side]+="$m_warm "
         manifest[$side]+="$m_rps " heads[$side]+="$m_head " gets[$side]+="$m_get "
+        cold_p99[$side]+="$m_cold99 " warm_p99[$side]+="$m_warm99 "
         log "run $r $side: VmHWM $m_hwm MiB, RSS at the end $m_rss MiB, first push $m_first ms, later pushes $m_warm ms," \
-            "manifest GETs $m_rps req/s, blob HEADs $m_head req/s, 64 MiB GET $m_get MB/s"
+            "manifest GET p99 first 15 s $m_cold99 ms then warm $m_warm99 ms, manifest GETs $m_rps req/s," \
+            "blob HEADs $m_head req/s, 64 MiB GET $m_get MB/s"
     done
 done
 for side in a b; do
-    printf '%s: VmHWM median %s MiB (%s), RSS at the end %s MiB; medians: first push %s ms, later pushes %s ms, manifest GETs %s req/s, blob HEADs %s req/s, 64 MiB GET %s MB/s\n' \
+    printf '%s: VmHWM median %s MiB (%s), RSS at the end %s MiB; medians: first push %s ms, later pushes %s ms, manifest GET p99 first 15 s %s ms (%s) then warm %s ms, manifest GETs %s req/s, blob HEADs %s req/s, 64 MiB GET %s MB/s\n' \
         "${side^^}" "$(median "${hwm[$side]}")" "${hwm[$side]% }" "$(median "${rss[$side]}")" "$(median "${first[$side]}")" \
-        "$(median "${warm[$side]}")" "$(median "${manifest[$side]}")" "$(median "${heads[$side]}")" "$(median "${gets[$side]}")"
+        "$(median "${warm[$side]}")" "$(median "${cold_p99[$side]}")" "${cold_p99[$side]% }" "$(median "${warm_p99[$side]}")" \
+        "$(median "${manifest[$side]}")" "$(median "${heads[$side]}")" "$(median "${gets[$side]}")"
 done
 echo "- $(nproc) cores, $("$java" -version 2>&1 | head -1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
