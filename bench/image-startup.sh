@@ -58,10 +58,7 @@ jar_once() { # MS
     local start
     start=$(now_ms)
     launch_layout "$root/registry-api/target/registry" "$jar_opts" '' "$work/jar.log"
-    until probe_status "$port" /actuator/health/readiness; [[ $http_status == 200 ]]; do
-        kill -0 "$pid" 2>/dev/null || die "the jar exited during start-up: $(tail -n 5 "$work/jar.log")"
-        nap 0.02
-    done
+    await_status "$port" /actuator/health/readiness 200 "$pid" "$work/jar.log" "the jar"
     echo $(($(now_ms) - start)) >"$work/result"
     stop_pid "$pid"
     pid=''

@@ -150,6 +150,15 @@ nap() { # SECONDS
     read -r -t "$1" -u "$nap_fd" _ || true
 }
 
+# Waits until GET PATH on 127.0.0.1:PORT answers STATUS, asking every 20 ms (probe_status, nap); dies with the last
+# lines of LOG if the process PID exits meanwhile (NAME says which in that message).
+await_status() { # PORT PATH STATUS PID LOG NAME
+    until probe_status "$1" "$2"; [[ $http_status == "$3" ]]; do
+        kill -0 "$4" 2>/dev/null || die "$6 exited during start-up: $(tail -n 5 "$5")"
+        nap 0.02
+    done
+}
+
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # the median of a space-separated list of numbers
 median() { # "N N N ..."

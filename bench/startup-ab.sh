@@ -32,10 +32,7 @@ start_once() { # SIDE(a|b): prints "MS HWM_MIB TOTAL_CPU MAIN_CPU COMPILERS_CPU 
     [[ $1 == b ]] && layout=$b_layout opts=$b_opts
     start=$(now_ms)
     launch_layout "$layout" "$opts" '' "$work/$1.log"
-    until probe_status "$port" /actuator/health/readiness; [[ $http_status == 200 ]]; do
-        kill -0 "$pid" 2>/dev/null || die "side $1 exited during start-up: $(tail -n 5 "$work/$1.log")"
-        nap 0.02
-    done
+    await_status "$port" /actuator/health/readiness 200 "$pid" "$work/$1.log" "side $1"
     ms=$(($(now_ms) - start))
     cpu=$(jvm_thread_cpu_ms "$pid")
     nap 1

@@ -44,10 +44,7 @@ time_to() { # PORT PATH STATUS LOG COMMAND...
     start=$(now_ms)
     "$@" >"$out" 2>&1 &
     pid=$!
-    until probe_status "$port_" "$path"; [[ $http_status == "$status" ]]; do
-        kill -0 "$pid" 2>/dev/null || die "exited during start-up: $(tail -n 5 "$out")"
-        nap 0.02
-    done
+    await_status "$port_" "$path" "$status" "$pid" "$out" "the server"
     echo $(($(now_ms) - start))
     stop_pid "$pid"
     pid=''
