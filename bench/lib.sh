@@ -279,7 +279,7 @@ admin_password=Bench-Admin-1
 registry_auth_args=(--registry.admin.password="$admin_password" --registry.auth.token.lifetime=1h)
 push_creds() {
     case $1 in
-        dist) ;;
+        dist | dists3) ;;
         distauth) echo "--dest-creds bench:$admin_password" ;;
         *) echo "--dest-creds admin:$admin_password" ;;
     esac

@@ -4,7 +4,11 @@
 #   fs       filesystem store (fresh folder)
 #   s3       S3 store, blob GETs streamed through the registry (registry.storage.s3.redirect=false)
 #   s3redir  S3 store, blob GETs answered 307 to a presigned URL (redirect=true), bytes from S3
-# Both S3 registries use one S3Proxy child process (S3Proxy's jar-with-dependencies from Maven
+# and, as the reference for what the S3 server itself costs on this machine, CNCF Distribution 2.8
+# (docker-registry, no auth) on each of its two drivers:
+#   dist     filesystem driver (fresh folder)
+#   dists3   s3-aws driver (Distribution's default: blob GETs answered 307 to a presigned URL)
+# All S3 servers use one S3Proxy child process (S3Proxy's jar-with-dependencies from Maven
 # Central, filesystem-backed under the scratch folder, signatures checked), each its own prefix in
 # one bucket. The servers take turns like in compare.sh. See docs/benchmarks.md.
 #
@@ -17,7 +21,7 @@
 #   BENCH_RUNS [5 / 2]  BENCH_WARM_RUNS [3 / 1]  BENCH_GET_RUNS [5 / 2]
 #   BENCH_QUIET_WAIT [0]  seconds to wait at most for a quiet machine before starting (see lib.sh)
 #   BENCH_TARGETS_OUT [none]  a file to append issue 15's target rows to (bench/compare.sh's targets table)
-#   BENCH_PORT_BASE [15180]  fs, s3, s3redir and S3Proxy on BASE, BASE+1, BASE+2, BASE+9
+#   BENCH_PORT_BASE [15180]  fs, s3, s3redir, dist, dists3 on BASE to BASE+4, S3Proxy on BASE+9
 #   BENCH_JAR, BENCH_JAVA, BENCH_JAVA_OPTS [README's: readme_java_opts in lib.sh], BENCH_S3PROXY_JAVA_OPTS
 #   [-Xms64m -Xmx512m], BENCH_S3PROXY_VERSION [4.1.0], BENCH_RESULTS, BENCH_DATA, BENCH_KEEP  as in compare.sh
 #   BENCH_S3_TLS [0]  1: S3Proxy on https (self-signed, trusted by the registries), as AWS S3 is; see lib.sh
@@ -27,7 +31,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
-servers=(fs s3 s3redir)
+servers=(fs s3 s3redir dist dists3)
 s3_tls=${BENCH_S3_TLS:-0}
 
 quick=${BENCH_QUICK:-0}
@@ -50,12 +54,13 @@ data=${BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/registry-bench}
 keep=${BENCH_KEEP:-0}
 bucket=registry
 
-for tool in skopeo curl openssl jq; do
+for tool in skopeo curl openssl jq docker-registry; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 [[ -x $java ]] || die "no java at $java (set BENCH_JAVA)"
 [[ -f $jar ]] || die "no $jar: build it with ./mvnw -q -DskipTests package"
-declare -A port=([fs]=$port_base [s3]=$((port_base + 1)) [s3redir]=$((port_base + 2)))
+declare -A port=([fs]=$port_base [s3]=$((port_base + 1)) [s3redir]=$((port_base + 2)) [dist]=$((port_base + 3))
+    [dists3]=$((port_base + 4)))
 for p in "${port[@]}" $((port_base + 9)); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p on 127.0.0.1 is taken (set BENCH_PORT_BASE)"; fi
 done
@@ -109,8 +114,45 @@ mapfile -t s3_args < <(s3_registry_args "$bucket" s3 false)
 start_registry s3 "${s3_args[@]}"
 mapfile -t s3_args < <(s3_registry_args "$bucket" s3redir true)
 start_registry s3redir "${s3_args[@]}"
-for s in "${servers[@]}"; do
+start_distribution() { # NAME STORAGE_YAML (the lines under storage:)
+    mkdir -p "$work/$1"
+    cat >"$work/$1/config.yml" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+$2
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:${port[$1]}
+EOF
+    # without AWS_CA_BUNDLE: Distribution's AWS SDK (Go, v1) refuses to start when it is set ("unable to load custom
+    # CA bundle, HTTPClient's transport unsupported type"); with BENCH_S3_TLS=1 it trusts S3Proxy's certificate instead
+    # through Go's SSL_CERT_FILE
+    local tls_env=()
+    [[ $s3_tls == 1 ]] && tls_env=(SSL_CERT_FILE="$work/s3proxy/s3proxy.pem")
+    env -u AWS_CA_BUNDLE "${tls_env[@]}" docker-registry serve "$work/$1/config.yml" >"$work/$1/server.log" 2>&1 &
+    pid[$1]=$!
+}
+start_distribution dist "  filesystem:
+    rootdirectory: $work/dist/data"
+start_distribution dists3 "  s3:
+    accesskey: $s3_access
+    secretkey: $s3_secret
+    region: us-east-1
+    regionendpoint: $s3_scheme://127.0.0.1:$s3_port
+    bucket: $bucket
+    rootdirectory: /dists3
+    secure: $([[ $s3_scheme == https ]] && echo true || echo false)
+    v4auth: true"
+for s in fs s3 s3redir; do
     wait_ready "$s" "${pid[$s]}" "http://127.0.0.1:${port[$s]}/actuator/health/readiness"
+done
+for s in dist dists3; do
+    wait_ready "$s" "${pid[$s]}" "http://127.0.0.1:${port[$s]}/v2/"
 done
 log "registries ready: $(for s in "${servers[@]}"; do printf '%s (pid %s, port %s) ' "$s" "${pid[$s]}" "${port[$s]}"; done)"
 
@@ -127,7 +169,7 @@ pull pull_multi multi-1
 log "pull: 1 x ${big_mib} MiB image"
 pull pull_big big-1
 
-log "blob GET: ${big_mib} MiB layer with curl -L (s3redir: 307, then the bytes from S3Proxy), $get_runs runs + 1 warm-up"
+log "blob GET: ${big_mib} MiB layer with curl -L (s3redir, dists3: 307, then the bytes from S3Proxy), $get_runs runs + 1 warm-up"
 for ((i = 0; i <= get_runs; i++)); do
     for s in $(order $i); do
         other_cpu >"$work/other-cpu.snapshot"
@@ -171,11 +213,21 @@ time_row push_big "push 1×${big_mib} MiB image, s" s
 time_row pull_multi "pull ${layers}×${layer_mib} MiB image, s" s
 time_row pull_big "pull 1×${big_mib} MiB image, s" s
 time_row blob_get "blob GET ${big_mib} MiB (curl -L), MB/s" MB/s
+dist_rows=()
+dist_row() { # METRIC LABEL UNIT: Distribution's two drivers
+    local f=$(med "$1" dist) s=$(med "$1" dists3)
+    dist_rows+=("| $2 | $(fmt "$f") $3 ($(rng "$1" dist)) | $(fmt "$s") $3 ($(rng "$1" dists3)) | $(ratio "$s" "$f") |")
+}
+dist_row push_multi "push ${layers}×${layer_mib} MiB image, s" s
+dist_row push_big "push 1×${big_mib} MiB image, s" s
+dist_row pull_multi "pull ${layers}×${layer_mib} MiB image, s" s
+dist_row pull_big "pull 1×${big_mib} MiB image, s" s
+dist_row blob_get "blob GET ${big_mib} MiB (curl -L), MB/s" MB/s
 if [[ -n ${BENCH_TARGETS_OUT:-} ]]; then # bench/compare.sh's targets table (BENCH_OTHERS=1): issue 15, target 7
     for m in push_multi push_big; do
-        r=$(ratio "$(med "$m" s3)" "$(med "$m" fs)")
-        printf '| 7 | %s through S3 ÷ filesystem (bench/s3.sh, median of %s) | %s | ≤ 1.50 | %s |\n' \
-            "$([[ $m == push_multi ]] && echo "push ${layers}×${layer_mib} MiB" || echo "push 1×${big_mib} MiB")" "$runs" "$r" \
+        r=$(ratio "$(med "$m" s3)" "$(med "$m" fs)") d=$(ratio "$(med "$m" dists3)" "$(med "$m" dist)")
+        printf '| 7 | %s through S3 ÷ filesystem (bench/s3.sh, median of %s; Distribution on the same S3Proxy: %s) | %s | ≤ 1.50 | %s |\n' \
+            "$([[ $m == push_multi ]] && echo "push ${layers}×${layer_mib} MiB" || echo "push 1×${big_mib} MiB")" "$runs" "$d" "$r" \
             "$(awk -v r="$r" 'BEGIN {print (r <= 1.5 ? "met" : "NOT met")}')" >>"$BENCH_TARGETS_OUT"
     done
 fi
@@ -184,6 +236,15 @@ cpu_row push_big "push 1×${big_mib} MiB image"
 cpu_row pull_multi "pull ${layers}×${layer_mib} MiB image"
 cpu_row pull_big "pull 1×${big_mib} MiB image"
 cpu_row blob_get "blob GET ${big_mib} MiB"
+dist_cpu_rows=()
+for m in push_multi push_big pull_multi pull_big blob_get; do
+    case $m in
+        push_multi) l="push ${layers}×${layer_mib} MiB image" ;; push_big) l="push 1×${big_mib} MiB image" ;;
+        pull_multi) l="pull ${layers}×${layer_mib} MiB image" ;; pull_big) l="pull 1×${big_mib} MiB image" ;;
+        blob_get) l="blob GET ${big_mib} MiB" ;;
+    esac
+    dist_cpu_rows+=("| $l | $(fmt "$(med "cpu_$m" dist)") | $(fmt "$(med "cpu_$m" dists3)") + $(fmt "$(med "side_cpu_$m" dists3)") |")
+done
 
 {
     echo "## S3 store vs filesystem store — started $started"
@@ -209,6 +270,23 @@ cpu_row blob_get "blob GET ${big_mib} MiB"
     printf '%s\n' "${cpu_rows[@]}"
     echo
     echo "VmHWM over the run: fs $(mib "${hwm[fs]}") MiB, s3 $(mib "${hwm[s3]}") MiB, s3redir $(mib "${hwm[s3redir]}") MiB, S3Proxy $(mib "$s3_hwm") MiB."
+    echo
+    echo "### The reference: Distribution $(docker-registry --version | awk '{print $NF}') on its filesystem and s3-aws drivers, the same S3Proxy"
+    echo
+    echo "Distribution without auth, in the same turns: what moving a push from the filesystem to this S3 server costs a"
+    echo "registry that is not this one (its s3-aws driver answers blob GETs with a 307 to a presigned URL by default)."
+    echo
+    echo "| measurement | Distribution, filesystem | Distribution, S3 | S3 ÷ fs |"
+    echo "|---|---|---|---|"
+    printf '%s\n' "${dist_rows[@]}"
+    echo
+    echo "Server CPU per operation, ms (median; for S3: Distribution + S3Proxy):"
+    echo
+    echo "| operation | Distribution, filesystem | Distribution, S3 |"
+    echo "|---|---|---|"
+    printf '%s\n' "${dist_cpu_rows[@]}"
+    echo
+    echo "VmHWM over the run: dist $(mib "${hwm[dist]}") MiB, dists3 $(mib "${hwm[dists3]}") MiB."
 } >"$results/result.md"
 
 echo
