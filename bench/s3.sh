@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Push and pull through the S3 blob store, beside the filesystem store, in one run: three registry
-# processes (the fat jar) on 127.0.0.1, each with a fresh H2 file database:
+# processes (as README's production command runs it: the AOT layout when the build made it, else the
+# fat jar; see registry_launch_defaults in lib.sh) on 127.0.0.1, each with a fresh H2 file database:
 #   fs       filesystem store (fresh folder)
 #   s3       S3 store, blob GETs streamed through the registry (registry.storage.s3.redirect=false)
 #   s3redir  S3 store, blob GETs answered 307 to a presigned URL (redirect=true), bytes from S3
@@ -195,34 +196,26 @@ load_after=$(load_report)
 # ---------------------------------------------------------------- table
 med() { stat_of "$1" "$2" median; }
 rng() { echo "$(fmt "$(stat_of "$1" "$2" min)")–$(fmt "$(stat_of "$1" "$2" max)")"; }
-rows=()
-time_row() { # METRIC LABEL UNIT
-    local f=$(med "$1" fs) s=$(med "$1" s3) r=$(med "$1" s3redir)
+rows=() dist_rows=()
+time_row() { # METRIC LABEL UNIT: a row of our table and one of Distribution's
+    local f=$(med "$1" fs) s=$(med "$1" s3) r=$(med "$1" s3redir) df=$(med "$1" dist) ds=$(med "$1" dists3)
     rows+=("| $2 | $(fmt "$f") $3 ($(rng "$1" fs)) | $(fmt "$s") $3 ($(rng "$1" s3)) | $(fmt "$r") $3 ($(rng "$1" s3redir)) | $(ratio "$s" "$f") | $(ratio "$r" "$f") |")
+    dist_rows+=("| $2 | $(fmt "$df") $3 ($(rng "$1" dist)) | $(fmt "$ds") $3 ($(rng "$1" dists3)) | $(ratio "$ds" "$df") |")
 }
-cpu_rows=()
+cpu_rows=() dist_cpu_rows=()
 others() { # METRIC: the CPU other processes used during the timed runs of all servers, median and max
     awk -F'\t' -v m="other_cpu_$1" '$1 == m {print $4}' "$samples" | sort -g | awk '{v[NR] = $1} END {
         if (NR == 0) print "n/a"; else printf "%d (max %d)", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[NR] }'
 }
 cpu_row() { # METRIC LABEL
     cpu_rows+=("| $2 | $(fmt "$(med "cpu_$1" fs)") | $(fmt "$(med "cpu_$1" s3)") + $(fmt "$(med "side_cpu_$1" s3)") | $(fmt "$(med "cpu_$1" s3redir)") + $(fmt "$(med "side_cpu_$1" s3redir)") | $(others "$1") |")
+    dist_cpu_rows+=("| $2 | $(fmt "$(med "cpu_$1" dist)") | $(fmt "$(med "cpu_$1" dists3)") + $(fmt "$(med "side_cpu_$1" dists3)") |")
 }
 time_row push_multi "push ${layers}×${layer_mib} MiB image, s" s
 time_row push_big "push 1×${big_mib} MiB image, s" s
 time_row pull_multi "pull ${layers}×${layer_mib} MiB image, s" s
 time_row pull_big "pull 1×${big_mib} MiB image, s" s
 time_row blob_get "blob GET ${big_mib} MiB (curl -L), MB/s" MB/s
-dist_rows=()
-dist_row() { # METRIC LABEL UNIT: Distribution's two drivers
-    local f=$(med "$1" dist) s=$(med "$1" dists3)
-    dist_rows+=("| $2 | $(fmt "$f") $3 ($(rng "$1" dist)) | $(fmt "$s") $3 ($(rng "$1" dists3)) | $(ratio "$s" "$f") |")
-}
-dist_row push_multi "push ${layers}×${layer_mib} MiB image, s" s
-dist_row push_big "push 1×${big_mib} MiB image, s" s
-dist_row pull_multi "pull ${layers}×${layer_mib} MiB image, s" s
-dist_row pull_big "pull 1×${big_mib} MiB image, s" s
-dist_row blob_get "blob GET ${big_mib} MiB (curl -L), MB/s" MB/s
 if [[ -n ${BENCH_TARGETS_OUT:-} ]]; then # bench/compare.sh's targets table (BENCH_OTHERS=1): issue 15, target 7
     for m in push_multi push_big; do
         r=$(ratio "$(med "$m" s3)" "$(med "$m" fs)") d=$(ratio "$(med "$m" dists3)" "$(med "$m" dist)")
@@ -236,16 +229,6 @@ cpu_row push_big "push 1×${big_mib} MiB image"
 cpu_row pull_multi "pull ${layers}×${layer_mib} MiB image"
 cpu_row pull_big "pull 1×${big_mib} MiB image"
 cpu_row blob_get "blob GET ${big_mib} MiB"
-dist_cpu_rows=()
-for m in push_multi push_big pull_multi pull_big blob_get; do
-    case $m in
-        push_multi) l="push ${layers}×${layer_mib} MiB image" ;; push_big) l="push 1×${big_mib} MiB image" ;;
-        pull_multi) l="pull ${layers}×${layer_mib} MiB image" ;; pull_big) l="pull 1×${big_mib} MiB image" ;;
-        blob_get) l="blob GET ${big_mib} MiB" ;;
-    esac
-    dist_cpu_rows+=("| $l | $(fmt "$(med "cpu_$m" dist)") | $(fmt "$(med "cpu_$m" dists3)") + $(fmt "$(med "side_cpu_$m" dists3)") |")
-done
-
 {
     echo "## S3 store vs filesystem store — started $started"
     echo
