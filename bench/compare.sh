@@ -166,23 +166,10 @@ MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java" $java_opts "${extra_java[@]}" -j
     >"$work/ours/server.log" 2>&1 &
 ours_pid=$!
 
-cache_yaml=''
-[[ $dist_cache == inmemory ]] && cache_yaml=$'  cache:\n    blobdescriptor: inmemory'
-cat >"$work/dist/config.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/dist/data
-$cache_yaml
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$dist_port
-EOF
+storage_yaml="  filesystem:
+    rootdirectory: $work/dist/data"
+[[ $dist_cache == inmemory ]] && storage_yaml+=$'\n  cache:\n    blobdescriptor: inmemory'
+distribution_config "$work/dist/config.yml" "$dist_port" "$storage_yaml"
 docker-registry serve "$work/dist/config.yml" >"$work/dist/server.log" 2>&1 &
 dist_pid=$!
 # Distribution with auth: a second instance on the same data with htpasswd (bcrypt on every request)

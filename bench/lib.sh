@@ -333,6 +333,26 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 fmt() { awk -v v="$1" 'BEGIN {if (v == int(v) || v >= 1000) printf "%.0f", v; else if (v >= 100) printf "%.1f", v; else printf "%.3g", v}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "nan"; else printf "%.2f", a / b}'; }
 
+# ---------------------------------------------------------------- CNCF Distribution (docker-registry)
+# Writes a configuration for Distribution to FILE: errors only in its log, no access log, deletes on, listening on
+# 127.0.0.1:PORT, with STORAGE (the YAML lines under storage:, indented by two) and EXTRA (top-level YAML, or nothing).
+distribution_config() { # FILE PORT STORAGE [EXTRA]
+    cat >"$1" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+$3
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$2
+${4:-}
+EOF
+}
+
 # ---------------------------------------------------------------- S3 server (S3Proxy child process)
 # S3Proxy's jar-with-dependencies (Maven Central) in the local Maven repository; fetched with the
 # project's Maven wrapper when missing. Needs root (the checkout) and java (a java binary).

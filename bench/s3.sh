@@ -117,19 +117,7 @@ mapfile -t s3_args < <(s3_registry_args "$bucket" s3redir true)
 start_registry s3redir "${s3_args[@]}"
 start_distribution() { # NAME STORAGE_YAML (the lines under storage:)
     mkdir -p "$work/$1"
-    cat >"$work/$1/config.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-$2
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:${port[$1]}
-EOF
+    distribution_config "$work/$1/config.yml" "${port[$1]}" "$2"
     # without AWS_CA_BUNDLE: Distribution's AWS SDK (Go, v1) refuses to start when it is set ("unable to load custom
     # CA bundle, HTTPClient's transport unsupported type"); with BENCH_S3_TLS=1 it trusts S3Proxy's certificate instead
     # through Go's SSL_CERT_FILE

@@ -43,22 +43,11 @@ htpasswd -Bbn bench "$admin_password" >>"$work/dist/htpasswd" 2>/dev/null
 for ((i = 0; i < clients; i++)); do
     htpasswd -Bbn "storm$i" "$storm_password" >>"$work/dist/htpasswd" 2>/dev/null
 done
-cat >"$work/dist/config.yml" <<CONF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/dist/data
-http:
-  addr: 127.0.0.1:$dist_port
-auth:
+distribution_config "$work/dist/config.yml" "$dist_port" "  filesystem:
+    rootdirectory: $work/dist/data" "auth:
   htpasswd:
     realm: bench
-    path: $work/dist/htpasswd
-CONF
+    path: $work/dist/htpasswd"
 docker-registry serve "$work/dist/config.yml" >"$work/dist/server.log" 2>&1 &
 dist_pid=$!
 wait_ready ours "$ours_pid" "http://127.0.0.1:$ours_port/actuator/health/readiness"
