@@ -151,10 +151,13 @@ nap() { # SECONDS
 }
 
 # Waits until GET PATH on 127.0.0.1:PORT answers STATUS, asking every 20 ms (probe_status, nap); dies with the last
-# lines of LOG if the process PID exits meanwhile (NAME says which in that message).
+# lines of LOG if the process PID exits meanwhile (NAME says which in that message), or after BENCH_READY_TIMEOUT
+# seconds (180) as wait_ready does.
 await_status() { # PORT PATH STATUS PID LOG NAME
+    local deadline=$((SECONDS + ${BENCH_READY_TIMEOUT:-180}))
     until probe_status "$1" "$2"; [[ $http_status == "$3" ]]; do
         kill -0 "$4" 2>/dev/null || die "$6 exited during start-up: $(tail -n 5 "$5")"
+        ((SECONDS < deadline)) || die "$6 not answering $3 on $2 after ${BENCH_READY_TIMEOUT:-180} s: $(tail -n 5 "$5")"
         nap 0.02
     done
 }
