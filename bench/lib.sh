@@ -371,7 +371,7 @@ s3proxy_jar() {
     echo "$jar"
 }
 
-s3_access=bench s3_secret=bench-secret-key
+s3_access=bench s3_secret=bench-secret-key s3_region=us-east-1 s3_endpoint=''
 # s3_tls=1 (bench/s3.sh sets it from BENCH_S3_TLS; a script must pass s3_java_opts to its registries to use it):
 # S3Proxy answers https only (a self-signed certificate for 127.0.0.1), as AWS S3 does; the registries trust it through
 # s3_java_opts (a trust store holding that certificate). Over plain http the SDK signs every payload (it cannot count on
@@ -411,7 +411,7 @@ CONF
     # shellcheck disable=SC2086
     "$java" ${BENCH_S3PROXY_JAVA_OPTS--Xms64m -Xmx512m} -jar "$(s3proxy_jar)" --properties "$dir/s3proxy.conf" \
         >"$dir/s3proxy.log" 2>&1 &
-    s3_pid=$! s3_port=$2
+    s3_pid=$! s3_port=$2 s3_endpoint="$s3_scheme://127.0.0.1:$2"
     deadline=$((SECONDS + 60))
     until [[ $(curl -s "${s3_curl_opts[@]}" -o /dev/null -w '%{http_code}' "$s3_scheme://127.0.0.1:$2/" || true) != 000 ]]; do
         kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited during start-up: $(tail -5 "$dir/s3proxy.log")"
@@ -420,10 +420,25 @@ CONF
     done
 }
 
-# Registry arguments for the S3 store on the S3Proxy started above (its JVM options, for https: s3_java_opts).
+# Uses an S3 server that the calling script does not start (bench/s3.sh's BENCH_S3_ENDPOINT): sets s3_endpoint,
+# s3_scheme, s3_region and the credentials from BENCH_S3_* instead of start_s3proxy. s3_pid stays empty (no CPU of
+# the S3 server is measured).
+use_external_s3() { # ENDPOINT
+    s3_endpoint=${1%/} s3_scheme=${1%%://*} s3_pid=''
+    [[ $s3_scheme == http || $s3_scheme == https ]] || die "BENCH_S3_ENDPOINT must start with http:// or https://: $1"
+    s3_access=${BENCH_S3_ACCESS_KEY:-${AWS_ACCESS_KEY_ID:-}} s3_secret=${BENCH_S3_SECRET_KEY:-${AWS_SECRET_ACCESS_KEY:-}}
+    s3_region=${BENCH_S3_REGION:-us-east-1}
+    [[ -n $s3_access && -n $s3_secret ]] || die "BENCH_S3_ENDPOINT needs BENCH_S3_ACCESS_KEY and BENCH_S3_SECRET_KEY"
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$s3_endpoint/" || true)
+    [[ $code != 000 ]] || die "no S3 server answering at $s3_endpoint"
+}
+
+# Registry arguments for the S3 store on the S3 server above (S3Proxy's JVM options, for https: s3_java_opts).
 s3_registry_args() { # BUCKET PREFIX REDIRECT(true|false)
     printf '%s\n' --registry.storage.type=s3 --registry.storage.s3.bucket="$1" --registry.storage.s3.prefix="$2" \
-        --registry.storage.s3.endpoint="$s3_scheme://127.0.0.1:$s3_port" --registry.storage.s3.path-style=true \
+        --registry.storage.s3.endpoint="$s3_endpoint" --registry.storage.s3.path-style=true \
+        --registry.storage.s3.region="$s3_region" \
         --registry.storage.s3.access-key="$s3_access" --registry.storage.s3.secret-key="$s3_secret" \
         --registry.storage.s3.redirect="$3"
 }
