@@ -562,7 +562,7 @@ target 8 "every figure with durable pushes (fsync): not switchable in the regist
 {
     echo "## Registry vs CNCF Distribution 2.8 — started $started"
     echo
-    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/compare.sh\` at commit $revision"
+    echo "- command: \`$(bench_env)bench/compare.sh\` at commit $revision"
     echo "- ours: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options: \`${java_opts:-(none)}\`, H2 file database, filesystem blobs; ready ${ours_ready_s} s after launch"
     echo "- Distribution: $(docker-registry --version | awk '{print $NF}'), filesystem storage, blobdescriptor cache: $dist_cache; no auth, except in the \"with auth\" rows (a second instance on the same data with htpasswd)"
     echo "- ours: anonymous pulls from the public \`library\` project (one-component names); pushes sign in as admin (skopeo's token flow); the \"with auth\" rows send a Bearer token of ${pull_credentials%%:*}"

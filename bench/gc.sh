@@ -102,7 +102,7 @@ revision=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
     && revision="$revision (with uncommitted changes)"
 results=${BENCH_RESULTS:-$root/$(q docs/benchmark-runs bench/results)/gc-$stamp}
 project=bench
-command_line="$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/gc.sh"
+command_line="$(bench_env)bench/gc.sh"
 
 [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || die "BENCH_DB must be a plain lower-case name"
 [[ $seed_mode == sql || $seed_mode == http ]] || die "BENCH_SEED must be sql or http, not $seed_mode"

@@ -5,6 +5,8 @@
 # here (the bench folder).
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# This run's BENCH_ settings as the prefix of its command line, for result files; a secret's value is masked
+bench_env() { env | grep -E '^BENCH_' | sort | sed -E 's/^(BENCH_S3_SECRET_KEY)=.*/\1=…/' | tr '\n' ' '; }
 die() { log "error: $*"; exit 1; }
 
 # The registry under test as README's "Running in production" runs it: the start-up layout

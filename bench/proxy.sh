@@ -174,7 +174,7 @@ fmt_s() { awk -v v="$1" 'BEGIN {printf "%.2f", v}'; }
 {
     echo "## Proxy cache against its upstream — started $started"
     echo
-    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/proxy.sh\` at commit $revision"
+    echo "- command: \`$(bench_env)bench/proxy.sh\` at commit $revision"
     echo "- ours: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options \`${java_opts:-(none)}\`, H2 file database, filesystem store (fsync on); a public proxy project \`cache\` of the upstream and a public normal project \`plain\`"
     echo "- upstream: Distribution $(docker-registry --version | awk '{print $NF}'), filesystem storage, no auth, on the same machine"
     echo "- machine: $machine"

@@ -246,7 +246,7 @@ cpu_table() { # PREFIX LABEL MODE
 {
     echo "## One replica vs two replicas (one PostgreSQL, one S3) — started $started"
     echo
-    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/replicas.sh\` at commit $revision"
+    echo "- command: \`$(bench_env)bench/replicas.sh\` at commit $revision"
     echo "- replicas: two \`$(basename "$jar")\` processes on $("$java" -version 2>&1 | head -1), JVM options \`${java_opts:-(none)}\`, S3 store (redirect=$redirect), one PostgreSQL $pg_version database (fresh, dropped afterwards)"
     echo "- S3: S3Proxy ${BENCH_S3PROXY_VERSION:-4.1.0} child process, \`filesystem-nio2\` store"
     echo "- load spreading: two wrk processes, one per replica (\`wrk -t1 -c$((conns / 2))\` each) against one \`wrk -t2 -c$conns\` on replica a; pulls: $pullers concurrent \`skopeo copy\` per batch, all to a, or alternately to a and b"

@@ -245,7 +245,7 @@ cpu_row blob_get "blob GET ${big_mib} MiB"
 {
     echo "## S3 store vs filesystem store — started $started"
     echo
-    echo "- command: \`$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')bench/s3.sh\` at commit $revision"
+    echo "- command: \`$(bench_env)bench/s3.sh\` at commit $revision"
     echo "- registries: \`$(basename "$jar")\` on $("$java" -version 2>&1 | head -1), JVM options \`${java_opts:-(none)}\`, H2 file database each"
     echo "- S3: $s3_description; part size 8 MiB (default)"
     echo "- machine: $machine"
