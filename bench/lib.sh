@@ -415,7 +415,7 @@ CONF
         >"$dir/s3proxy.log" 2>&1 &
     s3_pid=$! s3_port=$2 s3_endpoint="$s3_scheme://127.0.0.1:$2"
     deadline=$((SECONDS + 60))
-    until [[ $(curl -s "${s3_curl_opts[@]}" -o /dev/null -w '%{http_code}' "$s3_scheme://127.0.0.1:$2/" || true) != 000 ]]; do
+    until [[ $(curl -s "${s3_curl_opts[@]}" -o /dev/null -w '%{http_code}' "$s3_endpoint/" || true) != 000 ]]; do
         kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited during start-up: $(tail -5 "$dir/s3proxy.log")"
         ((SECONDS < deadline)) || die "S3Proxy not answering on port $2 after 60 s"
         sleep 0.2
